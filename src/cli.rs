@@ -1,0 +1,231 @@
+//! The command-line surface (clap definitions) and nothing else: every flag, its
+//! help text and examples. Commands live in [`crate::commands`].
+
+use crate::output::Format;
+use clap::{Args, Parser, Subcommand};
+use std::time::Duration;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0    success
+  1    a check found something (audit, scan --fail-on)
+  2    invalid input or usage (nothing was sent)
+  3    authentication failed
+  4    Azure rejected the request, or the operation failed
+  5    timed out waiting (the operation may still be running in Azure)
+  130  interrupted (Ctrl-C)";
+
+const TOP_EXAMPLES: &str = "\
+Examples:
+  # try it without an Azure account, against the built-in sandbox
+  aksos --sandbox feature register AKSFlatcarPreview --wait --refresh-provider
+
+  # which OS fits? (no Azure calls)
+  aksos recommend --runs-on azure --secure-boot
+
+  # register a preview feature on a real subscription and refresh the provider
+  aksos feature register Ubuntu2604Preview --wait --refresh-provider";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "aksos",
+    version,
+    about = "Get AKS clusters and node pools onto the right operating system, correctly, the first time.",
+    long_about = None,
+    after_help = format!("{TOP_EXAMPLES}\n\n{EXIT_CODES}"),
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args, Clone)]
+pub struct GlobalArgs {
+    /// Subscription ID [default: the Azure CLI's default subscription]
+    #[arg(long, global = true, env = "AZURE_SUBSCRIPTION_ID", value_name = "ID")]
+    pub subscription: Option<String>,
+
+    /// Azure cloud: sets the ARM endpoint, the authority and the token audience
+    #[arg(long, global = true, value_enum, default_value_t = Cloud::AzureCloud)]
+    pub cloud: Cloud,
+
+    /// Override the ARM base URL (https; http only for loopback hosts)
+    #[arg(long, global = true, env = "AKSOS_ARM_ENDPOINT", value_name = "URL")]
+    pub arm_endpoint: Option<String>,
+
+    /// How to get a token. auto: AKSOS_ACCESS_TOKEN, then environment service
+    /// principal, workload identity, managed identity, Azure CLI, Azure Developer CLI
+    #[arg(long, global = true, value_enum, default_value_t = AuthMode::Auto)]
+    pub auth: AuthMode,
+
+    /// Output format
+    #[arg(short = 'o', long, global = true, value_enum, default_value_t = Format::Text)]
+    pub output: Format,
+
+    /// Log requests (method, URL, status, duration, ids; never tokens) to stderr
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// No colour (also honoured: NO_COLOR)
+    #[arg(long, global = true)]
+    pub no_color: bool,
+
+    /// Run against the built-in ARM sandbox (no Azure account needed; state persists
+    /// between runs; `aksos sandbox --reset` clears it)
+    #[arg(long, global = true)]
+    pub sandbox: bool,
+
+    /// Longest time to wait for a registration or operation, e.g. 90s, 15m
+    #[arg(long, global = true, value_parser = parse_duration, default_value = "30m")]
+    pub timeout: Duration,
+}
+
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    if let Ok(secs) = s.parse::<u64>() {
+        return Ok(Duration::from_secs(secs));
+    }
+    humantime::parse_duration(s).map_err(|e| format!("{e} (use e.g. 90s, 15m, 1h)"))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Cloud {
+    #[value(name = "AzureCloud", alias = "azurecloud")]
+    AzureCloud,
+    #[value(name = "AzureUSGovernment", alias = "azureusgovernment")]
+    AzureUsGovernment,
+    #[value(name = "AzureChinaCloud", alias = "azurechinacloud")]
+    AzureChinaCloud,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AuthMode {
+    Auto,
+    Cli,
+    Env,
+    ManagedIdentity,
+    WorkloadIdentity,
+    Token,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show, register or unregister preview features (Microsoft.Features)
+    #[command(subcommand)]
+    Feature(FeatureCommand),
+    /// Show or register a resource provider (default Microsoft.ContainerService)
+    #[command(subcommand)]
+    Provider(ProviderCommand),
+    /// Recommend an OS for your node pools from a few answers (no Azure calls)
+    Recommend(crate::recommend::RecommendArgs),
+    /// Find workloads in Kubernetes manifests that break on an immutable OS
+    Audit(crate::audit::AuditArgs),
+    /// Run the local ARM emulator in the foreground
+    Sandbox(SandboxArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FeatureCommand {
+    /// Show a feature's registration state
+    #[command(after_help = "Example:\n  aksos feature show AKSFlatcarPreview")]
+    Show(FeatureArgs),
+    /// Register a feature; with --wait, poll until Registered
+    #[command(after_help = "\
+Examples:
+  aksos feature register Ubuntu2604Preview --wait --refresh-provider
+  aksos feature register AzureLinuxOSGuardPreview --wait --timeout 20m
+
+A feature that is already Registered is reported and not registered again.
+After a registration, AKS only honours the feature once the provider is
+re-registered: --refresh-provider does it, or run `aksos provider register --wait`.")]
+    Register(FeatureRegisterArgs),
+    /// Unregister a feature
+    Unregister(FeatureArgs),
+    /// List the features of a namespace and their states
+    List(FeatureListArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FeatureArgs {
+    /// Feature name, e.g. AKSFlatcarPreview
+    pub name: String,
+    /// Resource provider namespace of the feature
+    #[arg(long, default_value = crate::catalog::FEATURE_NAMESPACE)]
+    pub namespace: String,
+}
+
+#[derive(Debug, Args)]
+pub struct FeatureRegisterArgs {
+    #[command(flatten)]
+    pub feature: FeatureArgs,
+    /// Wait until the feature is Registered (bounded by --timeout)
+    #[arg(long)]
+    pub wait: bool,
+    /// After it is Registered, re-register the provider and wait for it
+    #[arg(long)]
+    pub refresh_provider: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct FeatureListArgs {
+    /// Resource provider namespace
+    #[arg(long, default_value = crate::catalog::FEATURE_NAMESPACE)]
+    pub namespace: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProviderCommand {
+    /// Show a provider's registration state
+    Show(ProviderArgs),
+    /// Register (or re-register, to pick up new features) a provider
+    #[command(after_help = "Example:\n  aksos provider register --wait")]
+    Register(ProviderRegisterArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ProviderArgs {
+    /// Resource provider namespace
+    #[arg(default_value = crate::catalog::PROVIDER_NAMESPACE)]
+    pub namespace: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ProviderRegisterArgs {
+    #[command(flatten)]
+    pub provider: ProviderArgs,
+    /// Wait until the provider is Registered (bounded by --timeout)
+    #[arg(long)]
+    pub wait: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  aksos sandbox --port 8080
+  aksos sandbox --faults 'throttle=3,delay=200ms'
+  aksos sandbox --reset
+
+Point any command at it with --arm-endpoint http://127.0.0.1:PORT and
+AKSOS_ACCESS_TOKEN=anything, or use the global --sandbox flag instead.
+
+Fault SPEC (comma-separated): throttle=N (N 429s first, Retry-After 1),
+error=N (N 503s), fail-lro (operations end Failed), stuck (registrations never
+finish), delay=DURATION (added latency), op-delay=DURATION (operation length),
+reg-delay=DURATION (feature registration length)")]
+pub struct SandboxArgs {
+    /// Port on 127.0.0.1 (0 = any free port)
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// State file to load and save (default: the sandbox state in the user's state dir)
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<std::path::PathBuf>,
+    /// Faults to inject, e.g. throttle=3,error=1,fail-lro,stuck,delay=100ms
+    #[arg(long, value_name = "SPEC")]
+    pub faults: Option<String>,
+    /// Clear the sandbox state and exit
+    #[arg(long)]
+    pub reset: bool,
+}

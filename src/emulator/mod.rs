@@ -1,0 +1,1 @@
+//! Local ARM emulator (placeholder).

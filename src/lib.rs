@@ -1,0 +1,18 @@
+//! aksos: gets AKS clusters and node pools onto the right operating system.
+//!
+//! One core, three doors (see design.md): flags ([`cli`]) and the wizard fill a
+//! request, [`preflight`] validates it against the [`catalog`], [`plan`] turns it
+//! into steps from current state, and [`executor`] runs them through the
+//! [`arm::ArmClient`] trait, which talks to Azure or to the local [`emulator`].
+
+pub mod arm;
+pub mod audit;
+pub mod auth;
+pub mod catalog;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod emulator;
+pub mod error;
+pub mod output;
+pub mod recommend;

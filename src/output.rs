@@ -1,0 +1,87 @@
+//! How results reach the user: text or JSON on stdout, colour only when allowed,
+//! progress and warnings on stderr. Every command receives one [`Ui`].
+
+use std::io::IsTerminal;
+
+/// Output format chosen with `-o`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    #[default]
+    Text,
+    Json,
+}
+
+/// What the terminal allows, decided once at start-up.
+#[derive(Debug, Clone, Copy)]
+pub struct Ui {
+    pub format: Format,
+    /// Colour allowed on stdout (TTY, no `--no-color`, no `NO_COLOR`).
+    pub color: bool,
+    /// stderr is a terminal: spinners instead of timestamped lines.
+    pub stderr_tty: bool,
+    /// stdin and stderr are terminals: prompts are allowed.
+    pub can_prompt: bool,
+}
+
+impl Ui {
+    pub fn detect(format: Format, no_color: bool) -> Ui {
+        let no_color = no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let stdout_tty = std::io::stdout().is_terminal();
+        let stderr_tty = std::io::stderr().is_terminal();
+        let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false");
+        Ui {
+            format,
+            color: stdout_tty && !no_color,
+            stderr_tty,
+            can_prompt: stderr_tty && std::io::stdin().is_terminal() && !ci,
+        }
+    }
+
+    pub fn json(&self) -> bool {
+        self.format == Format::Json
+    }
+
+    /// Prints a JSON value on stdout, pretty.
+    pub fn print_json(&self, v: &impl serde::Serialize) {
+        match serde_json::to_string_pretty(v) {
+            Ok(s) => println!("{s}"),
+            Err(e) => eprintln!("error: could not encode JSON: {e}"),
+        }
+    }
+
+    /// A warning on stderr.
+    pub fn warn(&self, msg: &str) {
+        eprintln!("warning: {msg}");
+    }
+
+    /// A note on stderr (progress, hints).
+    pub fn note(&self, msg: &str) {
+        eprintln!("{msg}");
+    }
+
+    /// Paints `s` with a style when colour is allowed.
+    pub fn paint(&self, s: &str, style: Style) -> String {
+        if !self.color {
+            return s.to_string();
+        }
+        let st = console::Style::new();
+        let st = match style {
+            Style::Bad => st.red().bold(),
+            Style::Warn => st.yellow(),
+            Style::Good => st.green(),
+            Style::Dim => st.dim(),
+            Style::Strong => st.bold(),
+        };
+        st.force_styling(true).apply_to(s).to_string()
+    }
+}
+
+/// Semantic styles; the palette lives here only.
+#[derive(Debug, Clone, Copy)]
+pub enum Style {
+    Bad,
+    Warn,
+    Good,
+    Dim,
+    Strong,
+}
