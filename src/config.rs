@@ -1,1 +1,219 @@
-//! Global configuration (placeholder).
+//! Global options resolved into a working [`Session`]: the ARM endpoint of the
+//! chosen cloud (or `--arm-endpoint`, checked: https, or http to loopback only),
+//! the subscription (flag, `AZURE_SUBSCRIPTION_ID`, else the Azure CLI's default),
+//! the credential, and with `--sandbox` an in-process emulator whose state
+//! persists between runs. Nothing here runs before a command needs Azure.
+
+use crate::arm::http::{PipelineClient, RetrySettings};
+use crate::arm::lro::Cadence;
+use crate::arm::Arm;
+use crate::cli::{Cloud, GlobalArgs};
+use crate::emulator;
+use crate::error::{AppError, AppResult};
+use azure_core::cloud::CloudConfiguration;
+use azure_core::http::Url;
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The subscription the sandbox uses when none is given.
+pub const SANDBOX_SUBSCRIPTION: &str = "00000000-0000-0000-0000-000000000000";
+
+/// ARM endpoint and token audience of each cloud.
+pub fn cloud_endpoints(cloud: Cloud) -> (&'static str, &'static str, CloudConfiguration) {
+    match cloud {
+        Cloud::AzureCloud => (
+            "https://management.azure.com",
+            "https://management.azure.com/.default",
+            CloudConfiguration::AzurePublic,
+        ),
+        Cloud::AzureUsGovernment => (
+            "https://management.usgovcloudapi.net",
+            "https://management.usgovcloudapi.net/.default",
+            CloudConfiguration::AzureGovernment,
+        ),
+        Cloud::AzureChinaCloud => (
+            "https://management.chinacloudapi.cn",
+            "https://management.chinacloudapi.cn/.default",
+            CloudConfiguration::AzureChina,
+        ),
+    }
+}
+
+/// 127.0.0.0/8, ::1 and localhost.
+pub fn is_loopback_host(host: &str) -> bool {
+    let h = host.trim_start_matches('[').trim_end_matches(']');
+    h.eq_ignore_ascii_case("localhost")
+        || h.parse::<IpAddr>().map(|ip| ip.is_loopback()).unwrap_or(false)
+}
+
+/// Validates `--arm-endpoint`: a URL with a host, https unless loopback.
+pub fn parse_endpoint(raw: &str) -> AppResult<Url> {
+    let url = Url::parse(raw.trim()).map_err(|e| {
+        AppError::usage(
+            "--arm-endpoint",
+            format!("`{raw}` is not a URL ({e}); use e.g. https://management.azure.com"),
+        )
+    })?;
+    let host = url.host_str().unwrap_or_default().to_string();
+    if host.is_empty() {
+        return Err(AppError::usage("--arm-endpoint", format!("`{raw}` has no host")));
+    }
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if is_loopback_host(&host) => Ok(url),
+        "http" => Err(AppError::usage(
+            "--arm-endpoint",
+            format!(
+                "`{raw}` uses plain http to {host}; tokens are only sent over https (http is allowed for loopback hosts: 127.0.0.1, ::1, localhost)"
+            ),
+        )),
+        other => Err(AppError::usage(
+            "--arm-endpoint",
+            format!("scheme `{other}` is not supported; use https://"),
+        )),
+    }
+}
+
+/// Reads the default subscription from the Azure CLI profile (`azureProfile.json`
+/// in `$AZURE_CONFIG_DIR` or `~/.azure`), as az does.
+pub fn cli_default_subscription() -> Option<String> {
+    let dir = std::env::var_os("AZURE_CONFIG_DIR")
+        .map(std::path::PathBuf::from)
+        .or_else(|| dirs::home_dir().map(|h| h.join(".azure")))?;
+    let raw = std::fs::read(dir.join("azureProfile.json")).ok()?;
+    let text = String::from_utf8_lossy(&raw);
+    let text = text.trim_start_matches('\u{feff}');
+    let v: serde_json::Value = serde_json::from_str(text).ok()?;
+    v["subscriptions"]
+        .as_array()?
+        .iter()
+        .find(|s| s["isDefault"].as_bool() == Some(true))
+        .and_then(|s| s["id"].as_str())
+        .map(str::to_string)
+}
+
+/// Checks a subscription id can be put in a URL path. ARM documents it as a UUID;
+/// other ids are passed through for ARM itself to judge.
+pub fn validate_subscription(id: &str) -> AppResult<String> {
+    let id = id.trim();
+    let ok = !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if ok {
+        Ok(id.to_string())
+    } else {
+        Err(AppError::usage(
+            "--subscription",
+            format!("`{id}` is not a subscription ID (a UUID like 00000000-0000-0000-0000-000000000000)"),
+        ))
+    }
+}
+
+/// Everything a network command needs.
+pub struct Session {
+    pub arm: Arm,
+    pub cadence: Cadence,
+    pub timeout: Duration,
+    /// The in-process sandbox, kept alive for the command's duration.
+    pub sandbox: Option<emulator::Running>,
+    /// Global flags that the printed follow-up commands must repeat.
+    pub replay_flags: String,
+}
+
+impl Session {
+    /// Resolves global options. Call inside the tokio runtime.
+    pub async fn connect(g: &GlobalArgs) -> AppResult<Session> {
+        if g.sandbox {
+            return Self::sandbox(g).await;
+        }
+        let (default_endpoint, scope, cloud) = cloud_endpoints(g.cloud);
+        let base = match &g.arm_endpoint {
+            Some(raw) => parse_endpoint(raw)?,
+            None => Url::parse(default_endpoint).expect("static URL"),
+        };
+        let subscription = match &g.subscription {
+            Some(s) => validate_subscription(s)?,
+            None => match cli_default_subscription() {
+                Some(s) => validate_subscription(&s)?,
+                None => {
+                    return Err(AppError::usage(
+                        "--subscription",
+                        "no subscription given; pass --subscription ID, set AZURE_SUBSCRIPTION_ID, or choose a default with `az account set -s ID`",
+                    ))
+                }
+            },
+        };
+        let local = is_loopback_host(base.host_str().unwrap_or_default());
+        let credential = crate::auth::credential(g.auth, &cloud);
+        let client = PipelineClient::new(
+            base,
+            credential,
+            scope.to_string(),
+            RetrySettings::default(),
+            g.timeout.min(Duration::from_secs(120)),
+        );
+        Ok(Session {
+            arm: Arm::new(Arc::new(client), subscription),
+            cadence: if local { Cadence::LOCAL } else { Cadence::REMOTE },
+            timeout: g.timeout,
+            sandbox: None,
+            replay_flags: String::new(),
+        })
+    }
+
+    async fn sandbox(g: &GlobalArgs) -> AppResult<Session> {
+        let subscription = match &g.subscription {
+            Some(s) => validate_subscription(s)?,
+            None => SANDBOX_SUBSCRIPTION.to_string(),
+        };
+        let running = emulator::Running::start_sandbox().await?;
+        let base = Url::parse(&running.url).expect("emulator URL");
+        let client = PipelineClient::new(
+            base,
+            Arc::new(crate::auth::StaticToken::new("sandbox".into())),
+            "sandbox/.default".into(),
+            RetrySettings {
+                initial_delay: Duration::from_millis(50),
+                ..RetrySettings::default()
+            },
+            g.timeout.min(Duration::from_secs(120)),
+        );
+        Ok(Session {
+            arm: Arm::new(Arc::new(client), subscription),
+            cadence: Cadence::LOCAL,
+            timeout: g.timeout,
+            sandbox: Some(running),
+            replay_flags: "--sandbox ".into(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoint_rules() {
+        assert!(parse_endpoint("https://management.azure.com").is_ok());
+        assert!(parse_endpoint("http://127.0.0.1:8080").is_ok());
+        assert!(parse_endpoint("http://127.5.5.5:1").is_ok());
+        assert!(parse_endpoint("http://[::1]:8080").is_ok());
+        assert!(parse_endpoint("http://localhost:9").is_ok());
+        let e = parse_endpoint("http://example.com").unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        assert!(e.to_string().contains("--arm-endpoint"));
+        assert!(parse_endpoint("http://10.0.0.1").is_err());
+        assert!(parse_endpoint("ftp://127.0.0.1").is_err());
+        assert!(parse_endpoint("not a url").is_err());
+    }
+
+    #[test]
+    fn subscription_must_be_a_uuid() {
+        assert!(validate_subscription("00000000-0000-0000-0000-000000000000").is_ok());
+        assert!(validate_subscription("a/b").is_err());
+        assert!(validate_subscription("").is_err());
+        assert!(validate_subscription("x?api-version=1").is_err());
+    }
+}

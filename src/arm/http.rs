@@ -1,0 +1,303 @@
+//! [`PipelineClient`]: the [`ArmClient`] over HTTP, built on an `azure_core` 1.x
+//! pipeline. The pipeline adds `x-ms-client-request-id` to every request and
+//! retries 429 and transient 5xx (and connection failures) with exponential
+//! back-off plus jitter, honouring `Retry-After`, within bounded attempts and
+//! total time. Our own per-try policies add the bearer token (over https, or
+//! http to loopback only) and log each try at `-v` without the Authorization
+//! header.
+
+use super::{ArmClient, ArmError, ArmErrorKind, ArmRequest, ArmResponse, Method};
+use azure_core::credentials::TokenCredential;
+use azure_core::http::policies::{Policy, PolicyResult};
+use azure_core::http::{
+    ClientOptions, Context, ExponentialRetryOptions, Pipeline, PipelineSendOptions, Request,
+    RetryOptions, Url,
+};
+use azure_core::time::Duration as AzDuration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Retry bounds for throttling and transient failures.
+#[derive(Debug, Clone, Copy)]
+pub struct RetrySettings {
+    pub max_retries: u32,
+    pub initial_delay: Duration,
+    pub max_delay: Duration,
+    pub max_total: Duration,
+}
+
+impl Default for RetrySettings {
+    fn default() -> Self {
+        RetrySettings {
+            max_retries: 6,
+            initial_delay: Duration::from_millis(400),
+            max_delay: Duration::from_secs(30),
+            max_total: Duration::from_secs(120),
+        }
+    }
+}
+
+/// The HTTP implementation of [`ArmClient`].
+pub struct PipelineClient {
+    base: Url,
+    base_str: String,
+    pipeline: Pipeline,
+    /// Longest time one request (with its retries) may take.
+    request_timeout: Duration,
+}
+
+impl PipelineClient {
+    /// `base` is the ARM endpoint; `scope` the token scope (`{audience}/.default`).
+    pub fn new(
+        base: Url,
+        credential: Arc<dyn TokenCredential>,
+        scope: String,
+        retry: RetrySettings,
+        request_timeout: Duration,
+    ) -> Self {
+        let options = ClientOptions {
+            retry: RetryOptions::exponential(ExponentialRetryOptions {
+                initial_delay: to_az(retry.initial_delay),
+                max_retries: retry.max_retries,
+                max_total_elapsed: to_az(retry.max_total),
+                max_delay: to_az(retry.max_delay),
+            }),
+            ..Default::default()
+        };
+        let per_try: Vec<Arc<dyn Policy>> = vec![
+            Arc::new(LogPolicy),
+            Arc::new(BearerPolicy {
+                credential,
+                scope,
+                base_host: base.host_str().unwrap_or_default().to_string(),
+            }),
+        ];
+        let pipeline = Pipeline::new(
+            Some("aksos"),
+            Some(env!("CARGO_PKG_VERSION")),
+            options,
+            Vec::new(),
+            per_try,
+            None,
+        );
+        let base_str = base.as_str().trim_end_matches('/').to_string();
+        PipelineClient {
+            base,
+            base_str,
+            pipeline,
+            request_timeout,
+        }
+    }
+
+    /// Resolves a relative path against the base URL; absolute URLs (from ARM
+    /// headers) must point at the same host, so the token never leaves it.
+    fn resolve(&self, path: &str) -> Result<Url, String> {
+        if path.starts_with("http://") || path.starts_with("https://") {
+            let url = Url::parse(path).map_err(|e| format!("invalid URL from ARM: {e}"))?;
+            if url.host_str() != self.base.host_str() || url.port() != self.base.port() {
+                return Err(format!(
+                    "ARM pointed at {} but the ARM endpoint is {}; refusing to send the token elsewhere",
+                    url.host_str().unwrap_or("?"),
+                    self.base.host_str().unwrap_or("?")
+                ));
+            }
+            Ok(url)
+        } else {
+            Url::parse(&format!("{}{}", self.base_str, path))
+                .map_err(|e| format!("invalid request path {path}: {e}"))
+        }
+    }
+}
+
+fn to_az(d: Duration) -> AzDuration {
+    AzDuration::milliseconds(d.as_millis().min(i64::MAX as u128) as i64)
+}
+
+fn az_method(m: Method) -> azure_core::http::Method {
+    match m {
+        Method::Get => azure_core::http::Method::Get,
+        Method::Put => azure_core::http::Method::Put,
+        Method::Post => azure_core::http::Method::Post,
+        Method::Delete => azure_core::http::Method::Delete,
+    }
+}
+
+#[async_trait::async_trait]
+impl ArmClient for PipelineClient {
+    async fn send(&self, req: &ArmRequest) -> Result<ArmResponse, ArmError> {
+        let url = self
+            .resolve(&req.path)
+            .map_err(|m| ArmError::new(ArmErrorKind::Protocol, &req.context).with_message("InvalidUrl", m))?;
+        let mut request = Request::new(url, az_method(req.method));
+        request.insert_header("accept", "application/json");
+        match &req.body {
+            Some(body) => {
+                request.insert_header("content-type", "application/json");
+                request.set_body(serde_json::to_vec(body).unwrap_or_default());
+            }
+            None if req.method != Method::Get => request.set_body(Vec::<u8>::new()),
+            None => {}
+        }
+        let ctx = Context::new();
+        let fut = self.pipeline.send(
+            &ctx,
+            &mut request,
+            Some(PipelineSendOptions {
+                skip_checks: true,
+                ..Default::default()
+            }),
+        );
+        let result = match tokio::time::timeout(self.request_timeout, fut).await {
+            Ok(r) => r,
+            Err(_) => {
+                return Err(ArmError::new(ArmErrorKind::Transport, &req.context).with_message(
+                    "RequestTimeout",
+                    format!(
+                        "no answer within {}",
+                        humantime::format_duration(self.request_timeout)
+                    ),
+                ))
+            }
+        };
+        let client_request_id = request
+            .headers()
+            .get_optional_str(&azure_core::http::headers::CLIENT_REQUEST_ID)
+            .map(str::to_string);
+        match result {
+            Ok(resp) => {
+                let (status, headers, body) = resp.deconstruct();
+                let headers = headers
+                    .iter()
+                    .map(|(k, v)| (k.as_str().to_ascii_lowercase(), v.as_str().to_string()))
+                    .collect();
+                Ok(ArmResponse {
+                    status: u16::from(status),
+                    headers,
+                    body: body.to_vec(),
+                })
+            }
+            Err(e) => {
+                let kind = match e.kind() {
+                    azure_core::error::ErrorKind::Credential => ArmErrorKind::Auth,
+                    azure_core::error::ErrorKind::Io | azure_core::error::ErrorKind::Connection => {
+                        ArmErrorKind::Transport
+                    }
+                    _ => ArmErrorKind::Protocol,
+                };
+                let code = match kind {
+                    ArmErrorKind::Auth => "CredentialUnavailable",
+                    ArmErrorKind::Transport => "ConnectionFailed",
+                    _ => "ClientError",
+                };
+                let mut err =
+                    ArmError::new(kind, &req.context).with_message(code, error_chain(&e));
+                err.client_request_id = client_request_id;
+                Err(err)
+            }
+        }
+    }
+
+    fn base_url(&self) -> &str {
+        &self.base_str
+    }
+}
+
+/// The error and its sources on one line (credential errors carry the chain).
+fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut src = e.source();
+    while let Some(s) = src {
+        let s_text = s.to_string();
+        if !out.contains(&s_text) {
+            out.push_str(": ");
+            out.push_str(&s_text);
+        }
+        src = s.source();
+    }
+    out
+}
+
+/// Adds `Authorization: Bearer ...` to each try. Refuses plain http except to
+/// loopback (checked again here, whatever the caller validated).
+#[derive(Debug)]
+struct BearerPolicy {
+    credential: Arc<dyn TokenCredential>,
+    scope: String,
+    base_host: String,
+}
+
+#[async_trait::async_trait]
+impl Policy for BearerPolicy {
+    async fn send(
+        &self,
+        ctx: &Context,
+        request: &mut Request,
+        next: &[Arc<dyn Policy>],
+    ) -> PolicyResult {
+        let url = request.url();
+        let host = url.host_str().unwrap_or_default();
+        if url.scheme() != "https" && !crate::config::is_loopback_host(host) {
+            return Err(azure_core::Error::with_message(
+                azure_core::error::ErrorKind::Other,
+                "refusing to send a token over plain http to a non-loopback host",
+            ));
+        }
+        if host != self.base_host {
+            return Err(azure_core::Error::with_message(
+                azure_core::error::ErrorKind::Other,
+                "refusing to send a token to a host other than the ARM endpoint",
+            ));
+        }
+        let token = self
+            .credential
+            .get_token(&[self.scope.as_str()], None)
+            .await?;
+        request.insert_header("authorization", format!("Bearer {}", token.token.secret()));
+        next[0].send(ctx, request, &next[1..]).await
+    }
+}
+
+/// Logs method, URL, status, duration and request ids of every try at `-v`.
+/// Headers are never logged, so the token cannot leak.
+#[derive(Debug)]
+struct LogPolicy;
+
+#[async_trait::async_trait]
+impl Policy for LogPolicy {
+    async fn send(
+        &self,
+        ctx: &Context,
+        request: &mut Request,
+        next: &[Arc<dyn Policy>],
+    ) -> PolicyResult {
+        let start = Instant::now();
+        let method = request.method();
+        let url = request.url().to_string();
+        let client_id = request
+            .headers()
+            .get_optional_string(&azure_core::http::headers::CLIENT_REQUEST_ID)
+            .unwrap_or_default();
+        let result = next[0].send(ctx, request, &next[1..]).await;
+        let ms = start.elapsed().as_millis();
+        match &result {
+            Ok(resp) => {
+                let corr = resp
+                    .headers()
+                    .get_optional_string(&azure_core::http::headers::HeaderName::from_static(
+                        "x-ms-correlation-request-id",
+                    ))
+                    .unwrap_or_default();
+                tracing::info!(
+                    target: "aksos::http",
+                    "{method} {url} -> {} in {ms} ms (client-request-id {client_id}, correlation-id {corr})",
+                    u16::from(resp.status())
+                );
+            }
+            Err(e) => tracing::info!(
+                target: "aksos::http",
+                "{method} {url} -> error after {ms} ms (client-request-id {client_id}): {e}"
+            ),
+        }
+        result
+    }
+}

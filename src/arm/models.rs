@@ -1,0 +1,422 @@
+//! Typed serde models for the few ARM resources aksos touches, at the api-versions
+//! in `arm-specs/`. Every struct keeps unknown fields in `extra` and every enum-like
+//! field is a `String`, so a new `osSKU` or state round-trips instead of failing.
+//! Request bodies are built from the same structs: `None` fields are not sent, so
+//! a body carries only what we set (read-only fields stay out).
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+type Extra = Map<String, Value>;
+
+/// `FeatureResult` (Microsoft.Features).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Feature {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub properties: FeatureProperties,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct FeatureProperties {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl Feature {
+    pub fn state(&self) -> &str {
+        self.properties.state.as_deref().unwrap_or("Unknown")
+    }
+    /// States are open strings compared case-insensitively (the spec shows "registered").
+    pub fn is_registered(&self) -> bool {
+        self.state().eq_ignore_ascii_case("Registered")
+    }
+    /// Still moving toward Registered (Registering, Pending).
+    pub fn is_pending(&self) -> bool {
+        ["Registering", "Pending"]
+            .iter()
+            .any(|s| self.state().eq_ignore_ascii_case(s))
+    }
+}
+
+/// `Provider` (Microsoft.Resources).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Provider {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registration_state: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registration_policy: Option<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl Provider {
+    pub fn state(&self) -> &str {
+        self.registration_state.as_deref().unwrap_or("Unknown")
+    }
+    pub fn is_registered(&self) -> bool {
+        self.state().eq_ignore_ascii_case("Registered")
+    }
+}
+
+/// A page of a pageable list (`{value, nextLink}`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Page<T> {
+    #[serde(default = "Vec::new")]
+    pub value: Vec<T>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_link: Option<String>,
+}
+
+/// `AgentPoolSecurityProfile`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct AgentPoolSecurityProfile {
+    #[serde(default, rename = "enableVTPM", skip_serializing_if = "Option::is_none")]
+    pub enable_vtpm: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_secure_boot: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssh_access: Option<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// `ManagedClusterAgentPoolProfileProperties`: the properties of an agent pool,
+/// shared by the AgentPool resource and the cluster's `agentPoolProfiles`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct AgentPoolProperties {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vm_size: Option<String>,
+    #[serde(default, rename = "osDiskType", skip_serializing_if = "Option::is_none")]
+    pub os_disk_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os_type: Option<String>,
+    /// Note the capital SKU: `osSKU` (the snapshot model's `osSku` is different).
+    #[serde(default, rename = "osSKU", skip_serializing_if = "Option::is_none")]
+    pub os_sku: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub pool_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub orchestrator_version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_orchestrator_version: Option<String>,
+    #[serde(default, rename = "enableFIPS", skip_serializing_if = "Option::is_none")]
+    pub enable_fips: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_profile: Option<AgentPoolSecurityProfile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_labels: Option<BTreeMap<String, String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_taints: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub availability_zones: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_pods: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_auto_scaling: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_count: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_count: Option<i64>,
+    #[serde(default, rename = "vnetSubnetID", skip_serializing_if = "Option::is_none")]
+    pub vnet_subnet_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provisioning_state: Option<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// `AgentPool` resource.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct AgentPool {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub properties: AgentPoolProperties,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// `ManagedClusterAgentPoolProfile`: a pool inside the cluster body (name + properties).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct AgentPoolProfile {
+    pub name: String,
+    #[serde(flatten)]
+    pub properties: AgentPoolProperties,
+}
+
+/// `ManagedClusterAutoUpgradeProfile`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct AutoUpgradeProfile {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upgrade_channel: Option<String>,
+    #[serde(
+        default,
+        rename = "nodeOSUpgradeChannel",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub node_os_upgrade_channel: Option<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// `ManagedClusterProperties` (the fields aksos reads or writes; the rest in `extra`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ManagedClusterProperties {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kubernetes_version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_kubernetes_version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dns_prefix: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_pool_profiles: Option<Vec<AgentPoolProfile>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_upgrade_profile: Option<AutoUpgradeProfile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provisioning_state: Option<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// `ManagedClusterIdentity` (only the type is written).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct ClusterIdentity {
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// `ManagedCluster` resource (TrackedResource: `location` required).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct ManagedCluster {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub location: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<BTreeMap<String, String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity: Option<ClusterIdentity>,
+    #[serde(default)]
+    pub properties: ManagedClusterProperties,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl ManagedCluster {
+    /// The Kubernetes minor the cluster runs (current, else requested).
+    pub fn kubernetes_version(&self) -> Option<&str> {
+        self.properties
+            .current_kubernetes_version
+            .as_deref()
+            .or(self.properties.kubernetes_version.as_deref())
+    }
+    pub fn node_os_upgrade_channel(&self) -> Option<&str> {
+        self.properties
+            .auto_upgrade_profile
+            .as_ref()?
+            .node_os_upgrade_channel
+            .as_deref()
+    }
+}
+
+/// One entry of `kubernetesVersions` (`values`, not `value`; no paging).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct KubernetesVersion {
+    pub version: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_default: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_preview: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub patch_versions: Option<Map<String, Value>>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// `KubernetesVersionListResult`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct KubernetesVersionList {
+    #[serde(default)]
+    pub values: Vec<KubernetesVersion>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// `OperationStatusResult` (common-types v6 + AKS's operationType).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct OperationStatus {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Kept as the JSON number it was (40 stays 40, not 40.0).
+    pub percent_complete: Option<serde_json::Number>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<crate::arm::ErrorDetail>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// Terminal state of a long-running operation (compared case-insensitively).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Terminal {
+    Succeeded,
+    Failed,
+    Canceled,
+}
+
+impl OperationStatus {
+    pub fn percent(&self) -> Option<f64> {
+        self.percent_complete.as_ref().and_then(|n| n.as_f64())
+    }
+
+    pub fn terminal(&self) -> Option<Terminal> {
+        terminal_state(&self.status)
+    }
+}
+
+/// Maps a status or provisioningState string to a terminal state, if it is one.
+pub fn terminal_state(s: &str) -> Option<Terminal> {
+    if s.eq_ignore_ascii_case("Succeeded") {
+        Some(Terminal::Succeeded)
+    } else if s.eq_ignore_ascii_case("Failed") {
+        Some(Terminal::Failed)
+    } else if s.eq_ignore_ascii_case("Canceled") || s.eq_ignore_ascii_case("Cancelled") {
+        Some(Terminal::Canceled)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(path: &str) -> Value {
+        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/arm-specs")
+            .join(path);
+        serde_json::from_str(&std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{p:?}: {e}")))
+            .unwrap()
+    }
+
+    /// Parses `v` as `T`, serialises it back, and checks nothing was lost.
+    fn round_trip<T: serde::de::DeserializeOwned + Serialize>(v: &Value) -> T {
+        let t: T = serde_json::from_value(v.clone()).expect("parses");
+        assert_eq!(&serde_json::to_value(&t).unwrap(), v, "round trip");
+        t
+    }
+
+    #[test]
+    fn agent_pool_examples_parse_and_round_trip() {
+        let ex = spec("containerservice/2026-08-01/examples/AgentPoolsCreate_OSSKU.json");
+        let body = &ex["parameters"]["parameters"];
+        let pool: AgentPool = round_trip(body);
+        assert_eq!(pool.properties.os_sku.as_deref(), Some("AzureLinux"));
+        for code in ["200", "201"] {
+            let resp: AgentPool = round_trip(&ex["responses"][code]["body"]);
+            assert!(resp.properties.provisioning_state.is_some());
+        }
+        let fips = spec("containerservice/2026-08-01/examples/AgentPoolsCreate_EnableFIPS.json");
+        let pool: AgentPool = round_trip(&fips["parameters"]["parameters"]);
+        assert_eq!(pool.properties.enable_fips, Some(true));
+        let eph = spec("containerservice/2026-08-01/examples/AgentPoolsCreate_Ephemeral.json");
+        let pool: AgentPool = round_trip(&eph["parameters"]["parameters"]);
+        assert_eq!(pool.properties.os_disk_type.as_deref(), Some("Ephemeral"));
+        let list = spec("containerservice/2026-08-01/examples/AgentPoolsList.json");
+        let page: Page<AgentPool> = round_trip(&list["responses"]["200"]["body"]);
+        assert!(!page.value.is_empty());
+        let get = spec("containerservice/2026-08-01/examples/AgentPoolsGet.json");
+        let _: AgentPool = round_trip(&get["responses"]["200"]["body"]);
+    }
+
+    #[test]
+    fn cluster_example_parses_and_round_trips() {
+        let ex = spec("containerservice/2026-08-01/examples/ManagedClustersCreate_OSSKU.json");
+        let mc: ManagedCluster = round_trip(&ex["parameters"]["parameters"]);
+        let pools = mc.properties.agent_pool_profiles.as_ref().unwrap();
+        assert_eq!(pools[0].properties.os_sku.as_deref(), Some("AzureLinux"));
+        let resp: ManagedCluster = round_trip(&ex["responses"]["200"]["body"]);
+        assert_eq!(resp.properties.provisioning_state.as_deref(), Some("Succeeded"));
+    }
+
+    #[test]
+    fn feature_provider_and_operation_examples_parse() {
+        let f = spec("features/2025-03-01/examples/getFeature.json");
+        let feat: Feature = round_trip(&f["responses"]["200"]["body"]);
+        assert!(feat.is_registered(), "lower-case 'registered' counts");
+        let l = spec("features/2025-03-01/examples/listProviderFeatures.json");
+        let _: Page<Feature> = round_trip(&l["responses"]["200"]["body"]);
+        let r = spec("features/2021-07-01/examples/registerFeature.json");
+        let _: Feature = round_trip(&r["responses"]["200"]["body"]);
+        let p = spec("resources/2025-04-01/examples/GetProvider.json");
+        let prov: Provider = round_trip(&p["responses"]["200"]["body"]);
+        assert_eq!(prov.state(), "Registering");
+        let o = spec("containerservice/2026-08-02-preview/examples/OperationStatusResultGet.json");
+        let op: OperationStatus = round_trip(&o["responses"]["200"]["body"]);
+        assert_eq!(op.terminal(), None, "InProgress is not terminal");
+    }
+
+    #[test]
+    fn unknown_values_and_fields_round_trip() {
+        let v = serde_json::json!({
+            "name": "np",
+            "properties": {"osSKU": "SomeFutureOS", "count": 2, "newField": {"a": [1]}},
+            "brandNew": true
+        });
+        let pool: AgentPool = round_trip(&v);
+        assert_eq!(pool.properties.os_sku.as_deref(), Some("SomeFutureOS"));
+    }
+
+    #[test]
+    fn terminal_states_are_case_insensitive() {
+        assert_eq!(terminal_state("succeeded"), Some(Terminal::Succeeded));
+        assert_eq!(terminal_state("FAILED"), Some(Terminal::Failed));
+        assert_eq!(terminal_state("Canceled"), Some(Terminal::Canceled));
+        assert_eq!(terminal_state("InProgress"), None);
+    }
+}

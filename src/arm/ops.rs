@@ -1,0 +1,424 @@
+//! [`Arm`]: the typed operations aksos performs, as [`ArmRequest`]s with the right
+//! paths and api-versions (arm-specs/README.md §3), and the decoding of their
+//! responses: success bodies into models, error statuses into [`ArmError`]s.
+
+use super::models::*;
+use super::{ArmClient, ArmError, ArmErrorKind, ArmRequest, ArmResponse, Method};
+use crate::catalog::api_version;
+use serde::de::DeserializeOwned;
+use std::sync::Arc;
+
+/// Typed access to ARM for one subscription.
+#[derive(Clone)]
+pub struct Arm {
+    pub client: Arc<dyn ArmClient>,
+    pub subscription: String,
+}
+
+/// The result of a PUT that may be long-running.
+#[derive(Debug, Clone)]
+pub struct Accepted<T> {
+    pub resource: T,
+    pub status: u16,
+    /// `Azure-AsyncOperation` (preferred) or `Location` URL to poll, if any.
+    pub poll_url: Option<String>,
+    /// `Retry-After` seconds suggested for the first poll.
+    pub retry_after: Option<u64>,
+}
+
+/// Builds the path of one request; public so `--dry-run` prints the same thing.
+pub mod paths {
+    use super::api_version;
+
+    pub fn feature(sub: &str, ns: &str, name: &str) -> String {
+        format!(
+            "/subscriptions/{sub}/providers/Microsoft.Features/providers/{ns}/features/{name}?api-version={}",
+            api_version::FEATURES
+        )
+    }
+    pub fn feature_action(sub: &str, ns: &str, name: &str, action: &str) -> String {
+        format!(
+            "/subscriptions/{sub}/providers/Microsoft.Features/providers/{ns}/features/{name}/{action}?api-version={}",
+            api_version::FEATURES
+        )
+    }
+    pub fn features(sub: &str, ns: &str) -> String {
+        format!(
+            "/subscriptions/{sub}/providers/Microsoft.Features/providers/{ns}/features?api-version={}",
+            api_version::FEATURES
+        )
+    }
+    pub fn provider(sub: &str, ns: &str) -> String {
+        format!(
+            "/subscriptions/{sub}/providers/{ns}?api-version={}",
+            api_version::PROVIDERS
+        )
+    }
+    pub fn provider_register(sub: &str, ns: &str) -> String {
+        format!(
+            "/subscriptions/{sub}/providers/{ns}/register?api-version={}",
+            api_version::PROVIDERS
+        )
+    }
+    pub fn cluster(sub: &str, rg: &str, name: &str, api: &str) -> String {
+        format!(
+            "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ContainerService/managedClusters/{name}?api-version={api}"
+        )
+    }
+    pub fn clusters(sub: &str, rg: Option<&str>) -> String {
+        match rg {
+            Some(rg) => format!(
+                "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ContainerService/managedClusters?api-version={}",
+                api_version::AKS_STABLE
+            ),
+            None => format!(
+                "/subscriptions/{sub}/providers/Microsoft.ContainerService/managedClusters?api-version={}",
+                api_version::AKS_STABLE
+            ),
+        }
+    }
+    pub fn pool(sub: &str, rg: &str, cluster: &str, pool: &str, api: &str) -> String {
+        format!(
+            "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ContainerService/managedClusters/{cluster}/agentPools/{pool}?api-version={api}"
+        )
+    }
+    pub fn pools(sub: &str, rg: &str, cluster: &str) -> String {
+        format!(
+            "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ContainerService/managedClusters/{cluster}/agentPools?api-version={}",
+            api_version::AKS_STABLE
+        )
+    }
+    pub fn kubernetes_versions(sub: &str, location: &str) -> String {
+        format!(
+            "/subscriptions/{sub}/providers/Microsoft.ContainerService/locations/{location}/kubernetesVersions?api-version={}",
+            api_version::AKS_STABLE
+        )
+    }
+}
+
+/// Decodes an error response into an [`ArmError`] (ARM and Features error bodies
+/// both have `{"error": {...}}`; anything else, e.g. a proxy's HTML page, is
+/// described rather than parsed).
+pub fn error_from_response(resp: &ArmResponse, context: &str) -> ArmError {
+    let mut err = ArmError::new(
+        ArmErrorKind::Http {
+            status: resp.status,
+        },
+        context,
+    );
+    err.correlation_id = resp.header("x-ms-correlation-request-id").map(str::to_string);
+    err.request_id = resp.header("x-ms-request-id").map(str::to_string);
+    err.client_request_id = resp.header("x-ms-client-request-id").map(str::to_string);
+    match serde_json::from_slice::<super::error::ErrorResponse>(&resp.body) {
+        Ok(body) => err.error = body.error,
+        Err(_) => {
+            let text = String::from_utf8_lossy(&resp.body);
+            let looks_html = text.trim_start().starts_with('<');
+            err.error.code = Some(format!("Http{}", resp.status));
+            err.error.message = Some(if resp.body.is_empty() {
+                "the response had no body".to_string()
+            } else if looks_html {
+                "the response was an HTML page, not an ARM error (a proxy or gateway answered?)"
+                    .to_string()
+            } else {
+                format!("the response was not an ARM error body: {}", snippet(&text))
+            });
+        }
+    }
+    err
+}
+
+fn snippet(s: &str) -> String {
+    let s = s.trim();
+    let cut: String = s.chars().take(120).collect();
+    if cut.len() < s.len() {
+        format!("{cut}…")
+    } else {
+        cut
+    }
+}
+
+/// Parses a success body, reporting malformed JSON as a protocol error.
+pub fn decode<T: DeserializeOwned>(resp: &ArmResponse, context: &str) -> Result<T, ArmError> {
+    serde_json::from_slice(&resp.body).map_err(|e| {
+        let mut err = ArmError::new(ArmErrorKind::Protocol, context).with_message(
+            "MalformedResponse",
+            format!(
+                "HTTP {} with a body that is not the expected JSON ({e}): {}",
+                resp.status,
+                snippet(&String::from_utf8_lossy(&resp.body))
+            ),
+        );
+        err.correlation_id = resp.header("x-ms-correlation-request-id").map(str::to_string);
+        err
+    })
+}
+
+impl Arm {
+    pub fn new(client: Arc<dyn ArmClient>, subscription: impl Into<String>) -> Self {
+        Arm {
+            client,
+            subscription: subscription.into(),
+        }
+    }
+
+    /// Sends a request; error statuses become [`ArmError`]s.
+    pub async fn call(&self, req: &ArmRequest) -> Result<ArmResponse, ArmError> {
+        let resp = self.client.send(req).await?;
+        if resp.is_success() {
+            Ok(resp)
+        } else {
+            Err(error_from_response(&resp, &req.context))
+        }
+    }
+
+    async fn call_json<T: DeserializeOwned>(&self, req: ArmRequest) -> Result<T, ArmError> {
+        let resp = self.call(&req).await?;
+        decode(&resp, &req.context)
+    }
+
+    /// GET that maps 404 to `None`.
+    async fn get_optional<T: DeserializeOwned>(
+        &self,
+        req: ArmRequest,
+    ) -> Result<Option<T>, ArmError> {
+        match self.call(&req).await {
+            Ok(resp) => decode(&resp, &req.context).map(Some),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Follows `nextLink` until the list ends.
+    async fn list_all<T: DeserializeOwned>(&self, first: ArmRequest) -> Result<Vec<T>, ArmError> {
+        let mut out = Vec::new();
+        let mut req = first;
+        loop {
+            let page: Page<T> = self.call_json(req.clone()).await?;
+            out.extend(page.value);
+            match page.next_link {
+                Some(next) if !next.is_empty() => req.path = next,
+                _ => return Ok(out),
+            }
+        }
+    }
+
+    // --- Microsoft.Features ---
+
+    pub fn get_feature_request(&self, ns: &str, name: &str) -> ArmRequest {
+        ArmRequest::new(
+            Method::Get,
+            paths::feature(&self.subscription, ns, name),
+            format!("get feature {ns}/{name}"),
+        )
+    }
+
+    pub fn register_feature_request(&self, ns: &str, name: &str) -> ArmRequest {
+        ArmRequest::new(
+            Method::Post,
+            paths::feature_action(&self.subscription, ns, name, "register"),
+            format!("register feature {ns}/{name}"),
+        )
+    }
+
+    pub async fn get_feature(&self, ns: &str, name: &str) -> Result<Feature, ArmError> {
+        self.call_json(self.get_feature_request(ns, name)).await
+    }
+
+    pub async fn register_feature(&self, ns: &str, name: &str) -> Result<Feature, ArmError> {
+        self.call_json(self.register_feature_request(ns, name))
+            .await
+    }
+
+    pub async fn unregister_feature(&self, ns: &str, name: &str) -> Result<Feature, ArmError> {
+        self.call_json(ArmRequest::new(
+            Method::Post,
+            paths::feature_action(&self.subscription, ns, name, "unregister"),
+            format!("unregister feature {ns}/{name}"),
+        ))
+        .await
+    }
+
+    pub async fn list_features(&self, ns: &str) -> Result<Vec<Feature>, ArmError> {
+        self.list_all(ArmRequest::new(
+            Method::Get,
+            paths::features(&self.subscription, ns),
+            format!("list features of {ns}"),
+        ))
+        .await
+    }
+
+    // --- Microsoft.Resources providers ---
+
+    pub fn get_provider_request(&self, ns: &str) -> ArmRequest {
+        ArmRequest::new(
+            Method::Get,
+            paths::provider(&self.subscription, ns),
+            format!("get provider {ns}"),
+        )
+    }
+
+    pub fn register_provider_request(&self, ns: &str) -> ArmRequest {
+        ArmRequest::new(
+            Method::Post,
+            paths::provider_register(&self.subscription, ns),
+            format!("register provider {ns}"),
+        )
+    }
+
+    pub async fn get_provider(&self, ns: &str) -> Result<Provider, ArmError> {
+        self.call_json(self.get_provider_request(ns)).await
+    }
+
+    pub async fn register_provider(&self, ns: &str) -> Result<Provider, ArmError> {
+        self.call_json(self.register_provider_request(ns)).await
+    }
+
+    // --- Microsoft.ContainerService ---
+
+    pub fn get_cluster_request(&self, rg: &str, name: &str) -> ArmRequest {
+        ArmRequest::new(
+            Method::Get,
+            paths::cluster(&self.subscription, rg, name, api_version::AKS_STABLE),
+            format!("get cluster {rg}/{name}"),
+        )
+    }
+
+    pub async fn get_cluster(
+        &self,
+        rg: &str,
+        name: &str,
+    ) -> Result<Option<ManagedCluster>, ArmError> {
+        self.get_optional(self.get_cluster_request(rg, name)).await
+    }
+
+    pub async fn list_clusters(&self, rg: Option<&str>) -> Result<Vec<ManagedCluster>, ArmError> {
+        self.list_all(ArmRequest::new(
+            Method::Get,
+            paths::clusters(&self.subscription, rg),
+            "list clusters",
+        ))
+        .await
+    }
+
+    pub fn get_pool_request(&self, rg: &str, cluster: &str, pool: &str) -> ArmRequest {
+        ArmRequest::new(
+            Method::Get,
+            paths::pool(&self.subscription, rg, cluster, pool, api_version::AKS_STABLE),
+            format!("get node pool {rg}/{cluster}/{pool}"),
+        )
+    }
+
+    pub async fn get_pool(
+        &self,
+        rg: &str,
+        cluster: &str,
+        pool: &str,
+    ) -> Result<Option<AgentPool>, ArmError> {
+        self.get_optional(self.get_pool_request(rg, cluster, pool))
+            .await
+    }
+
+    pub async fn list_pools(&self, rg: &str, cluster: &str) -> Result<Vec<AgentPool>, ArmError> {
+        self.list_all(ArmRequest::new(
+            Method::Get,
+            paths::pools(&self.subscription, rg, cluster),
+            format!("list node pools of {rg}/{cluster}"),
+        ))
+        .await
+    }
+
+    pub async fn kubernetes_versions(
+        &self,
+        location: &str,
+    ) -> Result<KubernetesVersionList, ArmError> {
+        self.call_json(ArmRequest::new(
+            Method::Get,
+            paths::kubernetes_versions(&self.subscription, location),
+            format!("list Kubernetes versions in {location}"),
+        ))
+        .await
+    }
+
+    /// Sends a PUT (cluster or pool) and returns the accepted resource and where to poll.
+    pub async fn put<T: DeserializeOwned>(&self, req: &ArmRequest) -> Result<Accepted<T>, ArmError> {
+        let resp = self.call(req).await?;
+        let resource = decode(&resp, &req.context)?;
+        Ok(Accepted {
+            resource,
+            status: resp.status,
+            poll_url: poll_url(&resp),
+            retry_after: retry_after(&resp),
+        })
+    }
+}
+
+/// `Azure-AsyncOperation` first, else `Location` (ARM's LRO rule).
+pub fn poll_url(resp: &ArmResponse) -> Option<String> {
+    resp.header("azure-asyncoperation")
+        .or_else(|| resp.header("location"))
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+/// `Retry-After` in whole seconds (ARM sends seconds).
+pub fn retry_after(resp: &ArmResponse) -> Option<u64> {
+    resp.header("retry-after")?.trim().parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resp(status: u16, headers: &[(&str, &str)], body: &str) -> ArmResponse {
+        ArmResponse {
+            status,
+            headers: headers
+                .iter()
+                .map(|(k, v)| (k.to_ascii_lowercase(), v.to_string()))
+                .collect(),
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn arm_error_bodies_keep_code_target_details_and_ids() {
+        let r = resp(
+            400,
+            &[("x-ms-correlation-request-id", "corr-1")],
+            r#"{"error":{"code":"PreviewFeatureNotRegistered","message":"register it","target":"osSKU","details":[{"code":"Inner","message":"more"}]}}"#,
+        );
+        let e = error_from_response(&r, "create pool");
+        assert_eq!(e.code(), "PreviewFeatureNotRegistered");
+        assert_eq!(e.error.target.as_deref(), Some("osSKU"));
+        assert_eq!(e.error.details[0].code.as_deref(), Some("Inner"));
+        assert_eq!(e.correlation_id.as_deref(), Some("corr-1"));
+        let text = e.to_string();
+        assert!(text.contains("HTTP 400") && text.contains("corr-1") && text.contains("Inner"));
+        assert!(text.contains("aksos feature register"), "suggests the fix: {text}");
+    }
+
+    #[test]
+    fn html_and_garbage_bodies_are_described_not_parsed() {
+        let e = error_from_response(&resp(502, &[], "<html><body>Bad gateway</body></html>"), "x");
+        assert!(e.to_string().contains("HTML page"));
+        let e = error_from_response(&resp(500, &[], "oops"), "x");
+        assert!(e.to_string().contains("not an ARM error body: oops"));
+        let bad = decode::<Feature>(&resp(200, &[], "{not json"), "get feature");
+        assert!(matches!(bad.unwrap_err().kind, ArmErrorKind::Protocol));
+    }
+
+    #[test]
+    fn poll_url_prefers_async_operation_over_location() {
+        let both = resp(
+            202,
+            &[("Azure-AsyncOperation", "https://a/op"), ("Location", "https://a/loc"), ("Retry-After", "7")],
+            "",
+        );
+        assert_eq!(poll_url(&both).as_deref(), Some("https://a/op"));
+        assert_eq!(retry_after(&both), Some(7));
+        let loc = resp(202, &[("Location", "https://a/loc")], "");
+        assert_eq!(poll_url(&loc).as_deref(), Some("https://a/loc"));
+        assert_eq!(poll_url(&resp(200, &[], "")), None);
+    }
+}

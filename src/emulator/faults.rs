@@ -1,0 +1,144 @@
+//! Fault injection for the emulator, parsed from a SPEC such as
+//! `throttle=3,error=1,fail-lro,stuck,delay=100ms`. Counted faults apply to the
+//! first N requests that reach the emulator (after the test-only `/_emulator` paths).
+
+use std::time::Duration;
+
+/// Which faults to inject and the emulator's timings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Faults {
+    /// The first N requests get 429 with `Retry-After: retry_after`.
+    pub throttle: u32,
+    /// The next N requests get 503 with `Retry-After: retry_after`.
+    pub error: u32,
+    /// `Retry-After` seconds on 429/503 and operations.
+    pub retry_after: u64,
+    /// Long-running operations end `Failed` with an error.
+    pub fail_lro: bool,
+    /// Long-running operations end `Canceled`.
+    pub cancel_lro: bool,
+    /// Feature registrations never leave `Registering`.
+    pub stuck: bool,
+    /// Added latency on every request.
+    pub delay: Duration,
+    /// How long a long-running operation takes.
+    pub op_delay: Duration,
+    /// How long a feature registration takes.
+    pub reg_delay: Duration,
+    /// How long a provider registration takes.
+    pub provider_delay: Duration,
+    /// The next N successful GETs answer malformed JSON.
+    pub malformed: u32,
+    /// The next N requests answer a proxy's HTML error page (502).
+    pub html: u32,
+    /// After N requests, every request gets 401 ExpiredAuthenticationToken.
+    pub expire_after: Option<u32>,
+    /// The next N writes get 409 OperationNotAllowed.
+    pub conflict: u32,
+    /// Items per page of a list (then `nextLink`).
+    pub page_size: usize,
+}
+
+impl Default for Faults {
+    fn default() -> Self {
+        Faults {
+            throttle: 0,
+            error: 0,
+            retry_after: 1,
+            fail_lro: false,
+            cancel_lro: false,
+            stuck: false,
+            delay: Duration::ZERO,
+            op_delay: Duration::from_millis(300),
+            reg_delay: Duration::from_millis(300),
+            provider_delay: Duration::from_millis(100),
+            malformed: 0,
+            html: 0,
+            expire_after: None,
+            conflict: 0,
+            page_size: 100,
+        }
+    }
+}
+
+impl Faults {
+    /// Timings of the `--sandbox` instance: short but visible.
+    pub fn sandbox() -> Faults {
+        Faults {
+            op_delay: Duration::from_secs(4),
+            reg_delay: Duration::from_secs(3),
+            provider_delay: Duration::from_secs(1),
+            ..Faults::default()
+        }
+    }
+
+    /// No delays at all (benchmarks).
+    pub fn instant() -> Faults {
+        Faults {
+            retry_after: 0,
+            op_delay: Duration::ZERO,
+            reg_delay: Duration::ZERO,
+            provider_delay: Duration::ZERO,
+            ..Faults::default()
+        }
+    }
+
+    /// Applies a SPEC on top of `self`.
+    pub fn parse_onto(mut self, spec: &str) -> Result<Faults, String> {
+        for item in spec.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            let (key, value) = match item.split_once('=') {
+                Some((k, v)) => (k.trim(), Some(v.trim())),
+                None => (item, None),
+            };
+            let count = |v: Option<&str>| -> Result<u32, String> {
+                v.unwrap_or("1")
+                    .parse()
+                    .map_err(|_| format!("`{item}`: expected a count"))
+            };
+            let dur = |v: Option<&str>| -> Result<Duration, String> {
+                let v = v.ok_or(format!("`{key}` needs a duration, e.g. {key}=200ms"))?;
+                humantime::parse_duration(v).map_err(|e| format!("`{item}`: {e}"))
+            };
+            match key {
+                "throttle" => self.throttle = count(value)?,
+                "error" => self.error = count(value)?,
+                "retry-after" => self.retry_after = count(value)? as u64,
+                "fail-lro" => self.fail_lro = true,
+                "cancel-lro" => self.cancel_lro = true,
+                "stuck" => self.stuck = true,
+                "delay" => self.delay = dur(value)?,
+                "op-delay" => self.op_delay = dur(value)?,
+                "reg-delay" => self.reg_delay = dur(value)?,
+                "provider-delay" => self.provider_delay = dur(value)?,
+                "malformed" => self.malformed = count(value)?,
+                "html" => self.html = count(value)?,
+                "expire-after" => self.expire_after = Some(count(value)?),
+                "conflict" => self.conflict = count(value)?,
+                "page-size" => self.page_size = count(value)?.max(1) as usize,
+                other => {
+                    return Err(format!(
+                        "unknown fault `{other}`; known: throttle=N, error=N, retry-after=S, fail-lro, cancel-lro, stuck, delay=D, op-delay=D, reg-delay=D, provider-delay=D, malformed=N, html=N, expire-after=N, conflict=N, page-size=N"
+                    ))
+                }
+            }
+        }
+        Ok(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_spec() {
+        let f = Faults::default()
+            .parse_onto("throttle=3, error=2,fail-lro,stuck,delay=100ms,retry-after=0")
+            .unwrap();
+        assert_eq!((f.throttle, f.error, f.retry_after), (3, 2, 0));
+        assert!(f.fail_lro && f.stuck);
+        assert_eq!(f.delay, Duration::from_millis(100));
+        assert!(Faults::default().parse_onto("explode").is_err());
+        assert!(Faults::default().parse_onto("delay").is_err());
+    }
+}

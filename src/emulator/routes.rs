@@ -1,0 +1,1080 @@
+//! The emulator's request handling: routing ARM paths (case-insensitively),
+//! the checks Azure makes (bearer token, api-version, names, body shape, preview
+//! gate, one operation per cluster, parent exists), and the answers ARM gives
+//! (bodies, `Azure-AsyncOperation`/`Location`/`Retry-After`, error bodies).
+//! Pure over [`State`]: the HTTP server in `mod.rs` feeds it and applies delays.
+
+use super::faults::Faults;
+use super::schema;
+use super::state::{key, sync_profiles, ClusterRec, FeatureRec, OpKind, OpRec, ProviderRec, State};
+use crate::catalog::{self, Minor, Support, FEATURE_NAMESPACE, PROVIDER_NAMESPACE};
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+
+/// A request as the handler sees it.
+#[derive(Debug, Clone)]
+pub struct EmuRequest {
+    pub method: String,
+    pub path: String,
+    pub query: BTreeMap<String, String>,
+    pub authorization: Option<String>,
+    pub body: Vec<u8>,
+    /// `scheme://host:port` the client used, for URLs we hand back.
+    pub base: String,
+}
+
+/// A response before it becomes HTTP.
+#[derive(Debug, Clone)]
+pub struct EmuResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Option<Value>,
+    /// Raw body instead of JSON (fault injection).
+    pub raw: Option<(String, &'static str)>,
+}
+
+impl EmuResponse {
+    pub fn json(status: u16, body: Value) -> Self {
+        EmuResponse {
+            status,
+            headers: vec![],
+            body: Some(body),
+            raw: None,
+        }
+    }
+    fn empty(status: u16) -> Self {
+        EmuResponse {
+            status,
+            headers: vec![],
+            body: None,
+            raw: None,
+        }
+    }
+    fn header(mut self, k: &str, v: impl Into<String>) -> Self {
+        self.headers.push((k.to_string(), v.into()));
+        self
+    }
+}
+
+/// An ARM error response.
+pub fn error(status: u16, code: &str, message: impl Into<String>) -> EmuResponse {
+    EmuResponse::json(
+        status,
+        json!({"error": {"code": code, "message": message.into()}}),
+    )
+}
+
+fn error_target(status: u16, code: &str, message: impl Into<String>, target: &str) -> EmuResponse {
+    EmuResponse::json(
+        status,
+        json!({"error": {"code": code, "message": message.into(), "target": target}}),
+    )
+}
+
+/// Counters for counted faults; lives beside the state.
+#[derive(Debug, Default)]
+pub struct FaultCounters {
+    pub seen: u32,
+    pub throttled: u32,
+    pub errored: u32,
+    pub malformed: u32,
+    pub html: u32,
+    pub conflicts: u32,
+}
+
+/// Kubernetes versions the emulated region offers: (version, patches, default, preview, LTS).
+const K8S: &[(&str, &[&str], bool, bool, bool)] = &[
+    ("1.32", &["1.32.9"], false, false, true),
+    ("1.33", &["1.33.5"], false, false, false),
+    ("1.34", &["1.34.2", "1.34.3"], false, false, false),
+    ("1.35", &["1.35.1", "1.35.2"], true, false, false),
+    ("1.36", &["1.36.0", "1.36.1"], false, false, false),
+    ("1.37", &["1.37.0"], false, true, false),
+];
+
+/// Features the emulated Microsoft.ContainerService knows (catalog flags + FIPS).
+fn known_feature(ns: &str, name: &str) -> Option<String> {
+    if !ns.eq_ignore_ascii_case(FEATURE_NAMESPACE) {
+        return None;
+    }
+    catalog::CATALOG
+        .iter()
+        .filter_map(|s| s.feature_flag)
+        .chain(["EnableFIPSPreview"])
+        .find(|f| f.eq_ignore_ascii_case(name))
+        .map(str::to_string)
+}
+
+const KNOWN_PROVIDERS: &[&str] = &[
+    "Microsoft.ContainerService",
+    "Microsoft.Features",
+    "Microsoft.Compute",
+    "Microsoft.Network",
+];
+
+/// Everything the handler needs besides the request.
+pub struct Ctx<'a> {
+    pub state: &'a mut State,
+    pub faults: &'a Faults,
+    pub counters: &'a mut FaultCounters,
+    pub now: u64,
+    /// Set when the handler changed state that should be saved.
+    pub dirty: bool,
+}
+
+/// Handles one request.
+pub fn handle(ctx: &mut Ctx, req: &EmuRequest) -> EmuResponse {
+    if let Some(resp) = inject_fault(ctx, req) {
+        return resp;
+    }
+    match req.authorization.as_deref() {
+        Some(h) if h.len() > 7 && h[..7].eq_ignore_ascii_case("bearer ") && !h[7..].trim().is_empty() => {}
+        Some(_) => {
+            return error(401, "InvalidAuthenticationToken", "The access token is invalid.")
+        }
+        None => {
+            return error(
+                401,
+                "AuthenticationFailed",
+                "Authentication failed. The 'Authorization' header is missing.",
+            )
+        }
+    }
+    let segs: Vec<&str> = req.path.trim_matches('/').split('/').collect();
+    let lower: Vec<String> = segs.iter().map(|s| s.to_ascii_lowercase()).collect();
+    let l: Vec<&str> = lower.iter().map(|s| s.as_str()).collect();
+    let Some(api) = req.query.get("api-version").cloned() else {
+        return error(
+            400,
+            "MissingApiVersionParameter",
+            "The api-version query parameter (?api-version=) is required for all requests.",
+        );
+    };
+    let resp = route(ctx, req, &segs, &l, &api);
+    maybe_malform(ctx, req, resp)
+}
+
+fn inject_fault(ctx: &mut Ctx, _req: &EmuRequest) -> Option<EmuResponse> {
+    let f = ctx.faults;
+    let c = &mut *ctx.counters;
+    c.seen += 1;
+    if c.html < f.html {
+        c.html += 1;
+        return Some(EmuResponse {
+            status: 502,
+            headers: vec![],
+            body: None,
+            raw: Some((
+                "<html><head><title>502 Bad Gateway</title></head><body>Bad Gateway</body></html>".into(),
+                "text/html",
+            )),
+        });
+    }
+    if c.throttled < f.throttle {
+        c.throttled += 1;
+        return Some(
+            error(
+                429,
+                "TooManyRequests",
+                "The request is being throttled. Retry after the time in Retry-After.",
+            )
+            .header("Retry-After", f.retry_after.to_string()),
+        );
+    }
+    if c.errored < f.error {
+        c.errored += 1;
+        return Some(
+            error(503, "ServiceUnavailable", "The service is temporarily unavailable.")
+                .header("Retry-After", f.retry_after.to_string()),
+        );
+    }
+    if f.expire_after.is_some_and(|n| c.seen > n) {
+        return Some(error(
+            401,
+            "ExpiredAuthenticationToken",
+            "The access token expiry UTC time is earlier than current UTC time.",
+        ));
+    }
+    None
+}
+
+fn maybe_malform(ctx: &mut Ctx, req: &EmuRequest, resp: EmuResponse) -> EmuResponse {
+    if req.method == "GET" && resp.status == 200 && ctx.counters.malformed < ctx.faults.malformed {
+        ctx.counters.malformed += 1;
+        return EmuResponse {
+            raw: Some(("{\"properties\": {\"state\": ".into(), "application/json")),
+            body: None,
+            ..resp
+        };
+    }
+    resp
+}
+
+fn not_found_route(req: &EmuRequest) -> EmuResponse {
+    error(
+        404,
+        "NotFound",
+        format!("No route for {} {} in the emulator.", req.method, req.path),
+    )
+}
+
+fn check_api(api: &str, allowed: &[&str], ns: &str) -> Option<EmuResponse> {
+    if allowed.contains(&api) {
+        None
+    } else {
+        Some(error(
+            400,
+            "InvalidApiVersionParameter",
+            format!(
+                "The api-version '{api}' is invalid for {ns}. The supported versions are '{}'.",
+                allowed.join(",")
+            ),
+        ))
+    }
+}
+
+fn method_not_allowed(req: &EmuRequest) -> EmuResponse {
+    error(
+        405,
+        "MethodNotAllowed",
+        format!("The method {} is not allowed here.", req.method),
+    )
+}
+
+fn route(ctx: &mut Ctx, req: &EmuRequest, segs: &[&str], l: &[&str], api: &str) -> EmuResponse {
+    if l.len() < 2 || l[0] != "subscriptions" {
+        return not_found_route(req);
+    }
+    let sub = segs[1];
+    match &l[2..] {
+        ["providers", "microsoft.features", "providers", _, "features"] => {
+            if let Some(e) = check_api(api, schema::FEATURES_VERSIONS, "Microsoft.Features") {
+                return e;
+            }
+            list_features(ctx, sub, segs[5])
+        }
+        ["providers", "microsoft.features", "features"] => {
+            if let Some(e) = check_api(api, schema::FEATURES_VERSIONS, "Microsoft.Features") {
+                return e;
+            }
+            list_features(ctx, sub, FEATURE_NAMESPACE)
+        }
+        ["providers", "microsoft.features", "providers", _, "features", _, rest @ ..] => {
+            if let Some(e) = check_api(api, schema::FEATURES_VERSIONS, "Microsoft.Features") {
+                return e;
+            }
+            feature_op(ctx, req, sub, segs[5], segs[7], rest)
+        }
+        ["providers", "microsoft.containerservice", "managedclusters"] => {
+            if let Some(e) = check_api(api, schema::AKS_VERSIONS, "Microsoft.ContainerService") {
+                return e;
+            }
+            list_clusters(ctx, req, sub, None)
+        }
+        ["providers", "microsoft.containerservice", "locations", _, "kubernetesversions"] => {
+            if let Some(e) = check_api(api, schema::AKS_VERSIONS, "Microsoft.ContainerService") {
+                return e;
+            }
+            kubernetes_versions()
+        }
+        ["providers", "microsoft.containerservice", "locations", _, kind, _]
+            if *kind == "operations" || *kind == "operationresults" =>
+        {
+            operation_status(ctx, req, segs[6], *kind == "operationresults")
+        }
+        ["providers", _] | ["providers", _, "register"] => {
+            if let Some(e) = check_api(api, schema::PROVIDER_VERSIONS, "Microsoft.Resources") {
+                return e;
+            }
+            provider_op(ctx, req, sub, segs[3], l.len() == 5)
+        }
+        ["resourcegroups", _, "providers", "microsoft.containerservice", "managedclusters", rest @ ..] => {
+            if let Some(e) = check_api(api, schema::AKS_VERSIONS, "Microsoft.ContainerService") {
+                return e;
+            }
+            let rg = segs[3];
+            if !schema::valid_resource_group(rg) {
+                return error_target(
+                    400,
+                    "InvalidResourceGroupName",
+                    format!("Resource group name '{rg}' is invalid."),
+                    "resourceGroupName",
+                );
+            }
+            cluster_routes(ctx, req, sub, rg, &segs[7..], rest, api)
+        }
+        _ => not_found_route(req),
+    }
+}
+
+// ---------------------------------------------------------------- features
+
+fn feature_body(sub: &str, f: &FeatureRec) -> Value {
+    json!({
+        "id": format!("/subscriptions/{sub}/providers/Microsoft.Features/providers/{}/features/{}", f.namespace, f.name),
+        "name": format!("{}/{}", f.namespace, f.name),
+        "type": "Microsoft.Features/providers/features",
+        "properties": {"state": f.state}
+    })
+}
+
+fn feature_rec<'a>(ctx: &'a mut Ctx, sub: &str, ns: &str, name: &str) -> Option<&'a mut FeatureRec> {
+    let canonical = known_feature(ns, name)?;
+    let k = key(&[sub, ns, name]);
+    Some(ctx.state.features.entry(k).or_insert_with(|| FeatureRec {
+        namespace: FEATURE_NAMESPACE.to_string(),
+        name: canonical,
+        state: "NotRegistered".into(),
+        since_ms: 0,
+        registered_ms: None,
+    }))
+}
+
+fn list_features(ctx: &mut Ctx, sub: &str, ns: &str) -> EmuResponse {
+    let mut names: Vec<&str> = catalog::CATALOG
+        .iter()
+        .filter_map(|s| s.feature_flag)
+        .collect();
+    names.push("EnableFIPSPreview");
+    let mut value = vec![];
+    if ns.eq_ignore_ascii_case(FEATURE_NAMESPACE) {
+        for n in names {
+            if let Some(f) = feature_rec(ctx, sub, ns, n) {
+                let f = f.clone();
+                value.push(feature_body(sub, &f));
+            }
+        }
+    }
+    EmuResponse::json(200, json!({"value": value}))
+}
+
+fn feature_op(
+    ctx: &mut Ctx,
+    req: &EmuRequest,
+    sub: &str,
+    ns: &str,
+    name: &str,
+    rest: &[&str],
+) -> EmuResponse {
+    let now = ctx.now;
+    let Some(f) = feature_rec(ctx, sub, ns, name) else {
+        return error(
+            404,
+            "FeatureNotFound",
+            format!("The feature '{name}' could not be found."),
+        );
+    };
+    match (req.method.as_str(), rest) {
+        ("GET", []) => {}
+        ("POST", ["register"]) => {
+            if !f.state.eq_ignore_ascii_case("Registered") && f.state != "Registering" {
+                f.state = "Registering".into();
+                f.since_ms = now;
+            }
+        }
+        ("POST", ["unregister"]) => {
+            f.state = "Unregistered".into();
+            f.since_ms = now;
+            f.registered_ms = None;
+        }
+        _ => return method_not_allowed(req),
+    }
+    let body = feature_body(sub, f);
+    if req.method == "POST" {
+        ctx.dirty = true;
+    }
+    EmuResponse::json(200, body)
+}
+
+// ---------------------------------------------------------------- providers
+
+fn provider_op(ctx: &mut Ctx, req: &EmuRequest, sub: &str, ns: &str, register: bool) -> EmuResponse {
+    let Some(canonical) = KNOWN_PROVIDERS.iter().find(|p| p.eq_ignore_ascii_case(ns)) else {
+        return error(
+            404,
+            "InvalidResourceNamespace",
+            format!("The resource namespace '{ns}' is invalid."),
+        );
+    };
+    let now = ctx.now;
+    let rec = ctx
+        .state
+        .providers
+        .entry(key(&[sub, ns]))
+        .or_insert_with(|| ProviderRec {
+            namespace: canonical.to_string(),
+            state: "Registered".into(),
+            since_ms: 0,
+            registered_ms: Some(0),
+        });
+    match (req.method.as_str(), register) {
+        ("GET", false) => {}
+        ("POST", true) => {
+            rec.state = "Registering".into();
+            rec.since_ms = now;
+            ctx.dirty = true;
+        }
+        _ => return method_not_allowed(req),
+    }
+    EmuResponse::json(
+        200,
+        json!({
+            "id": format!("/subscriptions/{sub}/providers/{}", rec.namespace),
+            "namespace": rec.namespace,
+            "registrationState": rec.state,
+            "registrationPolicy": "RegistrationRequired",
+            "resourceTypes": [{
+                "resourceType": "managedClusters",
+                "locations": ["East US", "West Europe"],
+                "apiVersions": schema::AKS_VERSIONS,
+            }]
+        }),
+    )
+}
+
+// ---------------------------------------------------------------- k8s versions
+
+fn kubernetes_versions() -> EmuResponse {
+    let values: Vec<Value> = K8S
+        .iter()
+        .map(|(v, patches, default, preview, lts)| {
+            let mut pv = Map::new();
+            for p in *patches {
+                pv.insert(p.to_string(), json!({"upgrades": []}));
+            }
+            let plans = if *lts {
+                json!(["KubernetesOfficial", "AKSLongTermSupport"])
+            } else {
+                json!(["KubernetesOfficial"])
+            };
+            let mut o = json!({"version": v, "capabilities": {"supportPlan": plans}, "patchVersions": pv});
+            if *default {
+                o["isDefault"] = json!(true);
+            }
+            if *preview {
+                o["isPreview"] = json!(true);
+            }
+            o
+        })
+        .collect();
+    EmuResponse::json(200, json!({"values": values}))
+}
+
+/// Resolves a requested version (`x.y` or `x.y.z`) to a full patch version.
+fn resolve_version(v: Option<&str>) -> Result<String, String> {
+    let v = match v {
+        None | Some("") => {
+            let d = K8S.iter().find(|k| k.2).expect("default version");
+            return Ok(d.1.last().expect("patch").to_string());
+        }
+        Some(v) => v,
+    };
+    for (minor, patches, ..) in K8S {
+        if v == *minor {
+            return Ok(patches.last().expect("patch").to_string());
+        }
+        if patches.contains(&v) {
+            return Ok(v.to_string());
+        }
+    }
+    Err(format!(
+        "Version {v} is not supported in this region. Supported: {}",
+        K8S.iter().map(|k| k.0).collect::<Vec<_>>().join(", ")
+    ))
+}
+
+// ---------------------------------------------------------------- operations
+
+fn op_url(base: &str, sub: &str, location: &str, id: &str, kind: &str, api: &str) -> String {
+    format!("{base}/subscriptions/{sub}/providers/Microsoft.ContainerService/locations/{location}/{kind}/{id}?api-version={api}")
+}
+
+fn operation_status(ctx: &mut Ctx, req: &EmuRequest, id: &str, location_style: bool) -> EmuResponse {
+    if req.method != "GET" {
+        return method_not_allowed(req);
+    }
+    let Some(op) = ctx.state.operations.get(&id.to_ascii_lowercase()) else {
+        return error(404, "NotFound", format!("Operation {id} not found."));
+    };
+    let running = op.running(ctx.now);
+    if location_style {
+        return if running {
+            EmuResponse::empty(202).header("Retry-After", ctx.faults.retry_after.to_string())
+        } else if op.outcome == "Succeeded" {
+            EmuResponse::empty(204)
+        } else {
+            error(400, "OperationFailed", format!("The operation ended {}.", op.outcome))
+        };
+    }
+    let total = (op.done_ms - op.started_ms).max(1) as f64;
+    let mut body = json!({
+        "id": req.path,
+        "name": op.id,
+        "startTime": rfc3339(op.started_ms),
+        "operationType": match op.kind { OpKind::PutCluster => "PutManagedCluster", OpKind::PutPool{..} => "PutAgentPool", OpKind::DeletePool{..} => "DeleteAgentPool" },
+    });
+    if running {
+        body["status"] = json!("InProgress");
+        body["percentComplete"] = json!((((ctx.now - op.started_ms) as f64 / total) * 100.0).floor());
+        return EmuResponse::json(200, body)
+            .header("Retry-After", ctx.faults.retry_after.to_string());
+    }
+    body["status"] = json!(op.outcome);
+    body["endTime"] = json!(rfc3339(op.done_ms));
+    if op.outcome == "Succeeded" {
+        body["percentComplete"] = json!(100.0);
+    } else if op.outcome == "Failed" {
+        body["error"] = json!({
+            "code": "VMExtensionProvisioningError",
+            "message": "Emulated failure: the node bootstrap extension failed on one or more instances.",
+            "details": [{"code": "EmulatedFault", "message": "injected with --faults fail-lro"}]
+        });
+    }
+    EmuResponse::json(200, body)
+}
+
+fn rfc3339(ms: u64) -> String {
+    time::OffsetDateTime::from_unix_timestamp_nanos(ms as i128 * 1_000_000)
+        .ok()
+        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .unwrap_or_default()
+}
+
+fn start_op(ctx: &mut Ctx, cluster_key: &str, kind: OpKind) -> OpRec {
+    let id = uuid::Uuid::new_v4().to_string();
+    let outcome = if ctx.faults.fail_lro {
+        "Failed"
+    } else if ctx.faults.cancel_lro {
+        "Canceled"
+    } else {
+        "Succeeded"
+    };
+    let op = OpRec {
+        id: id.clone(),
+        cluster_key: cluster_key.to_string(),
+        kind,
+        started_ms: ctx.now,
+        done_ms: ctx.now + ctx.faults.op_delay.as_millis() as u64,
+        outcome: outcome.into(),
+        applied: false,
+    };
+    ctx.state.operations.insert(id, op.clone());
+    ctx.dirty = true;
+    op
+}
+
+// ---------------------------------------------------------------- clusters
+
+fn list_clusters(ctx: &mut Ctx, req: &EmuRequest, sub: &str, rg: Option<&str>) -> EmuResponse {
+    let prefix = match rg {
+        Some(rg) => key(&[sub, rg]) + "/",
+        None => key(&[sub]) + "/",
+    };
+    let all: Vec<Value> = ctx
+        .state
+        .clusters
+        .iter()
+        .filter(|(k, _)| k.starts_with(&prefix))
+        .map(|(_, c)| c.body.clone())
+        .collect();
+    page(req, all, ctx.faults.page_size)
+}
+
+fn page(req: &EmuRequest, all: Vec<Value>, size: usize) -> EmuResponse {
+    let skip: usize = req
+        .query
+        .get("$skipToken")
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let size = size.max(1);
+    let items: Vec<Value> = all.iter().skip(skip).take(size).cloned().collect();
+    let mut body = json!({ "value": items });
+    if skip + size < all.len() {
+        let api = req.query.get("api-version").cloned().unwrap_or_default();
+        body["nextLink"] = json!(format!(
+            "{}{}?api-version={api}&$skipToken={}",
+            req.base,
+            req.path,
+            skip + size
+        ));
+    }
+    EmuResponse::json(200, body)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn cluster_routes(
+    ctx: &mut Ctx,
+    req: &EmuRequest,
+    sub: &str,
+    rg: &str,
+    names: &[&str],
+    lower: &[&str],
+    api: &str,
+) -> EmuResponse {
+    match (req.method.as_str(), lower) {
+        ("GET", []) => list_clusters(ctx, req, sub, Some(rg)),
+        (_, [_]) => {
+            let name = names[0];
+            if !schema::valid_cluster_name(name) {
+                return error_target(
+                    400,
+                    "InvalidResourceName",
+                    format!("Resource name '{name}' is invalid; it must match ^[a-zA-Z0-9]$|^[a-zA-Z0-9][-_a-zA-Z0-9]{{0,61}}[a-zA-Z0-9]$."),
+                    "resourceName",
+                );
+            }
+            match req.method.as_str() {
+                "GET" => get_cluster(ctx, sub, rg, name),
+                "PUT" => put_cluster(ctx, req, sub, rg, name, api),
+                _ => method_not_allowed(req),
+            }
+        }
+        ("GET", [_, "agentpools"]) => {
+            let ck = key(&[sub, rg, names[0]]);
+            match ctx.state.clusters.get(&ck) {
+                None => cluster_not_found(rg, names[0]),
+                Some(c) => {
+                    let all: Vec<Value> = c.pools.values().cloned().collect();
+                    page(req, all, ctx.faults.page_size)
+                }
+            }
+        }
+        (_, [_, "agentpools", _]) => {
+            let (cluster, pool) = (names[0], names[2]);
+            if !schema::valid_pool_name(pool) {
+                return error_target(
+                    400,
+                    "InvalidParameter",
+                    format!("Agent pool name '{pool}' is invalid; it must match ^[a-z][a-z0-9]{{0,11}}$."),
+                    "agentPoolName",
+                );
+            }
+            match req.method.as_str() {
+                "GET" => get_pool(ctx, sub, rg, cluster, pool),
+                "PUT" => put_pool(ctx, req, sub, rg, cluster, pool, api),
+                "DELETE" => delete_pool(ctx, req, sub, rg, cluster, pool, api),
+                _ => method_not_allowed(req),
+            }
+        }
+        ("GET", [_, "operations", _]) | ("GET", [_, "agentpools", _, "operations", _]) => {
+            let id = names[names.len() - 1];
+            operation_status(ctx, req, id, false)
+        }
+        _ => not_found_route(req),
+    }
+}
+
+fn cluster_not_found(rg: &str, name: &str) -> EmuResponse {
+    error(
+        404,
+        "ResourceNotFound",
+        format!("The Resource 'Microsoft.ContainerService/managedClusters/{name}' under resource group '{rg}' was not found."),
+    )
+}
+
+fn get_cluster(ctx: &mut Ctx, sub: &str, rg: &str, name: &str) -> EmuResponse {
+    match ctx.state.clusters.get(&key(&[sub, rg, name])) {
+        Some(c) => EmuResponse::json(200, c.body.clone()),
+        None => cluster_not_found(rg, name),
+    }
+}
+
+fn get_pool(ctx: &mut Ctx, sub: &str, rg: &str, cluster: &str, pool: &str) -> EmuResponse {
+    let Some(c) = ctx.state.clusters.get(&key(&[sub, rg, cluster])) else {
+        return cluster_not_found(rg, cluster);
+    };
+    match c.pools.get(&pool.to_ascii_lowercase()) {
+        Some(p) => EmuResponse::json(200, p.clone()),
+        None => error(
+            404,
+            "NotFound",
+            format!("Agent pool '{pool}' not found in managed cluster '{cluster}'."),
+        ),
+    }
+}
+
+fn parse_body(req: &EmuRequest) -> Result<Map<String, Value>, EmuResponse> {
+    match serde_json::from_slice::<Value>(&req.body) {
+        Ok(Value::Object(m)) => Ok(m),
+        Ok(_) => Err(error(400, "InvalidRequestContent", "The request content must be a JSON object.")),
+        Err(e) => Err(error(
+            400,
+            "InvalidRequestContent",
+            format!("The request content was invalid and could not be deserialized: {e}"),
+        )),
+    }
+}
+
+fn unknown_keys(obj: &Map<String, Value>, allowed: &[&str], path: &str) -> Result<(), EmuResponse> {
+    for k in obj.keys() {
+        if !allowed.contains(&k.as_str()) {
+            return Err(error_target(
+                400,
+                "InvalidRequestContent",
+                format!("Could not find member '{k}' on object of type '{path}'."),
+                &format!("{path}.{k}"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn conflict_fault(ctx: &mut Ctx) -> Option<EmuResponse> {
+    if ctx.counters.conflicts < ctx.faults.conflict {
+        ctx.counters.conflicts += 1;
+        return Some(operation_not_allowed("an injected concurrent operation"));
+    }
+    None
+}
+
+fn operation_not_allowed(what: &str) -> EmuResponse {
+    error(
+        409,
+        "OperationNotAllowed",
+        format!("Operation is not allowed because there's an in progress operation ({what}) on the managed cluster. Please wait for it to finish."),
+    )
+}
+
+/// Validates one pool's properties against the schema and AKS's OS rules.
+fn check_pool_properties(
+    props: &Map<String, Value>,
+    at: &str,
+    api: &str,
+    kubernetes: Option<&str>,
+    node_os_channel: Option<&str>,
+) -> Result<(), EmuResponse> {
+    unknown_keys(props, schema::POOL_PROPERTIES, at)?;
+    if let Some(sp) = props.get("securityProfile") {
+        let Some(sp) = sp.as_object() else {
+            return Err(error_target(400, "InvalidRequestContent", "securityProfile must be an object.", &format!("{at}.securityProfile")));
+        };
+        unknown_keys(sp, schema::POOL_SECURITY, &format!("{at}.securityProfile"))?;
+    }
+    let mode = props.get("mode").and_then(Value::as_str).unwrap_or("User");
+    if let Some(count) = props.get("count") {
+        let Some(n) = count.as_i64() else {
+            return Err(error_target(400, "InvalidParameter", "count must be an integer.", &format!("{at}.count")));
+        };
+        let min = if mode.eq_ignore_ascii_case("System") { 1 } else { 0 };
+        if !(min..=1000).contains(&n) {
+            return Err(error_target(
+                400,
+                "InvalidParameter",
+                format!("count {n} is out of range {min}–1000 for a {mode} pool."),
+                &format!("{at}.count"),
+            ));
+        }
+    }
+    let sku = props.get("osSKU").and_then(Value::as_str).unwrap_or("Ubuntu");
+    let in_enum = schema::os_sku_enum(api).iter().any(|s| s.eq_ignore_ascii_case(sku))
+        || schema::OFF_ENUM_ACCEPTED.iter().any(|s| s.eq_ignore_ascii_case(sku));
+    if !in_enum {
+        return Err(error_target(
+            400,
+            "InvalidParameter",
+            format!("The value '{sku}' of osSKU is not supported at api-version {api}."),
+            &format!("{at}.osSKU"),
+        ));
+    }
+    let Some(os) = catalog::find(sku) else {
+        return Ok(());
+    };
+    let flag = |name: &str| props.get(name).and_then(Value::as_bool);
+    let sec = |name: &str| {
+        props
+            .get("securityProfile")
+            .and_then(|s| s.get(name))
+            .and_then(Value::as_bool)
+    };
+    let reject = |msg: String, target: &str| {
+        Err(error_target(400, "InvalidParameter", msg, &format!("{at}.{target}")))
+    };
+    match os.fips {
+        Support::Required if flag("enableFIPS") != Some(true) => {
+            return reject(format!("osSKU {sku} requires enableFIPS=true."), "enableFIPS")
+        }
+        Support::Unsupported if flag("enableFIPS") == Some(true) => {
+            return reject(format!("FIPS is not supported with osSKU {sku}."), "enableFIPS")
+        }
+        _ => {}
+    }
+    match os.trusted_launch {
+        Support::Required if sec("enableSecureBoot") != Some(true) || sec("enableVTPM") != Some(true) => {
+            return reject(
+                format!("osSKU {sku} requires Trusted Launch: securityProfile.enableSecureBoot and enableVTPM must be true."),
+                "securityProfile",
+            )
+        }
+        Support::Unsupported if sec("enableSecureBoot") == Some(true) || sec("enableVTPM") == Some(true) => {
+            return reject(format!("Trusted Launch is not supported with osSKU {sku}."), "securityProfile")
+        }
+        _ => {}
+    }
+    if let Some(disk) = os.required_os_disk {
+        if props.get("osDiskType").and_then(Value::as_str) != Some(disk) {
+            return reject(format!("osSKU {sku} requires osDiskType {disk}."), "osDiskType");
+        }
+    }
+    let version = props
+        .get("orchestratorVersion")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .or(kubernetes);
+    if let Some(m) = version.and_then(Minor::parse) {
+        if !os.supports_kubernetes(m) {
+            return reject(
+                format!("osSKU {sku} supports Kubernetes {}, not {m}.", os.kubernetes_range()),
+                "orchestratorVersion",
+            );
+        }
+    }
+    if let Some(ch) = node_os_channel {
+        if !os.node_os_channels.is_empty() && !os.node_os_channels.iter().any(|c| c.eq_ignore_ascii_case(ch)) {
+            return Err(error_target(
+                400,
+                "InvalidParameter",
+                format!("osSKU {sku} requires nodeOSUpgradeChannel {}, the cluster uses {ch}.", os.node_os_channels.join(" or ")),
+                "properties.autoUpgradeProfile.nodeOSUpgradeChannel",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Azure's preview gate: a flagged osSKU needs its feature Registered and the
+/// provider re-registered after that.
+fn preview_gate(state: &State, sub: &str, sku: &str) -> Result<(), EmuResponse> {
+    let Some(flag) = catalog::find(sku).and_then(|s| s.feature_flag) else {
+        return Ok(());
+    };
+    let feature = state.features.get(&key(&[sub, FEATURE_NAMESPACE, flag]));
+    let provider = state.providers.get(&key(&[sub, PROVIDER_NAMESPACE]));
+    let ok = match (feature.and_then(|f| f.registered_ms), feature) {
+        (Some(at), Some(f)) if f.state == "Registered" => provider.is_some_and(|p| {
+            p.state == "Registered" && p.registered_ms.is_some_and(|r| r >= at)
+        }),
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(error(
+            400,
+            "PreviewFeatureNotRegistered",
+            format!("Preview feature {FEATURE_NAMESPACE}/{flag} is not registered for this subscription, or the {PROVIDER_NAMESPACE} provider was not re-registered after it was. Register the feature, wait for Registered, then re-register the provider."),
+        ))
+    }
+}
+
+fn resource_id(sub: &str, rg: &str, cluster: &str, pool: Option<&str>) -> String {
+    let base = format!("/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ContainerService/managedClusters/{cluster}");
+    match pool {
+        Some(p) => format!("{base}/agentPools/{p}"),
+        None => base,
+    }
+}
+
+fn pool_resource(sub: &str, rg: &str, cluster: &str, name: &str, props: Map<String, Value>) -> Value {
+    json!({
+        "id": resource_id(sub, rg, cluster, Some(name)),
+        "name": name,
+        "type": "Microsoft.ContainerService/managedClusters/agentPools",
+        "properties": props,
+    })
+}
+
+fn put_cluster(ctx: &mut Ctx, req: &EmuRequest, sub: &str, rg: &str, name: &str, api: &str) -> EmuResponse {
+    let body = match parse_body(req) {
+        Ok(b) => b,
+        Err(e) => return e,
+    };
+    if let Err(e) = unknown_keys(&body, schema::CLUSTER_TOP, "ManagedCluster") {
+        return e;
+    }
+    let Some(location) = body.get("location").and_then(Value::as_str).filter(|s| !s.is_empty()) else {
+        return error_target(400, "InvalidParameter", "location is required.", "location");
+    };
+    let location = location.to_string();
+    let Some(props) = body.get("properties").and_then(Value::as_object) else {
+        return error_target(400, "InvalidParameter", "properties is required.", "properties");
+    };
+    if let Err(e) = unknown_keys(props, schema::CLUSTER_PROPERTIES, "properties") {
+        return e;
+    }
+    let channel = match props.get("autoUpgradeProfile") {
+        Some(Value::Object(aup)) => {
+            if let Err(e) = unknown_keys(aup, schema::AUTO_UPGRADE, "properties.autoUpgradeProfile") {
+                return e;
+            }
+            match aup.get("nodeOSUpgradeChannel").and_then(Value::as_str) {
+                Some(c) if !schema::NODE_OS_CHANNELS.contains(&c) => {
+                    return error_target(400, "InvalidParameter", format!("nodeOSUpgradeChannel '{c}' is not one of {}.", schema::NODE_OS_CHANNELS.join(", ")), "properties.autoUpgradeProfile.nodeOSUpgradeChannel")
+                }
+                c => c.map(str::to_string),
+            }
+        }
+        _ => None,
+    };
+    let version = match resolve_version(props.get("kubernetesVersion").and_then(Value::as_str)) {
+        Ok(v) => v,
+        Err(m) => return error_target(400, "K8sVersionNotSupported", m, "properties.kubernetesVersion"),
+    };
+    let ck = key(&[sub, rg, name]);
+    let exists = ctx.state.clusters.contains_key(&ck);
+    if exists {
+        if let Some(op) = ctx.state.running_op(&ck, ctx.now) {
+            return operation_not_allowed(&format!("{:?}", op.kind));
+        }
+    }
+    if let Some(c) = conflict_fault(ctx) {
+        return c;
+    }
+    let profiles = props.get("agentPoolProfiles").and_then(Value::as_array).cloned().unwrap_or_default();
+    if !exists && !profiles.iter().any(|p| p.get("mode").and_then(Value::as_str) == Some("System")) {
+        return error_target(400, "InvalidParameter", "A new cluster needs at least one agent pool with mode System.", "properties.agentPoolProfiles");
+    }
+    let mut pools = BTreeMap::new();
+    for (i, p) in profiles.iter().enumerate() {
+        let at = format!("properties.agentPoolProfiles[{i}]");
+        let Some(obj) = p.as_object() else {
+            return error_target(400, "InvalidRequestContent", "agent pool profile must be an object", &at);
+        };
+        let pname = obj.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+        if !schema::valid_pool_name(&pname) {
+            return error_target(400, "InvalidParameter", format!("Agent pool name '{pname}' is invalid; it must match ^[a-z][a-z0-9]{{0,11}}$."), &format!("{at}.name"));
+        }
+        let mut pprops = obj.clone();
+        pprops.remove("name");
+        if let Err(e) = check_pool_properties(&pprops, &at, api, Some(&version), channel.as_deref()) {
+            return e;
+        }
+        let sku = pprops.get("osSKU").and_then(Value::as_str).unwrap_or("Ubuntu");
+        if let Err(e) = preview_gate(ctx.state, sub, sku) {
+            return e;
+        }
+        pprops.insert("provisioningState".into(), json!(if exists { "Updating" } else { "Creating" }));
+        pprops.insert("currentOrchestratorVersion".into(), json!(version));
+        pprops.entry("orchestratorVersion").or_insert(json!(version));
+        pools.insert(pname.to_ascii_lowercase(), pool_resource(sub, rg, name, &pname, pprops));
+    }
+    let mut stored = body.clone();
+    stored.insert("id".into(), json!(resource_id(sub, rg, name, None)));
+    stored.insert("name".into(), json!(name));
+    stored.insert("type".into(), json!("Microsoft.ContainerService/ManagedClusters"));
+    let sp = stored.get_mut("properties").and_then(Value::as_object_mut).expect("checked above");
+    sp.insert("provisioningState".into(), json!(if exists { "Updating" } else { "Creating" }));
+    sp.insert("currentKubernetesVersion".into(), json!(version));
+    sp.insert("kubernetesVersion".into(), json!(version));
+    sp.insert("fqdn".into(), json!(format!("{name}-dns.hcp.{}.azmk8s.io", location.replace(' ', "").to_lowercase())));
+    let mut rec = ClusterRec { body: Value::Object(stored), pools };
+    if exists && rec.pools.is_empty() {
+        rec.pools = ctx.state.clusters[&ck].pools.clone();
+    }
+    sync_profiles(&mut rec);
+    let response_body = rec.body.clone();
+    ctx.state.clusters.insert(ck.clone(), rec);
+    let op = start_op(ctx, &ck, OpKind::PutCluster);
+    let url = op_url(&req.base, sub, &location.replace(' ', "").to_lowercase(), &op.id, "operations", api);
+    EmuResponse::json(if exists { 200 } else { 201 }, response_body)
+        .header("Azure-AsyncOperation", url)
+        .header("Retry-After", ctx.faults.retry_after.to_string())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn put_pool(ctx: &mut Ctx, req: &EmuRequest, sub: &str, rg: &str, cluster: &str, pool: &str, api: &str) -> EmuResponse {
+    let ck = key(&[sub, rg, cluster]);
+    let Some(c) = ctx.state.clusters.get(&ck) else {
+        return cluster_not_found(rg, cluster);
+    };
+    let location = c.body["location"].as_str().unwrap_or("eastus").replace(' ', "").to_lowercase();
+    let cluster_version = c.body["properties"]["currentKubernetesVersion"].as_str().map(str::to_string);
+    let channel = c.body["properties"]["autoUpgradeProfile"]["nodeOSUpgradeChannel"].as_str().map(str::to_string);
+    let existing = c.pools.get(&pool.to_ascii_lowercase()).cloned();
+    let body = match parse_body(req) {
+        Ok(b) => b,
+        Err(e) => return e,
+    };
+    if let Err(e) = unknown_keys(&body, schema::POOL_TOP, "AgentPool") {
+        return e;
+    }
+    let Some(props) = body.get("properties").and_then(Value::as_object) else {
+        return error_target(400, "InvalidParameter", "properties is required.", "properties");
+    };
+    if let Err(e) = check_pool_properties(props, "properties", api, cluster_version.as_deref(), channel.as_deref()) {
+        return e;
+    }
+    if let (Some(want), Some(have)) = (
+        props.get("orchestratorVersion").and_then(Value::as_str).and_then(Minor::parse),
+        cluster_version.as_deref().and_then(Minor::parse),
+    ) {
+        if want > have {
+            return error_target(400, "InvalidParameter", format!("orchestratorVersion {want} is newer than the control plane ({have})."), "properties.orchestratorVersion");
+        }
+    }
+    let sku = props.get("osSKU").and_then(Value::as_str).unwrap_or("Ubuntu").to_string();
+    if let Some(old) = &existing {
+        let old_sku = old["properties"]["osSKU"].as_str().unwrap_or("Ubuntu");
+        if !old_sku.eq_ignore_ascii_case(&sku) {
+            let allowed = catalog::find(&sku).is_some_and(|t| t.migrates_in_place_from(old_sku));
+            if !allowed {
+                return error_target(400, "InvalidParameter", format!("Changing osSKU from {old_sku} to {sku} in place is not supported; create a new node pool."), "properties.osSKU");
+            }
+        }
+    }
+    if let Some(op) = ctx.state.running_op(&ck, ctx.now) {
+        return operation_not_allowed(&format!("{:?}", op.kind));
+    }
+    if let Some(c) = conflict_fault(ctx) {
+        return c;
+    }
+    if let Err(e) = preview_gate(ctx.state, sub, &sku) {
+        return e;
+    }
+    let mut pprops = props.clone();
+    let version = pprops
+        .get("orchestratorVersion")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .and_then(|v| resolve_version(Some(v)).ok())
+        .or(cluster_version)
+        .unwrap_or_default();
+    pprops.insert("provisioningState".into(), json!(if existing.is_some() { "Updating" } else { "Creating" }));
+    pprops.insert("currentOrchestratorVersion".into(), json!(version));
+    pprops.entry("orchestratorVersion").or_insert(json!(version));
+    let resource = pool_resource(sub, rg, cluster, pool, pprops);
+    let rec = ctx.state.clusters.get_mut(&ck).expect("checked");
+    rec.pools.insert(pool.to_ascii_lowercase(), resource.clone());
+    sync_profiles(rec);
+    let op = start_op(ctx, &ck, OpKind::PutPool { pool: pool.to_ascii_lowercase() });
+    EmuResponse::json(if existing.is_some() { 200 } else { 201 }, resource)
+        .header("Azure-AsyncOperation", op_url(&req.base, sub, &location, &op.id, "operations", api))
+        .header("Retry-After", ctx.faults.retry_after.to_string())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn delete_pool(ctx: &mut Ctx, req: &EmuRequest, sub: &str, rg: &str, cluster: &str, pool: &str, api: &str) -> EmuResponse {
+    let ck = key(&[sub, rg, cluster]);
+    let Some(c) = ctx.state.clusters.get(&ck) else {
+        return cluster_not_found(rg, cluster);
+    };
+    let location = c.body["location"].as_str().unwrap_or("eastus").replace(' ', "").to_lowercase();
+    let Some(target) = c.pools.get(&pool.to_ascii_lowercase()) else {
+        return EmuResponse::empty(204);
+    };
+    let is_system = |p: &Value| p["properties"]["mode"].as_str() == Some("System");
+    if is_system(target) && c.pools.values().filter(|p| is_system(p)).count() == 1 {
+        return error_target(400, "InvalidParameter", "The last System agent pool of a cluster cannot be deleted.", "agentPoolName");
+    }
+    if let Some(op) = ctx.state.running_op(&ck, ctx.now) {
+        return operation_not_allowed(&format!("{:?}", op.kind));
+    }
+    let rec = ctx.state.clusters.get_mut(&ck).expect("checked");
+    if let Some(p) = rec.pools.get_mut(&pool.to_ascii_lowercase()) {
+        p["properties"]["provisioningState"] = json!("Deleting");
+    }
+    let op = start_op(ctx, &ck, OpKind::DeletePool { pool: pool.to_ascii_lowercase() });
+    EmuResponse::empty(202)
+        .header("Azure-AsyncOperation", op_url(&req.base, sub, &location, &op.id, "operations", api))
+        .header("Location", op_url(&req.base, sub, &location, &op.id, "operationresults", api))
+        .header("Retry-After", ctx.faults.retry_after.to_string())
+}
