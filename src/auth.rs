@@ -106,7 +106,12 @@ impl TokenCredential for ChainCredential {
 
 fn first_line(e: &azure_core::Error) -> String {
     let s = e.to_string();
-    s.lines().next().unwrap_or_default().chars().take(200).collect()
+    s.lines()
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .take(200)
+        .collect()
 }
 
 fn env(name: &str) -> Option<String> {
@@ -182,7 +187,10 @@ fn managed_link(explicit: bool) -> Link {
             .map(|c| c as Arc<dyn TokenCredential>)
             .map_err(|e| first_line(&e))
     } else {
-        Err("no managed identity endpoint advertised (use --auth managed-identity on an Azure VM)".into())
+        Err(
+            "no managed identity endpoint advertised (use --auth managed-identity on an Azure VM)"
+                .into(),
+        )
     };
     Link {
         name: "managed identity",

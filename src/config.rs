@@ -44,7 +44,9 @@ pub fn cloud_endpoints(cloud: Cloud) -> (&'static str, &'static str, CloudConfig
 pub fn is_loopback_host(host: &str) -> bool {
     let h = host.trim_start_matches('[').trim_end_matches(']');
     h.eq_ignore_ascii_case("localhost")
-        || h.parse::<IpAddr>().map(|ip| ip.is_loopback()).unwrap_or(false)
+        || h.parse::<IpAddr>()
+            .map(|ip| ip.is_loopback())
+            .unwrap_or(false)
 }
 
 /// Validates `--arm-endpoint`: a URL with a host, https unless loopback.
@@ -57,7 +59,10 @@ pub fn parse_endpoint(raw: &str) -> AppResult<Url> {
     })?;
     let host = url.host_str().unwrap_or_default().to_string();
     if host.is_empty() {
-        return Err(AppError::usage("--arm-endpoint", format!("`{raw}` has no host")));
+        return Err(AppError::usage(
+            "--arm-endpoint",
+            format!("`{raw}` has no host"),
+        ));
     }
     match url.scheme() {
         "https" => Ok(url),
@@ -156,7 +161,11 @@ impl Session {
         );
         Ok(Session {
             arm: Arm::new(Arc::new(client), subscription),
-            cadence: if local { Cadence::LOCAL } else { Cadence::REMOTE },
+            cadence: if local {
+                Cadence::LOCAL
+            } else {
+                Cadence::REMOTE
+            },
             timeout: g.timeout,
             sandbox: None,
             replay_flags: String::new(),

@@ -19,4 +19,5 @@ pub mod config;
 pub mod emulator;
 pub mod error;
 pub mod output;
+pub mod progress;
 pub mod recommend;

@@ -125,9 +125,9 @@ fn az_method(m: Method) -> azure_core::http::Method {
 #[async_trait::async_trait]
 impl ArmClient for PipelineClient {
     async fn send(&self, req: &ArmRequest) -> Result<ArmResponse, ArmError> {
-        let url = self
-            .resolve(&req.path)
-            .map_err(|m| ArmError::new(ArmErrorKind::Protocol, &req.context).with_message("InvalidUrl", m))?;
+        let url = self.resolve(&req.path).map_err(|m| {
+            ArmError::new(ArmErrorKind::Protocol, &req.context).with_message("InvalidUrl", m)
+        })?;
         let mut request = Request::new(url, az_method(req.method));
         request.insert_header("accept", "application/json");
         match &req.body {
@@ -150,13 +150,15 @@ impl ArmClient for PipelineClient {
         let result = match tokio::time::timeout(self.request_timeout, fut).await {
             Ok(r) => r,
             Err(_) => {
-                return Err(ArmError::new(ArmErrorKind::Transport, &req.context).with_message(
-                    "RequestTimeout",
-                    format!(
-                        "no answer within {}",
-                        humantime::format_duration(self.request_timeout)
+                return Err(
+                    ArmError::new(ArmErrorKind::Transport, &req.context).with_message(
+                        "RequestTimeout",
+                        format!(
+                            "no answer within {}",
+                            humantime::format_duration(self.request_timeout)
+                        ),
                     ),
-                ))
+                )
             }
         };
         let client_request_id = request
@@ -189,8 +191,7 @@ impl ArmClient for PipelineClient {
                     ArmErrorKind::Transport => "ConnectionFailed",
                     _ => "ClientError",
                 };
-                let mut err =
-                    ArmError::new(kind, &req.context).with_message(code, error_chain(&e));
+                let mut err = ArmError::new(kind, &req.context).with_message(code, error_chain(&e));
                 err.client_request_id = client_request_id;
                 Err(err)
             }

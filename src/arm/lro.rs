@@ -226,9 +226,14 @@ mod tests {
             json(200, r#"{"status":"succeeded"}"#),
         ]);
         let mut seen = vec![];
-        let op = wait_operation(&arm, "http://127.0.0.1/op/1", "create", Some(0), FAST, |p| {
-            seen.push((p.state.clone(), p.percent))
-        })
+        let op = wait_operation(
+            &arm,
+            "http://127.0.0.1/op/1",
+            "create",
+            Some(0),
+            FAST,
+            |p| seen.push((p.state.clone(), p.percent)),
+        )
         .await
         .unwrap();
         assert_eq!(op.terminal(), Some(Terminal::Succeeded));
@@ -242,9 +247,16 @@ mod tests {
             200,
             r#"{"status":"Failed","error":{"code":"VMExtensionProvisioningError","message":"boom"}}"#,
         )]);
-        let err = wait_operation(&arm, "http://127.0.0.1/op", "create pool", None, FAST, |_| {})
-            .await
-            .unwrap_err();
+        let err = wait_operation(
+            &arm,
+            "http://127.0.0.1/op",
+            "create pool",
+            None,
+            FAST,
+            |_| {},
+        )
+        .await
+        .unwrap_err();
         assert_eq!(err.code(), "VMExtensionProvisioningError");
         assert!(err.to_string().contains("ended Failed"));
     }
@@ -271,8 +283,13 @@ mod tests {
         ]);
         let f = wait_feature(&arm, "ns", "F", FAST, |_| {}).await.unwrap();
         assert!(f.is_registered());
-        let (arm, _) = canned_arm(vec![json(200, r#"{"properties":{"state":"Unregistered"}}"#)]);
-        let e = wait_feature(&arm, "ns", "F", FAST, |_| {}).await.unwrap_err();
+        let (arm, _) = canned_arm(vec![json(
+            200,
+            r#"{"properties":{"state":"Unregistered"}}"#,
+        )]);
+        let e = wait_feature(&arm, "ns", "F", FAST, |_| {})
+            .await
+            .unwrap_err();
         assert!(e.to_string().contains("Unregistered"));
     }
 }

@@ -88,7 +88,11 @@ pub struct Page<T> {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct AgentPoolSecurityProfile {
-    #[serde(default, rename = "enableVTPM", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "enableVTPM",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_vtpm: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_secure_boot: Option<bool>,
@@ -107,7 +111,11 @@ pub struct AgentPoolProperties {
     pub count: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_size: Option<String>,
-    #[serde(default, rename = "osDiskType", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "osDiskType",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub os_disk_type: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os_type: Option<String>,
@@ -122,7 +130,11 @@ pub struct AgentPoolProperties {
     pub orchestrator_version: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_orchestrator_version: Option<String>,
-    #[serde(default, rename = "enableFIPS", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "enableFIPS",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_fips: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_profile: Option<AgentPoolSecurityProfile>,
@@ -140,7 +152,11 @@ pub struct AgentPoolProperties {
     pub min_count: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_count: Option<i64>,
-    #[serde(default, rename = "vnetSubnetID", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "vnetSubnetID",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub vnet_subnet_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provisioning_state: Option<String>,
@@ -381,7 +397,10 @@ mod tests {
         let pools = mc.properties.agent_pool_profiles.as_ref().unwrap();
         assert_eq!(pools[0].properties.os_sku.as_deref(), Some("AzureLinux"));
         let resp: ManagedCluster = round_trip(&ex["responses"]["200"]["body"]);
-        assert_eq!(resp.properties.provisioning_state.as_deref(), Some("Succeeded"));
+        assert_eq!(
+            resp.properties.provisioning_state.as_deref(),
+            Some("Succeeded")
+        );
     }
 
     #[test]

@@ -106,7 +106,9 @@ pub fn error_from_response(resp: &ArmResponse, context: &str) -> ArmError {
         },
         context,
     );
-    err.correlation_id = resp.header("x-ms-correlation-request-id").map(str::to_string);
+    err.correlation_id = resp
+        .header("x-ms-correlation-request-id")
+        .map(str::to_string);
     err.request_id = resp.header("x-ms-request-id").map(str::to_string);
     err.client_request_id = resp.header("x-ms-client-request-id").map(str::to_string);
     match serde_json::from_slice::<super::error::ErrorResponse>(&resp.body) {
@@ -149,7 +151,9 @@ pub fn decode<T: DeserializeOwned>(resp: &ArmResponse, context: &str) -> Result<
                 snippet(&String::from_utf8_lossy(&resp.body))
             ),
         );
-        err.correlation_id = resp.header("x-ms-correlation-request-id").map(str::to_string);
+        err.correlation_id = resp
+            .header("x-ms-correlation-request-id")
+            .map(str::to_string);
         err
     })
 }
@@ -304,7 +308,13 @@ impl Arm {
     pub fn get_pool_request(&self, rg: &str, cluster: &str, pool: &str) -> ArmRequest {
         ArmRequest::new(
             Method::Get,
-            paths::pool(&self.subscription, rg, cluster, pool, api_version::AKS_STABLE),
+            paths::pool(
+                &self.subscription,
+                rg,
+                cluster,
+                pool,
+                api_version::AKS_STABLE,
+            ),
             format!("get node pool {rg}/{cluster}/{pool}"),
         )
     }
@@ -341,7 +351,10 @@ impl Arm {
     }
 
     /// Sends a PUT (cluster or pool) and returns the accepted resource and where to poll.
-    pub async fn put<T: DeserializeOwned>(&self, req: &ArmRequest) -> Result<Accepted<T>, ArmError> {
+    pub async fn put<T: DeserializeOwned>(
+        &self,
+        req: &ArmRequest,
+    ) -> Result<Accepted<T>, ArmError> {
         let resp = self.call(req).await?;
         let resource = decode(&resp, &req.context)?;
         Ok(Accepted {
@@ -395,12 +408,18 @@ mod tests {
         assert_eq!(e.correlation_id.as_deref(), Some("corr-1"));
         let text = e.to_string();
         assert!(text.contains("HTTP 400") && text.contains("corr-1") && text.contains("Inner"));
-        assert!(text.contains("aksos feature register"), "suggests the fix: {text}");
+        assert!(
+            text.contains("aksos feature register"),
+            "suggests the fix: {text}"
+        );
     }
 
     #[test]
     fn html_and_garbage_bodies_are_described_not_parsed() {
-        let e = error_from_response(&resp(502, &[], "<html><body>Bad gateway</body></html>"), "x");
+        let e = error_from_response(
+            &resp(502, &[], "<html><body>Bad gateway</body></html>"),
+            "x",
+        );
         assert!(e.to_string().contains("HTML page"));
         let e = error_from_response(&resp(500, &[], "oops"), "x");
         assert!(e.to_string().contains("not an ARM error body: oops"));
@@ -412,7 +431,11 @@ mod tests {
     fn poll_url_prefers_async_operation_over_location() {
         let both = resp(
             202,
-            &[("Azure-AsyncOperation", "https://a/op"), ("Location", "https://a/loc"), ("Retry-After", "7")],
+            &[
+                ("Azure-AsyncOperation", "https://a/op"),
+                ("Location", "https://a/loc"),
+                ("Retry-After", "7"),
+            ],
             "",
         );
         assert_eq!(poll_url(&both).as_deref(), Some("https://a/op"));

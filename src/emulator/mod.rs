@@ -183,7 +183,10 @@ fn to_http(resp: routes::EmuResponse, client_request_id: Option<String>) -> Resp
     }
     let (body, ctype) = match (resp.raw, resp.body) {
         (Some((raw, ctype)), _) => (raw.into_bytes(), ctype),
-        (None, Some(v)) => (serde_json::to_vec(&v).unwrap_or_default(), "application/json; charset=utf-8"),
+        (None, Some(v)) => (
+            serde_json::to_vec(&v).unwrap_or_default(),
+            "application/json; charset=utf-8",
+        ),
         (None, None) => (Vec::new(), "application/json; charset=utf-8"),
     };
     if !body.is_empty() {
@@ -237,7 +240,9 @@ impl Running {
     pub async fn start(port: u16, shared: Shared) -> AppResult<Running> {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
             .await
-            .map_err(|e| AppError::usage("--port", format!("cannot listen on 127.0.0.1:{port}: {e}")))?;
+            .map_err(|e| {
+                AppError::usage("--port", format!("cannot listen on 127.0.0.1:{port}: {e}"))
+            })?;
         let addr = listener
             .local_addr()
             .map_err(|e| AppError::Io(e.to_string()))?;

@@ -128,9 +128,16 @@ pub fn handle(ctx: &mut Ctx, req: &EmuRequest) -> EmuResponse {
         return resp;
     }
     match req.authorization.as_deref() {
-        Some(h) if h.len() > 7 && h[..7].eq_ignore_ascii_case("bearer ") && !h[7..].trim().is_empty() => {}
+        Some(h)
+            if h.len() > 7
+                && h[..7].eq_ignore_ascii_case("bearer ")
+                && !h[7..].trim().is_empty() => {}
         Some(_) => {
-            return error(401, "InvalidAuthenticationToken", "The access token is invalid.")
+            return error(
+                401,
+                "InvalidAuthenticationToken",
+                "The access token is invalid.",
+            )
         }
         None => {
             return error(
@@ -165,7 +172,8 @@ fn inject_fault(ctx: &mut Ctx, _req: &EmuRequest) -> Option<EmuResponse> {
             headers: vec![],
             body: None,
             raw: Some((
-                "<html><head><title>502 Bad Gateway</title></head><body>Bad Gateway</body></html>".into(),
+                "<html><head><title>502 Bad Gateway</title></head><body>Bad Gateway</body></html>"
+                    .into(),
                 "text/html",
             )),
         });
@@ -184,8 +192,12 @@ fn inject_fault(ctx: &mut Ctx, _req: &EmuRequest) -> Option<EmuResponse> {
     if c.errored < f.error {
         c.errored += 1;
         return Some(
-            error(503, "ServiceUnavailable", "The service is temporarily unavailable.")
-                .header("Retry-After", f.retry_after.to_string()),
+            error(
+                503,
+                "ServiceUnavailable",
+                "The service is temporarily unavailable.",
+            )
+            .header("Retry-After", f.retry_after.to_string()),
         );
     }
     if f.expire_after.is_some_and(|n| c.seen > n) {
@@ -288,7 +300,8 @@ fn route(ctx: &mut Ctx, req: &EmuRequest, segs: &[&str], l: &[&str], api: &str) 
             }
             provider_op(ctx, req, sub, segs[3], l.len() == 5)
         }
-        ["resourcegroups", _, "providers", "microsoft.containerservice", "managedclusters", rest @ ..] => {
+        ["resourcegroups", _, "providers", "microsoft.containerservice", "managedclusters", rest @ ..] =>
+        {
             if let Some(e) = check_api(api, schema::AKS_VERSIONS, "Microsoft.ContainerService") {
                 return e;
             }
@@ -318,7 +331,12 @@ fn feature_body(sub: &str, f: &FeatureRec) -> Value {
     })
 }
 
-fn feature_rec<'a>(ctx: &'a mut Ctx, sub: &str, ns: &str, name: &str) -> Option<&'a mut FeatureRec> {
+fn feature_rec<'a>(
+    ctx: &'a mut Ctx,
+    sub: &str,
+    ns: &str,
+    name: &str,
+) -> Option<&'a mut FeatureRec> {
     let canonical = known_feature(ns, name)?;
     let k = key(&[sub, ns, name]);
     Some(ctx.state.features.entry(k).or_insert_with(|| FeatureRec {
@@ -388,7 +406,13 @@ fn feature_op(
 
 // ---------------------------------------------------------------- providers
 
-fn provider_op(ctx: &mut Ctx, req: &EmuRequest, sub: &str, ns: &str, register: bool) -> EmuResponse {
+fn provider_op(
+    ctx: &mut Ctx,
+    req: &EmuRequest,
+    sub: &str,
+    ns: &str,
+    register: bool,
+) -> EmuResponse {
     let Some(canonical) = KNOWN_PROVIDERS.iter().find(|p| p.eq_ignore_ascii_case(ns)) else {
         return error(
             404,
@@ -447,7 +471,8 @@ fn kubernetes_versions() -> EmuResponse {
             } else {
                 json!(["KubernetesOfficial"])
             };
-            let mut o = json!({"version": v, "capabilities": {"supportPlan": plans}, "patchVersions": pv});
+            let mut o =
+                json!({"version": v, "capabilities": {"supportPlan": plans}, "patchVersions": pv});
             if *default {
                 o["isDefault"] = json!(true);
             }
@@ -489,7 +514,12 @@ fn op_url(base: &str, sub: &str, location: &str, id: &str, kind: &str, api: &str
     format!("{base}/subscriptions/{sub}/providers/Microsoft.ContainerService/locations/{location}/{kind}/{id}?api-version={api}")
 }
 
-fn operation_status(ctx: &mut Ctx, req: &EmuRequest, id: &str, location_style: bool) -> EmuResponse {
+fn operation_status(
+    ctx: &mut Ctx,
+    req: &EmuRequest,
+    id: &str,
+    location_style: bool,
+) -> EmuResponse {
     if req.method != "GET" {
         return method_not_allowed(req);
     }
@@ -503,7 +533,11 @@ fn operation_status(ctx: &mut Ctx, req: &EmuRequest, id: &str, location_style: b
         } else if op.outcome == "Succeeded" {
             EmuResponse::empty(204)
         } else {
-            error(400, "OperationFailed", format!("The operation ended {}.", op.outcome))
+            error(
+                400,
+                "OperationFailed",
+                format!("The operation ended {}.", op.outcome),
+            )
         };
     }
     let total = (op.done_ms - op.started_ms).max(1) as f64;
@@ -515,7 +549,8 @@ fn operation_status(ctx: &mut Ctx, req: &EmuRequest, id: &str, location_style: b
     });
     if running {
         body["status"] = json!("InProgress");
-        body["percentComplete"] = json!((((ctx.now - op.started_ms) as f64 / total) * 100.0).floor());
+        body["percentComplete"] =
+            json!((((ctx.now - op.started_ms) as f64 / total) * 100.0).floor());
         return EmuResponse::json(200, body)
             .header("Retry-After", ctx.faults.retry_after.to_string());
     }
@@ -536,7 +571,10 @@ fn operation_status(ctx: &mut Ctx, req: &EmuRequest, id: &str, location_style: b
 fn rfc3339(ms: u64) -> String {
     time::OffsetDateTime::from_unix_timestamp_nanos(ms as i128 * 1_000_000)
         .ok()
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
         .unwrap_or_default()
 }
 
@@ -696,7 +734,11 @@ fn get_pool(ctx: &mut Ctx, sub: &str, rg: &str, cluster: &str, pool: &str) -> Em
 fn parse_body(req: &EmuRequest) -> Result<Map<String, Value>, EmuResponse> {
     match serde_json::from_slice::<Value>(&req.body) {
         Ok(Value::Object(m)) => Ok(m),
-        Ok(_) => Err(error(400, "InvalidRequestContent", "The request content must be a JSON object.")),
+        Ok(_) => Err(error(
+            400,
+            "InvalidRequestContent",
+            "The request content must be a JSON object.",
+        )),
         Err(e) => Err(error(
             400,
             "InvalidRequestContent",
@@ -746,16 +788,30 @@ fn check_pool_properties(
     unknown_keys(props, schema::POOL_PROPERTIES, at)?;
     if let Some(sp) = props.get("securityProfile") {
         let Some(sp) = sp.as_object() else {
-            return Err(error_target(400, "InvalidRequestContent", "securityProfile must be an object.", &format!("{at}.securityProfile")));
+            return Err(error_target(
+                400,
+                "InvalidRequestContent",
+                "securityProfile must be an object.",
+                &format!("{at}.securityProfile"),
+            ));
         };
         unknown_keys(sp, schema::POOL_SECURITY, &format!("{at}.securityProfile"))?;
     }
     let mode = props.get("mode").and_then(Value::as_str).unwrap_or("User");
     if let Some(count) = props.get("count") {
         let Some(n) = count.as_i64() else {
-            return Err(error_target(400, "InvalidParameter", "count must be an integer.", &format!("{at}.count")));
+            return Err(error_target(
+                400,
+                "InvalidParameter",
+                "count must be an integer.",
+                &format!("{at}.count"),
+            ));
         };
-        let min = if mode.eq_ignore_ascii_case("System") { 1 } else { 0 };
+        let min = if mode.eq_ignore_ascii_case("System") {
+            1
+        } else {
+            0
+        };
         if !(min..=1000).contains(&n) {
             return Err(error_target(
                 400,
@@ -765,9 +821,16 @@ fn check_pool_properties(
             ));
         }
     }
-    let sku = props.get("osSKU").and_then(Value::as_str).unwrap_or("Ubuntu");
-    let in_enum = schema::os_sku_enum(api).iter().any(|s| s.eq_ignore_ascii_case(sku))
-        || schema::OFF_ENUM_ACCEPTED.iter().any(|s| s.eq_ignore_ascii_case(sku));
+    let sku = props
+        .get("osSKU")
+        .and_then(Value::as_str)
+        .unwrap_or("Ubuntu");
+    let in_enum = schema::os_sku_enum(api)
+        .iter()
+        .any(|s| s.eq_ignore_ascii_case(sku))
+        || schema::OFF_ENUM_ACCEPTED
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(sku));
     if !in_enum {
         return Err(error_target(
             400,
@@ -787,14 +850,25 @@ fn check_pool_properties(
             .and_then(Value::as_bool)
     };
     let reject = |msg: String, target: &str| {
-        Err(error_target(400, "InvalidParameter", msg, &format!("{at}.{target}")))
+        Err(error_target(
+            400,
+            "InvalidParameter",
+            msg,
+            &format!("{at}.{target}"),
+        ))
     };
     match os.fips {
         Support::Required if flag("enableFIPS") != Some(true) => {
-            return reject(format!("osSKU {sku} requires enableFIPS=true."), "enableFIPS")
+            return reject(
+                format!("osSKU {sku} requires enableFIPS=true."),
+                "enableFIPS",
+            )
         }
         Support::Unsupported if flag("enableFIPS") == Some(true) => {
-            return reject(format!("FIPS is not supported with osSKU {sku}."), "enableFIPS")
+            return reject(
+                format!("FIPS is not supported with osSKU {sku}."),
+                "enableFIPS",
+            )
         }
         _ => {}
     }
@@ -812,7 +886,10 @@ fn check_pool_properties(
     }
     if let Some(disk) = os.required_os_disk {
         if props.get("osDiskType").and_then(Value::as_str) != Some(disk) {
-            return reject(format!("osSKU {sku} requires osDiskType {disk}."), "osDiskType");
+            return reject(
+                format!("osSKU {sku} requires osDiskType {disk}."),
+                "osDiskType",
+            );
         }
     }
     let version = props
@@ -823,17 +900,28 @@ fn check_pool_properties(
     if let Some(m) = version.and_then(Minor::parse) {
         if !os.supports_kubernetes(m) {
             return reject(
-                format!("osSKU {sku} supports Kubernetes {}, not {m}.", os.kubernetes_range()),
+                format!(
+                    "osSKU {sku} supports Kubernetes {}, not {m}.",
+                    os.kubernetes_range()
+                ),
                 "orchestratorVersion",
             );
         }
     }
     if let Some(ch) = node_os_channel {
-        if !os.node_os_channels.is_empty() && !os.node_os_channels.iter().any(|c| c.eq_ignore_ascii_case(ch)) {
+        if !os.node_os_channels.is_empty()
+            && !os
+                .node_os_channels
+                .iter()
+                .any(|c| c.eq_ignore_ascii_case(ch))
+        {
             return Err(error_target(
                 400,
                 "InvalidParameter",
-                format!("osSKU {sku} requires nodeOSUpgradeChannel {}, the cluster uses {ch}.", os.node_os_channels.join(" or ")),
+                format!(
+                    "osSKU {sku} requires nodeOSUpgradeChannel {}, the cluster uses {ch}.",
+                    os.node_os_channels.join(" or ")
+                ),
                 "properties.autoUpgradeProfile.nodeOSUpgradeChannel",
             ));
         }
@@ -850,9 +938,8 @@ fn preview_gate(state: &State, sub: &str, sku: &str) -> Result<(), EmuResponse> 
     let feature = state.features.get(&key(&[sub, FEATURE_NAMESPACE, flag]));
     let provider = state.providers.get(&key(&[sub, PROVIDER_NAMESPACE]));
     let ok = match (feature.and_then(|f| f.registered_ms), feature) {
-        (Some(at), Some(f)) if f.state == "Registered" => provider.is_some_and(|p| {
-            p.state == "Registered" && p.registered_ms.is_some_and(|r| r >= at)
-        }),
+        (Some(at), Some(f)) if f.state == "Registered" => provider
+            .is_some_and(|p| p.state == "Registered" && p.registered_ms.is_some_and(|r| r >= at)),
         _ => false,
     };
     if ok {
@@ -874,7 +961,13 @@ fn resource_id(sub: &str, rg: &str, cluster: &str, pool: Option<&str>) -> String
     }
 }
 
-fn pool_resource(sub: &str, rg: &str, cluster: &str, name: &str, props: Map<String, Value>) -> Value {
+fn pool_resource(
+    sub: &str,
+    rg: &str,
+    cluster: &str,
+    name: &str,
+    props: Map<String, Value>,
+) -> Value {
     json!({
         "id": resource_id(sub, rg, cluster, Some(name)),
         "name": name,
@@ -883,7 +976,14 @@ fn pool_resource(sub: &str, rg: &str, cluster: &str, name: &str, props: Map<Stri
     })
 }
 
-fn put_cluster(ctx: &mut Ctx, req: &EmuRequest, sub: &str, rg: &str, name: &str, api: &str) -> EmuResponse {
+fn put_cluster(
+    ctx: &mut Ctx,
+    req: &EmuRequest,
+    sub: &str,
+    rg: &str,
+    name: &str,
+    api: &str,
+) -> EmuResponse {
     let body = match parse_body(req) {
         Ok(b) => b,
         Err(e) => return e,
@@ -891,24 +991,42 @@ fn put_cluster(ctx: &mut Ctx, req: &EmuRequest, sub: &str, rg: &str, name: &str,
     if let Err(e) = unknown_keys(&body, schema::CLUSTER_TOP, "ManagedCluster") {
         return e;
     }
-    let Some(location) = body.get("location").and_then(Value::as_str).filter(|s| !s.is_empty()) else {
+    let Some(location) = body
+        .get("location")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+    else {
         return error_target(400, "InvalidParameter", "location is required.", "location");
     };
     let location = location.to_string();
     let Some(props) = body.get("properties").and_then(Value::as_object) else {
-        return error_target(400, "InvalidParameter", "properties is required.", "properties");
+        return error_target(
+            400,
+            "InvalidParameter",
+            "properties is required.",
+            "properties",
+        );
     };
     if let Err(e) = unknown_keys(props, schema::CLUSTER_PROPERTIES, "properties") {
         return e;
     }
     let channel = match props.get("autoUpgradeProfile") {
         Some(Value::Object(aup)) => {
-            if let Err(e) = unknown_keys(aup, schema::AUTO_UPGRADE, "properties.autoUpgradeProfile") {
+            if let Err(e) = unknown_keys(aup, schema::AUTO_UPGRADE, "properties.autoUpgradeProfile")
+            {
                 return e;
             }
             match aup.get("nodeOSUpgradeChannel").and_then(Value::as_str) {
                 Some(c) if !schema::NODE_OS_CHANNELS.contains(&c) => {
-                    return error_target(400, "InvalidParameter", format!("nodeOSUpgradeChannel '{c}' is not one of {}.", schema::NODE_OS_CHANNELS.join(", ")), "properties.autoUpgradeProfile.nodeOSUpgradeChannel")
+                    return error_target(
+                        400,
+                        "InvalidParameter",
+                        format!(
+                            "nodeOSUpgradeChannel '{c}' is not one of {}.",
+                            schema::NODE_OS_CHANNELS.join(", ")
+                        ),
+                        "properties.autoUpgradeProfile.nodeOSUpgradeChannel",
+                    )
                 }
                 c => c.map(str::to_string),
             }
@@ -917,7 +1035,14 @@ fn put_cluster(ctx: &mut Ctx, req: &EmuRequest, sub: &str, rg: &str, name: &str,
     };
     let version = match resolve_version(props.get("kubernetesVersion").and_then(Value::as_str)) {
         Ok(v) => v,
-        Err(m) => return error_target(400, "K8sVersionNotSupported", m, "properties.kubernetesVersion"),
+        Err(m) => {
+            return error_target(
+                400,
+                "K8sVersionNotSupported",
+                m,
+                "properties.kubernetesVersion",
+            )
+        }
     };
     let ck = key(&[sub, rg, name]);
     let exists = ctx.state.clusters.contains_key(&ck);
@@ -929,44 +1054,103 @@ fn put_cluster(ctx: &mut Ctx, req: &EmuRequest, sub: &str, rg: &str, name: &str,
     if let Some(c) = conflict_fault(ctx) {
         return c;
     }
-    let profiles = props.get("agentPoolProfiles").and_then(Value::as_array).cloned().unwrap_or_default();
-    if !exists && !profiles.iter().any(|p| p.get("mode").and_then(Value::as_str) == Some("System")) {
-        return error_target(400, "InvalidParameter", "A new cluster needs at least one agent pool with mode System.", "properties.agentPoolProfiles");
+    let profiles = props
+        .get("agentPoolProfiles")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    if !exists
+        && !profiles
+            .iter()
+            .any(|p| p.get("mode").and_then(Value::as_str) == Some("System"))
+    {
+        return error_target(
+            400,
+            "InvalidParameter",
+            "A new cluster needs at least one agent pool with mode System.",
+            "properties.agentPoolProfiles",
+        );
     }
     let mut pools = BTreeMap::new();
     for (i, p) in profiles.iter().enumerate() {
         let at = format!("properties.agentPoolProfiles[{i}]");
         let Some(obj) = p.as_object() else {
-            return error_target(400, "InvalidRequestContent", "agent pool profile must be an object", &at);
+            return error_target(
+                400,
+                "InvalidRequestContent",
+                "agent pool profile must be an object",
+                &at,
+            );
         };
-        let pname = obj.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+        let pname = obj
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
         if !schema::valid_pool_name(&pname) {
-            return error_target(400, "InvalidParameter", format!("Agent pool name '{pname}' is invalid; it must match ^[a-z][a-z0-9]{{0,11}}$."), &format!("{at}.name"));
+            return error_target(
+                400,
+                "InvalidParameter",
+                format!(
+                    "Agent pool name '{pname}' is invalid; it must match ^[a-z][a-z0-9]{{0,11}}$."
+                ),
+                &format!("{at}.name"),
+            );
         }
         let mut pprops = obj.clone();
         pprops.remove("name");
-        if let Err(e) = check_pool_properties(&pprops, &at, api, Some(&version), channel.as_deref()) {
+        if let Err(e) = check_pool_properties(&pprops, &at, api, Some(&version), channel.as_deref())
+        {
             return e;
         }
-        let sku = pprops.get("osSKU").and_then(Value::as_str).unwrap_or("Ubuntu");
+        let sku = pprops
+            .get("osSKU")
+            .and_then(Value::as_str)
+            .unwrap_or("Ubuntu");
         if let Err(e) = preview_gate(ctx.state, sub, sku) {
             return e;
         }
-        pprops.insert("provisioningState".into(), json!(if exists { "Updating" } else { "Creating" }));
+        pprops.insert(
+            "provisioningState".into(),
+            json!(if exists { "Updating" } else { "Creating" }),
+        );
         pprops.insert("currentOrchestratorVersion".into(), json!(version));
-        pprops.entry("orchestratorVersion").or_insert(json!(version));
-        pools.insert(pname.to_ascii_lowercase(), pool_resource(sub, rg, name, &pname, pprops));
+        pprops
+            .entry("orchestratorVersion")
+            .or_insert(json!(version));
+        pools.insert(
+            pname.to_ascii_lowercase(),
+            pool_resource(sub, rg, name, &pname, pprops),
+        );
     }
     let mut stored = body.clone();
     stored.insert("id".into(), json!(resource_id(sub, rg, name, None)));
     stored.insert("name".into(), json!(name));
-    stored.insert("type".into(), json!("Microsoft.ContainerService/ManagedClusters"));
-    let sp = stored.get_mut("properties").and_then(Value::as_object_mut).expect("checked above");
-    sp.insert("provisioningState".into(), json!(if exists { "Updating" } else { "Creating" }));
+    stored.insert(
+        "type".into(),
+        json!("Microsoft.ContainerService/ManagedClusters"),
+    );
+    let sp = stored
+        .get_mut("properties")
+        .and_then(Value::as_object_mut)
+        .expect("checked above");
+    sp.insert(
+        "provisioningState".into(),
+        json!(if exists { "Updating" } else { "Creating" }),
+    );
     sp.insert("currentKubernetesVersion".into(), json!(version));
     sp.insert("kubernetesVersion".into(), json!(version));
-    sp.insert("fqdn".into(), json!(format!("{name}-dns.hcp.{}.azmk8s.io", location.replace(' ', "").to_lowercase())));
-    let mut rec = ClusterRec { body: Value::Object(stored), pools };
+    sp.insert(
+        "fqdn".into(),
+        json!(format!(
+            "{name}-dns.hcp.{}.azmk8s.io",
+            location.replace(' ', "").to_lowercase()
+        )),
+    );
+    let mut rec = ClusterRec {
+        body: Value::Object(stored),
+        pools,
+    };
     if exists && rec.pools.is_empty() {
         rec.pools = ctx.state.clusters[&ck].pools.clone();
     }
@@ -974,21 +1158,44 @@ fn put_cluster(ctx: &mut Ctx, req: &EmuRequest, sub: &str, rg: &str, name: &str,
     let response_body = rec.body.clone();
     ctx.state.clusters.insert(ck.clone(), rec);
     let op = start_op(ctx, &ck, OpKind::PutCluster);
-    let url = op_url(&req.base, sub, &location.replace(' ', "").to_lowercase(), &op.id, "operations", api);
+    let url = op_url(
+        &req.base,
+        sub,
+        &location.replace(' ', "").to_lowercase(),
+        &op.id,
+        "operations",
+        api,
+    );
     EmuResponse::json(if exists { 200 } else { 201 }, response_body)
         .header("Azure-AsyncOperation", url)
         .header("Retry-After", ctx.faults.retry_after.to_string())
 }
 
 #[allow(clippy::too_many_arguments)]
-fn put_pool(ctx: &mut Ctx, req: &EmuRequest, sub: &str, rg: &str, cluster: &str, pool: &str, api: &str) -> EmuResponse {
+fn put_pool(
+    ctx: &mut Ctx,
+    req: &EmuRequest,
+    sub: &str,
+    rg: &str,
+    cluster: &str,
+    pool: &str,
+    api: &str,
+) -> EmuResponse {
     let ck = key(&[sub, rg, cluster]);
     let Some(c) = ctx.state.clusters.get(&ck) else {
         return cluster_not_found(rg, cluster);
     };
-    let location = c.body["location"].as_str().unwrap_or("eastus").replace(' ', "").to_lowercase();
-    let cluster_version = c.body["properties"]["currentKubernetesVersion"].as_str().map(str::to_string);
-    let channel = c.body["properties"]["autoUpgradeProfile"]["nodeOSUpgradeChannel"].as_str().map(str::to_string);
+    let location = c.body["location"]
+        .as_str()
+        .unwrap_or("eastus")
+        .replace(' ', "")
+        .to_lowercase();
+    let cluster_version = c.body["properties"]["currentKubernetesVersion"]
+        .as_str()
+        .map(str::to_string);
+    let channel = c.body["properties"]["autoUpgradeProfile"]["nodeOSUpgradeChannel"]
+        .as_str()
+        .map(str::to_string);
     let existing = c.pools.get(&pool.to_ascii_lowercase()).cloned();
     let body = match parse_body(req) {
         Ok(b) => b,
@@ -998,20 +1205,43 @@ fn put_pool(ctx: &mut Ctx, req: &EmuRequest, sub: &str, rg: &str, cluster: &str,
         return e;
     }
     let Some(props) = body.get("properties").and_then(Value::as_object) else {
-        return error_target(400, "InvalidParameter", "properties is required.", "properties");
+        return error_target(
+            400,
+            "InvalidParameter",
+            "properties is required.",
+            "properties",
+        );
     };
-    if let Err(e) = check_pool_properties(props, "properties", api, cluster_version.as_deref(), channel.as_deref()) {
+    if let Err(e) = check_pool_properties(
+        props,
+        "properties",
+        api,
+        cluster_version.as_deref(),
+        channel.as_deref(),
+    ) {
         return e;
     }
     if let (Some(want), Some(have)) = (
-        props.get("orchestratorVersion").and_then(Value::as_str).and_then(Minor::parse),
+        props
+            .get("orchestratorVersion")
+            .and_then(Value::as_str)
+            .and_then(Minor::parse),
         cluster_version.as_deref().and_then(Minor::parse),
     ) {
         if want > have {
-            return error_target(400, "InvalidParameter", format!("orchestratorVersion {want} is newer than the control plane ({have})."), "properties.orchestratorVersion");
+            return error_target(
+                400,
+                "InvalidParameter",
+                format!("orchestratorVersion {want} is newer than the control plane ({have})."),
+                "properties.orchestratorVersion",
+            );
         }
     }
-    let sku = props.get("osSKU").and_then(Value::as_str).unwrap_or("Ubuntu").to_string();
+    let sku = props
+        .get("osSKU")
+        .and_then(Value::as_str)
+        .unwrap_or("Ubuntu")
+        .to_string();
     if let Some(old) = &existing {
         let old_sku = old["properties"]["osSKU"].as_str().unwrap_or("Ubuntu");
         if !old_sku.eq_ignore_ascii_case(&sku) {
@@ -1038,32 +1268,68 @@ fn put_pool(ctx: &mut Ctx, req: &EmuRequest, sub: &str, rg: &str, cluster: &str,
         .and_then(|v| resolve_version(Some(v)).ok())
         .or(cluster_version)
         .unwrap_or_default();
-    pprops.insert("provisioningState".into(), json!(if existing.is_some() { "Updating" } else { "Creating" }));
+    pprops.insert(
+        "provisioningState".into(),
+        json!(if existing.is_some() {
+            "Updating"
+        } else {
+            "Creating"
+        }),
+    );
     pprops.insert("currentOrchestratorVersion".into(), json!(version));
-    pprops.entry("orchestratorVersion").or_insert(json!(version));
+    pprops
+        .entry("orchestratorVersion")
+        .or_insert(json!(version));
     let resource = pool_resource(sub, rg, cluster, pool, pprops);
     let rec = ctx.state.clusters.get_mut(&ck).expect("checked");
-    rec.pools.insert(pool.to_ascii_lowercase(), resource.clone());
+    rec.pools
+        .insert(pool.to_ascii_lowercase(), resource.clone());
     sync_profiles(rec);
-    let op = start_op(ctx, &ck, OpKind::PutPool { pool: pool.to_ascii_lowercase() });
+    let op = start_op(
+        ctx,
+        &ck,
+        OpKind::PutPool {
+            pool: pool.to_ascii_lowercase(),
+        },
+    );
     EmuResponse::json(if existing.is_some() { 200 } else { 201 }, resource)
-        .header("Azure-AsyncOperation", op_url(&req.base, sub, &location, &op.id, "operations", api))
+        .header(
+            "Azure-AsyncOperation",
+            op_url(&req.base, sub, &location, &op.id, "operations", api),
+        )
         .header("Retry-After", ctx.faults.retry_after.to_string())
 }
 
 #[allow(clippy::too_many_arguments)]
-fn delete_pool(ctx: &mut Ctx, req: &EmuRequest, sub: &str, rg: &str, cluster: &str, pool: &str, api: &str) -> EmuResponse {
+fn delete_pool(
+    ctx: &mut Ctx,
+    req: &EmuRequest,
+    sub: &str,
+    rg: &str,
+    cluster: &str,
+    pool: &str,
+    api: &str,
+) -> EmuResponse {
     let ck = key(&[sub, rg, cluster]);
     let Some(c) = ctx.state.clusters.get(&ck) else {
         return cluster_not_found(rg, cluster);
     };
-    let location = c.body["location"].as_str().unwrap_or("eastus").replace(' ', "").to_lowercase();
+    let location = c.body["location"]
+        .as_str()
+        .unwrap_or("eastus")
+        .replace(' ', "")
+        .to_lowercase();
     let Some(target) = c.pools.get(&pool.to_ascii_lowercase()) else {
         return EmuResponse::empty(204);
     };
     let is_system = |p: &Value| p["properties"]["mode"].as_str() == Some("System");
     if is_system(target) && c.pools.values().filter(|p| is_system(p)).count() == 1 {
-        return error_target(400, "InvalidParameter", "The last System agent pool of a cluster cannot be deleted.", "agentPoolName");
+        return error_target(
+            400,
+            "InvalidParameter",
+            "The last System agent pool of a cluster cannot be deleted.",
+            "agentPoolName",
+        );
     }
     if let Some(op) = ctx.state.running_op(&ck, ctx.now) {
         return operation_not_allowed(&format!("{:?}", op.kind));
@@ -1072,9 +1338,21 @@ fn delete_pool(ctx: &mut Ctx, req: &EmuRequest, sub: &str, rg: &str, cluster: &s
     if let Some(p) = rec.pools.get_mut(&pool.to_ascii_lowercase()) {
         p["properties"]["provisioningState"] = json!("Deleting");
     }
-    let op = start_op(ctx, &ck, OpKind::DeletePool { pool: pool.to_ascii_lowercase() });
+    let op = start_op(
+        ctx,
+        &ck,
+        OpKind::DeletePool {
+            pool: pool.to_ascii_lowercase(),
+        },
+    );
     EmuResponse::empty(202)
-        .header("Azure-AsyncOperation", op_url(&req.base, sub, &location, &op.id, "operations", api))
-        .header("Location", op_url(&req.base, sub, &location, &op.id, "operationresults", api))
+        .header(
+            "Azure-AsyncOperation",
+            op_url(&req.base, sub, &location, &op.id, "operations", api),
+        )
+        .header(
+            "Location",
+            op_url(&req.base, sub, &location, &op.id, "operationresults", api),
+        )
         .header("Retry-After", ctx.faults.retry_after.to_string())
 }

@@ -194,8 +194,7 @@ pub const NODE_OS_CHANNELS: &[&str] = &["None", "Unmanaged", "NodeImage", "Secur
 /// Resource group: `^[-\w\._\(\)]+$`, 1–90.
 pub fn valid_resource_group(s: &str) -> bool {
     (1..=90).contains(&s.chars().count())
-        && s
-            .chars()
+        && s.chars()
             .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '(' | ')'))
 }
 
@@ -219,7 +218,8 @@ pub fn valid_pool_name(s: &str) -> bool {
     let b = s.as_bytes();
     (1..=12).contains(&b.len())
         && b[0].is_ascii_lowercase()
-        && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
 }
 
 #[cfg(test)]
@@ -229,7 +229,9 @@ mod tests {
     #[test]
     fn name_patterns_match_the_spec() {
         assert!(valid_pool_name("np1") && valid_pool_name("abcdefghijkl"));
-        assert!(!valid_pool_name("Np1") && !valid_pool_name("1np") && !valid_pool_name("abcdefghijklm"));
+        assert!(
+            !valid_pool_name("Np1") && !valid_pool_name("1np") && !valid_pool_name("abcdefghijklm")
+        );
         assert!(valid_cluster_name("a") && valid_cluster_name("my-cluster_1"));
         assert!(!valid_cluster_name("-a") && !valid_cluster_name("a-") && !valid_cluster_name(""));
         assert!(valid_resource_group("rg.(x)_-") && !valid_resource_group("rg/x"));

@@ -97,8 +97,12 @@ pub struct Timings {
 impl State {
     pub fn load(path: &Path) -> Result<State, String> {
         match std::fs::read(path) {
-            Ok(bytes) => serde_json::from_slice(&bytes)
-                .map_err(|e| format!("sandbox state {} is unreadable ({e}); run `aksos sandbox --reset`", path.display())),
+            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
+                format!(
+                    "sandbox state {} is unreadable ({e}); run `aksos sandbox --reset`",
+                    path.display()
+                )
+            }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(State::default()),
             Err(e) => Err(format!("cannot read {}: {e}", path.display())),
         }
@@ -228,13 +232,19 @@ mod tests {
         assert_eq!(s.features.values().next().unwrap().state, "Registering");
         s.tick(1500, &t);
         let f = s.features.values().next().unwrap();
-        assert_eq!((f.state.as_str(), f.registered_ms), ("Registered", Some(1500)));
+        assert_eq!(
+            (f.state.as_str(), f.registered_ms),
+            ("Registered", Some(1500))
+        );
 
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("state.json");
         s.save(&p).unwrap();
         let back = State::load(&p).unwrap();
         assert_eq!(back.features.len(), 1);
-        assert!(State::load(&dir.path().join("missing.json")).unwrap().features.is_empty());
+        assert!(State::load(&dir.path().join("missing.json"))
+            .unwrap()
+            .features
+            .is_empty());
     }
 }

@@ -1,0 +1,127 @@
+//! Progress on stderr while aksos waits on Azure: an indicatif spinner per step
+//! on a terminal (state, elapsed time, percent when Azure gives it), plain
+//! timestamped lines otherwise (CI logs). Also the guard that bounds every wait
+//! by `--timeout` and turns Ctrl-C into a clean exit that says what keeps running.
+
+use crate::error::{AppError, AppResult};
+use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+/// Reports steps; cheap to clone into callbacks.
+#[derive(Clone)]
+pub struct Reporter {
+    multi: Option<MultiProgress>,
+    start: Instant,
+}
+
+/// One step being reported.
+pub struct Step {
+    bar: Option<ProgressBar>,
+    label: String,
+    start: Instant,
+    last: String,
+    origin: Instant,
+}
+
+impl Reporter {
+    pub fn new(tty: bool) -> Reporter {
+        Reporter {
+            multi: tty.then(MultiProgress::new),
+            start: Instant::now(),
+        }
+    }
+
+    /// Starts a step, e.g. "register feature AKSFlatcarPreview".
+    pub fn step(&self, label: impl Into<String>) -> Step {
+        let label = label.into();
+        let bar = self.multi.as_ref().map(|m| {
+            let bar = m.add(ProgressBar::new_spinner());
+            bar.set_style(
+                ProgressStyle::with_template("{spinner:.cyan} {prefix} {msg} {elapsed:.dim}")
+                    .expect("template"),
+            );
+            bar.set_prefix(label.clone());
+            bar.enable_steady_tick(Duration::from_millis(100));
+            bar
+        });
+        let step = Step {
+            bar,
+            label,
+            start: Instant::now(),
+            last: String::new(),
+            origin: self.start,
+        };
+        if step.bar.is_none() {
+            step.line("started");
+        }
+        step
+    }
+}
+
+impl Step {
+    fn line(&self, msg: &str) {
+        let t = self.origin.elapsed().as_secs_f64();
+        eprintln!("[{t:7.1}s] {}: {msg}", self.label);
+    }
+
+    /// Reports the current state (only changes are printed off a TTY).
+    pub fn update(&mut self, state: &str, percent: Option<f64>) {
+        let msg = match percent {
+            Some(p) => format!("{state} ({p:.0}%)"),
+            None => state.to_string(),
+        };
+        if msg == self.last {
+            return;
+        }
+        match &self.bar {
+            Some(b) => b.set_message(msg.clone()),
+            None => self.line(&msg),
+        }
+        self.last = msg;
+    }
+
+    /// Ends the step with a final word ("Registered", "Succeeded", "skipped").
+    pub fn finish(self, msg: &str) {
+        let took = self.start.elapsed();
+        let text = format!("{msg} in {:.1}s", took.as_secs_f64());
+        match &self.bar {
+            Some(b) => {
+                b.set_style(ProgressStyle::with_template("✓ {prefix} {msg}").expect("template"));
+                b.finish_with_message(text);
+            }
+            None => self.line(&text),
+        }
+    }
+
+    /// Ends the step as failed.
+    pub fn fail(self, msg: &str) {
+        match &self.bar {
+            Some(b) => {
+                b.set_style(ProgressStyle::with_template("✗ {prefix} {msg}").expect("template"));
+                b.finish_with_message(msg.to_string());
+            }
+            None => self.line(msg),
+        }
+    }
+}
+
+/// Runs `fut` until it ends, the deadline passes (exit 5) or Ctrl-C (exit 130).
+/// `what` names what is being waited on; `hint` is the command that checks it later.
+pub async fn bounded<T>(
+    fut: impl Future<Output = AppResult<T>>,
+    deadline: Duration,
+    what: &str,
+    hint: &str,
+) -> AppResult<T> {
+    tokio::select! {
+        r = fut => r,
+        _ = tokio::time::sleep(deadline) => Err(AppError::Timeout {
+            what: what.to_string(),
+            hint: hint.to_string(),
+        }),
+        _ = tokio::signal::ctrl_c() => Err(AppError::Interrupted {
+            hint: format!("stopped waiting for {what}; it keeps running in Azure. Check it with: {hint}"),
+        }),
+    }
+}
