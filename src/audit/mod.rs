@@ -87,6 +87,9 @@ pub struct ResourceReport {
 #[derive(Debug, Clone, Serialize)]
 pub struct Malformed {
     pub file: String,
+    /// First line of the document.
+    pub start: usize,
+    /// Where the parser gave up.
     pub line: usize,
     pub message: String,
 }
@@ -132,8 +135,8 @@ pub fn run(args: &AuditArgs, ui: &Ui) -> AppResult<u8> {
     let audit = audit_paths(&args.paths, &ignore)?;
     for m in &audit.malformed {
         ui.warn(&format!(
-            "{}:{}: malformed document skipped: {}",
-            m.file, m.line, m.message
+            "{}:{}: malformed document (lines {}-{}) skipped: {}",
+            m.file, m.line, m.start, m.line, m.message
         ));
     }
     if ui.json() {
@@ -191,9 +194,14 @@ pub fn audit_text(file: &str, text: &str, ignore: &[RuleId], audit: &mut Audit) 
     for parsed in yaml::parse_documents(text) {
         let doc = match parsed {
             yaml::Parsed::Doc(doc) => doc,
-            yaml::Parsed::Malformed { line, message } => {
+            yaml::Parsed::Malformed {
+                start,
+                line,
+                message,
+            } => {
                 audit.malformed.push(Malformed {
                     file: file.to_string(),
+                    start,
                     line,
                     message,
                 });

@@ -79,12 +79,10 @@ pub fn summary(audit: &Audit, ui: &Ui) -> String {
     let may = audit.count(Severity::MayMisbehave);
     let info = audit.count(Severity::Info);
     let counts = format!(
-        "{} {}, {} {}, {} info",
-        breaks,
+        "{} {breaks}, {} {may}, {} {info}",
         Severity::Breaks.label(),
-        may,
         Severity::MayMisbehave.label(),
-        info
+        Severity::Info.label(),
     );
     let counts = match (breaks, may) {
         (b, _) if b > 0 => ui.paint(&counts, Style::Bad),

@@ -77,7 +77,12 @@ impl Node {
 #[derive(Debug)]
 pub enum Parsed {
     Doc(Node),
-    Malformed { line: usize, message: String },
+    /// `start` is the document's first line, `line` where the parser gave up.
+    Malformed {
+        start: usize,
+        line: usize,
+        message: String,
+    },
 }
 
 /// Parses every document in `text`. Empty documents are dropped.
@@ -90,6 +95,7 @@ pub fn parse_documents(text: &str) -> Vec<Parsed> {
                 Parsed::Doc(d)
             })),
             Err(e) => out.push(Parsed::Malformed {
+                start: first_line,
                 line: e.marker().line() + first_line - 1,
                 message: e.info().to_string(),
             }),
@@ -104,16 +110,14 @@ fn split_documents(text: &str) -> Vec<(usize, &str)> {
     let mut pieces = Vec::new();
     let mut start = 0;
     let mut start_line = 1;
-    let mut line_no = 1;
     let mut offset = 0;
-    for line in text.split_inclusive('\n') {
+    for (index, line) in text.split_inclusive('\n').enumerate() {
         if offset > start && is_document_marker(line) {
             pieces.push((start_line, &text[start..offset]));
             start = offset;
-            start_line = line_no;
+            start_line = index + 1;
         }
         offset += line.len();
-        line_no += 1;
     }
     if start < text.len() {
         pieces.push((start_line, &text[start..]));
