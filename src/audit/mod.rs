@@ -1,24 +1,351 @@
-//! Workload audit (placeholder; see issue 6).
+//! `aksos audit`: finds workloads in Kubernetes manifests that break or
+//! misbehave on an immutable node OS (Flatcar, Azure Linux OS Guard, Azure
+//! Container Linux).
+//!
+//! The pipeline: [`input`] finds the texts, [`yaml`] parses them into
+//! line-numbered documents, [`workload`] finds pod specs in them, [`check`]
+//! (with [`shell`] for commands) applies the [`rules`], and [`report`] prints
+//! the result. This file owns the flags and ties the steps together.
 
-use crate::error::AppResult;
+mod check;
+mod input;
+mod report;
+pub mod rules;
+mod shell;
+mod workload;
+mod yaml;
+
+use crate::error::{exit, AppError, AppResult};
 use crate::output::Ui;
+use rules::{RuleId, Severity};
+use serde::Serialize;
+use std::path::PathBuf;
 
 /// Arguments of `aksos audit`.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Examples:
+  aksos audit k8s/
+  helm template my-release ./chart | aksos audit -
+  kubectl get ds,deploy,sts,job,cronjob,pod -A -o yaml | aksos audit -
+  aksos audit manifests/ --fail-on may-misbehave -o json
+  aksos audit --explain hostpath-write-os
+
+Silence a known exception in the manifest (workload or pod template metadata):
+  metadata:
+    annotations:
+      aksos.io/ignore: hostpath-write,host-namespace
+
+Exit codes: 0 nothing at or above --fail-on, 1 a finding at or above it,
+2 unreadable input. Malformed documents are reported and skipped.")]
 pub struct AuditArgs {
-    /// Files, directories or - for stdin
-    pub paths: Vec<std::path::PathBuf>,
+    /// Manifest files, directories (searched for *.yaml, *.yml, *.json) or - for stdin
+    #[arg(value_name = "PATH", required_unless_present = "explain")]
+    pub paths: Vec<PathBuf>,
+
+    /// Exit 1 when a finding of this severity or worse exists
+    #[arg(long, value_enum, value_name = "SEVERITY", default_value_t = Severity::Breaks)]
+    pub fail_on: Severity,
+
+    /// Skip a rule (repeatable, or comma-separated)
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+
+    /// Explain a rule (id, severity, why it matters, fix, example); without RULE, list all rules
+    #[arg(long, value_name = "RULE", num_args = 0..=1, default_missing_value = "")]
+    pub explain: Option<String>,
+}
+
+/// One finding, as printed and as serialised to JSON.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub file: String,
+    pub line: usize,
+    pub kind: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container: Option<String>,
+    pub message: String,
+    pub why: &'static str,
+    pub fix: &'static str,
+}
+
+/// A workload and its findings (after suppression).
+#[derive(Debug)]
+pub struct ResourceReport {
+    pub title: String,
+    pub file: String,
+    pub line: usize,
+    pub findings: Vec<Finding>,
+}
+
+/// A document that could not be parsed.
+#[derive(Debug, Clone, Serialize)]
+pub struct Malformed {
+    pub file: String,
+    /// First line of the document.
+    pub start: usize,
+    /// Where the parser gave up.
+    pub line: usize,
+    pub message: String,
+}
+
+/// Everything one audit run found.
+#[derive(Debug, Default)]
+pub struct Audit {
+    pub files: usize,
+    pub documents: usize,
+    pub resources: Vec<ResourceReport>,
+    pub malformed: Vec<Malformed>,
+    /// Findings silenced by --ignore or the annotation.
+    pub ignored: usize,
+}
+
+impl Audit {
+    pub fn findings(&self) -> impl Iterator<Item = &Finding> {
+        self.resources.iter().flat_map(|r| r.findings.iter())
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings().filter(|f| f.severity == severity).count()
+    }
 }
 
 /// Runs `aksos audit`; returns the exit code.
-pub fn run(_args: &AuditArgs, _ui: &Ui) -> AppResult<u8> {
-    Ok(0)
+pub fn run(args: &AuditArgs, ui: &Ui) -> AppResult<u8> {
+    if let Some(rule) = &args.explain {
+        return explain(rule, ui);
+    }
+    let ignore = args
+        .ignore
+        .iter()
+        .map(|name| {
+            RuleId::parse(name).ok_or_else(|| {
+                AppError::usage(
+                    "--ignore",
+                    format!("unknown rule {name:?}; rules: {}", rules::known_names()),
+                )
+            })
+        })
+        .collect::<AppResult<Vec<_>>>()?;
+    let audit = audit_paths(&args.paths, &ignore)?;
+    for m in &audit.malformed {
+        ui.warn(&format!(
+            "{}:{}: malformed document (lines {}-{}) skipped: {}",
+            m.file, m.line, m.start, m.line, m.message
+        ));
+    }
+    if ui.json() {
+        ui.print_json(&report::json(&audit, args.fail_on));
+    } else {
+        print!("{}", report::text(&audit, ui));
+    }
+    let failed = audit.findings().any(|f| f.severity >= args.fail_on);
+    Ok(if failed { exit::FOUND } else { exit::OK })
+}
+
+fn explain(name: &str, ui: &Ui) -> AppResult<u8> {
+    if name.is_empty() {
+        if ui.json() {
+            ui.print_json(
+                &rules::RULES
+                    .iter()
+                    .map(report::rule_json)
+                    .collect::<Vec<_>>(),
+            );
+        } else {
+            print!("{}", report::rule_list(ui));
+        }
+        return Ok(exit::OK);
+    }
+    let rule = RuleId::parse(name).ok_or_else(|| {
+        AppError::usage(
+            "--explain",
+            format!("unknown rule {name:?}; rules: {}", rules::known_names()),
+        )
+    })?;
+    if ui.json() {
+        ui.print_json(&report::rule_json(rule.rule()));
+    } else {
+        print!("{}", rules::explain(rule.rule()));
+    }
+    Ok(exit::OK)
+}
+
+/// Reads and audits every manifest under `paths`, dropping findings whose
+/// rule is in `ignore` or named in the workload's `aksos.io/ignore`.
+pub fn audit_paths(paths: &[PathBuf], ignore: &[RuleId]) -> AppResult<Audit> {
+    let origins = input::expand(paths)?;
+    let mut audit = Audit::default();
+    for origin in &origins {
+        let text = origin.read()?;
+        audit_text(&origin.display(), &text, ignore, &mut audit);
+        audit.files += 1;
+    }
+    Ok(audit)
+}
+
+/// Audits one manifest text, adding to `audit`.
+pub fn audit_text(file: &str, text: &str, ignore: &[RuleId], audit: &mut Audit) {
+    for parsed in yaml::parse_documents(text) {
+        let doc = match parsed {
+            yaml::Parsed::Doc(doc) => doc,
+            yaml::Parsed::Malformed {
+                start,
+                line,
+                message,
+            } => {
+                audit.malformed.push(Malformed {
+                    file: file.to_string(),
+                    start,
+                    line,
+                    message,
+                });
+                continue;
+            }
+        };
+        audit.documents += 1;
+        let mut workloads = Vec::new();
+        workload::collect(&doc, &mut workloads);
+        for w in workloads {
+            let mut findings = Vec::new();
+            for hit in check::check_pod(w.pod_spec) {
+                let rule = hit.rule.rule();
+                let silenced = ignore.contains(&hit.rule)
+                    || w.ignored.iter().any(|n| n.eq_ignore_ascii_case(rule.name));
+                if silenced {
+                    audit.ignored += 1;
+                    continue;
+                }
+                findings.push(Finding {
+                    rule: rule.name,
+                    severity: rule.severity,
+                    file: file.to_string(),
+                    line: hit.line,
+                    kind: w.kind.clone(),
+                    namespace: w.namespace.clone(),
+                    name: w.name.clone(),
+                    container: hit.container,
+                    message: hit.message,
+                    why: rule.why,
+                    fix: rule.fix,
+                });
+            }
+            findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.line.cmp(&b.line)));
+            audit.resources.push(ResourceReport {
+                title: w.title(),
+                file: file.to_string(),
+                line: w.line,
+                findings,
+            });
+        }
+    }
 }
 
 /// Scans manifests and returns one line per resource that modifies its node
 /// (a finding of severity "breaks" or "may misbehave"), e.g.
 /// `DaemonSet logging/fluent-bit (manifests/ds.yaml:12): writable hostPath /var/log`.
 /// Used by `recommend --audit` and the wizard.
-pub fn node_modifying_resources(_paths: &[std::path::PathBuf]) -> AppResult<Vec<String>> {
-    Ok(Vec::new())
+pub fn node_modifying_resources(paths: &[PathBuf]) -> AppResult<Vec<String>> {
+    let audit = audit_paths(paths, &[])?;
+    Ok(audit
+        .resources
+        .iter()
+        .filter_map(|r| {
+            let serious: Vec<&Finding> = r
+                .findings
+                .iter()
+                .filter(|f| f.severity >= Severity::MayMisbehave)
+                .collect();
+            let first = serious.first()?;
+            let mut messages: Vec<&str> = Vec::new();
+            for f in &serious {
+                if !messages.contains(&f.message.as_str()) {
+                    messages.push(&f.message);
+                }
+            }
+            Some(format!(
+                "{} ({}:{}): {}",
+                r.title,
+                first.file,
+                first.line,
+                messages.join("; ")
+            ))
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LOG_COLLECTOR: &str = "\
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: fluent-bit
+  namespace: logging
+spec:
+  template:
+    spec:
+      containers:
+      - name: fluent-bit
+        volumeMounts:
+        - {name: varlog, mountPath: /var/log}
+      volumes:
+      - name: varlog
+        hostPath:
+          path: /var/log
+";
+
+    #[test]
+    fn node_modifying_resources_names_resource_file_line_and_problem() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ds.yaml");
+        std::fs::write(&path, LOG_COLLECTOR).unwrap();
+        let lines = node_modifying_resources(std::slice::from_ref(&path)).unwrap();
+        assert_eq!(
+            lines,
+            vec![format!(
+                "DaemonSet logging/fluent-bit ({}:14): writable hostPath /var/log",
+                path.display()
+            )]
+        );
+    }
+
+    #[test]
+    fn ignore_list_and_annotation_silence_findings_and_are_counted() {
+        let mut audit = Audit::default();
+        audit_text(
+            "a.yaml",
+            LOG_COLLECTOR,
+            &[RuleId::HostPathWrite],
+            &mut audit,
+        );
+        assert_eq!(audit.findings().count(), 0);
+        assert_eq!(audit.ignored, 1);
+
+        let annotated = LOG_COLLECTOR.replace(
+            "  namespace: logging\n",
+            "  namespace: logging\n  annotations:\n    aksos.io/ignore: hostpath-write\n",
+        );
+        let mut audit = Audit::default();
+        audit_text("a.yaml", &annotated, &[], &mut audit);
+        assert_eq!(audit.findings().count(), 0);
+        assert_eq!(audit.resources.len(), 1);
+    }
+
+    #[test]
+    fn malformed_documents_are_recorded_and_others_still_audited() {
+        let text = format!("kind: Pod\nspec: [oops\n---\n{LOG_COLLECTOR}");
+        let mut audit = Audit::default();
+        audit_text("m.yaml", &text, &[], &mut audit);
+        assert_eq!(audit.malformed.len(), 1);
+        assert_eq!(audit.count(Severity::MayMisbehave), 1);
+        assert_eq!(audit.findings().next().unwrap().line, 17);
+    }
 }
