@@ -16,7 +16,11 @@ pub struct ErrorDetail {
     pub target: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub details: Vec<ErrorDetail>,
-    #[serde(default, rename = "additionalInfo", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        rename = "additionalInfo",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub additional_info: Vec<serde_json::Value>,
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
