@@ -43,8 +43,12 @@ impl Ui {
 
     /// Prints a JSON value on stdout, pretty.
     pub fn print_json(&self, v: &impl serde::Serialize) {
+        use std::io::Write;
         match serde_json::to_string_pretty(v) {
-            Ok(s) => println!("{s}"),
+            // A closed pipe (`| head`) is not an error worth a panic.
+            Ok(s) => {
+                let _ = writeln!(std::io::stdout().lock(), "{s}");
+            }
             Err(e) => eprintln!("error: could not encode JSON: {e}"),
         }
     }
