@@ -119,6 +119,12 @@ pub enum Command {
     /// Show or register a resource provider (default Microsoft.ContainerService)
     #[command(subcommand)]
     Provider(ProviderCommand),
+    /// Create an AKS cluster on a chosen OS (registers the feature it needs first)
+    #[command(subcommand)]
+    Cluster(ClusterCommand),
+    /// Add a node pool on a chosen OS to a cluster, or show/list pools
+    #[command(subcommand)]
+    Nodepool(NodepoolCommand),
     /// Recommend an OS for your node pools from a few answers (no Azure calls)
     Recommend(crate::recommend::RecommendArgs),
     /// Find workloads in Kubernetes manifests that break on an immutable OS
@@ -228,4 +234,168 @@ pub struct SandboxArgs {
     /// Clear the sandbox state and exit
     #[arg(long)]
     pub reset: bool,
+}
+
+/// Flags shared by every command that writes.
+#[derive(Debug, Args, Clone, Default)]
+pub struct WriteFlags {
+    /// Print the plan and the exact requests; send only reads
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Return once Azure accepted the request; print how to check on it
+    #[arg(long)]
+    pub no_wait: bool,
+    /// Do not ask for confirmation (nothing is ever asked off a terminal)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Send an OS SKU that AKS has retired (it will most likely be rejected)
+    #[arg(long)]
+    pub allow_retired: bool,
+    /// Send an osSKU the catalog does not know (the API's enum is extensible)
+    #[arg(long)]
+    pub allow_unknown_sku: bool,
+}
+
+/// The OS and node settings of one pool (`az aks` flag names).
+#[derive(Debug, Args, Clone, Default)]
+pub struct PoolFlags {
+    /// OS SKU, e.g. AzureContainerLinux, Ubuntu2404, AzureLinux, AzureLinuxOSGuard, Ubuntu2604
+    #[arg(long, value_name = "SKU")]
+    pub os_sku: Option<String>,
+    /// Kubernetes version x.y or x.y.z [default: newest the OS supports]
+    #[arg(long, value_name = "VERSION")]
+    pub kubernetes_version: Option<String>,
+    /// VM size of the nodes
+    #[arg(long, value_name = "SIZE", default_value = "Standard_D4s_v5")]
+    pub node_vm_size: String,
+    /// Number of nodes
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub node_count: i64,
+    /// Use a FIPS-enabled image (required by AzureLinuxOSGuard, filled in)
+    #[arg(long)]
+    pub enable_fips_image: bool,
+    /// Secure Boot (Trusted Launch; required by AzureContainerLinux and AzureLinuxOSGuard, filled in)
+    #[arg(long)]
+    pub enable_secure_boot: bool,
+    /// vTPM (Trusted Launch; required by AzureContainerLinux and AzureLinuxOSGuard, filled in)
+    #[arg(long)]
+    pub enable_vtpm: bool,
+    /// OS disk type
+    #[arg(long, value_name = "TYPE", value_parser = ["Managed", "Ephemeral"])]
+    pub node_osdisk_type: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)]
+pub enum ClusterCommand {
+    /// Create a cluster whose system pool runs the chosen OS
+    #[command(after_help = "\
+Examples:
+  aksos cluster create -g rg1 -n prod1 -l eastus --os-sku AzureContainerLinux
+  aksos cluster create -g rg1 -n edge -l westeurope --os-sku Ubuntu2604 --dry-run
+
+What happens: GET the cluster (an existing one is never overwritten), register
+the OS's preview feature and refresh the provider when needed, then PUT the
+cluster with every setting the OS requires (e.g. Secure Boot + vTPM), and wait.")]
+    Create(ClusterCreateArgs),
+    /// Show a cluster
+    Show(ClusterShowArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ClusterCreateArgs {
+    /// Resource group
+    #[arg(short = 'g', long)]
+    pub resource_group: Option<String>,
+    /// Cluster name
+    #[arg(short = 'n', long)]
+    pub name: Option<String>,
+    /// Azure region, e.g. eastus
+    #[arg(short = 'l', long)]
+    pub location: Option<String>,
+    /// Name of the system node pool
+    #[arg(long, default_value = "nodepool1")]
+    pub nodepool_name: String,
+    /// Node OS upgrade channel (cluster level): NodeImage, None, SecurityPatch, Unmanaged
+    #[arg(long, value_parser = ["NodeImage", "None", "SecurityPatch", "Unmanaged"])]
+    pub node_os_upgrade_channel: Option<String>,
+    /// Tags, k=v (repeatable)
+    #[arg(long, num_args = 1.., value_name = "K=V")]
+    pub tags: Vec<String>,
+    #[command(flatten)]
+    pub pool: PoolFlags,
+    #[command(flatten)]
+    pub write: WriteFlags,
+}
+
+#[derive(Debug, Args)]
+pub struct ClusterShowArgs {
+    #[arg(short = 'g', long)]
+    pub resource_group: String,
+    #[arg(short = 'n', long)]
+    pub name: String,
+}
+
+#[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)]
+pub enum NodepoolCommand {
+    /// Add a node pool running the chosen OS
+    #[command(after_help = "\
+Examples:
+  aksos nodepool add -g rg1 --cluster prod1 -n acl1 --os-sku AzureContainerLinux
+  aksos nodepool add -g rg1 --cluster prod1 -n u26 --os-sku Ubuntu2604 --mode User --dry-run
+
+What happens: GET the cluster and pool (an existing pool is never overwritten),
+check the cluster suits the OS (Kubernetes version, node OS upgrade channel),
+register the OS's preview feature and refresh the provider when needed, then
+PUT the pool with every setting the OS requires, and wait.")]
+    Add(NodepoolAddArgs),
+    /// Show a node pool
+    Show(NodepoolShowArgs),
+    /// List the node pools of a cluster
+    List(NodepoolListArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct NodepoolAddArgs {
+    /// Resource group
+    #[arg(short = 'g', long)]
+    pub resource_group: Option<String>,
+    /// Cluster name
+    #[arg(long)]
+    pub cluster: Option<String>,
+    /// Node pool name (lower-case letters and digits, 1-12, starts with a letter)
+    #[arg(short = 'n', long)]
+    pub name: Option<String>,
+    /// Pool mode
+    #[arg(long, value_parser = ["System", "User"], default_value = "User")]
+    pub mode: String,
+    /// Node labels, k=v (repeatable)
+    #[arg(long, num_args = 1.., value_name = "K=V")]
+    pub labels: Vec<String>,
+    /// Node taints, key=value:NoSchedule|PreferNoSchedule|NoExecute (repeatable)
+    #[arg(long, num_args = 1.., value_name = "TAINT")]
+    pub taints: Vec<String>,
+    #[command(flatten)]
+    pub pool: PoolFlags,
+    #[command(flatten)]
+    pub write: WriteFlags,
+}
+
+#[derive(Debug, Args)]
+pub struct NodepoolShowArgs {
+    #[arg(short = 'g', long)]
+    pub resource_group: String,
+    #[arg(long)]
+    pub cluster: String,
+    #[arg(short = 'n', long)]
+    pub name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct NodepoolListArgs {
+    #[arg(short = 'g', long)]
+    pub resource_group: String,
+    #[arg(long)]
+    pub cluster: String,
 }

@@ -4,6 +4,7 @@
 
 pub mod feature;
 pub mod provider;
+pub mod provision;
 pub mod sandbox;
 
 use crate::cli::{Cli, Command};
@@ -23,6 +24,27 @@ pub fn dispatch(cli: Cli) -> AppResult<u8> {
             let s = Session::connect(&cli.global).await?;
             feature::run(c, &s, &ui).await
         }),
+        Command::Cluster(c) => {
+            // Preflight before any runtime, credential or request.
+            let pre = provision::preflight_cluster(c)?;
+            if let Some((_, f)) = &pre {
+                provision::report_findings(f, &ui);
+            }
+            runtime()?.block_on(async {
+                let s = Session::connect(&cli.global).await?;
+                provision::cluster(c, &s, &ui, pre).await
+            })
+        }
+        Command::Nodepool(c) => {
+            let pre = provision::preflight_nodepool(c)?;
+            if let Some((_, f)) = &pre {
+                provision::report_findings(f, &ui);
+            }
+            runtime()?.block_on(async {
+                let s = Session::connect(&cli.global).await?;
+                provision::nodepool(c, &s, &ui, pre).await
+            })
+        }
         Command::Provider(c) => runtime()?.block_on(async {
             let s = Session::connect(&cli.global).await?;
             provider::run(c, &s, &ui).await

@@ -292,7 +292,7 @@ fn route(ctx: &mut Ctx, req: &EmuRequest, segs: &[&str], l: &[&str], api: &str) 
         ["providers", "microsoft.containerservice", "locations", _, kind, _]
             if *kind == "operations" || *kind == "operationresults" =>
         {
-            operation_status(ctx, req, segs[6], *kind == "operationresults")
+            operation_status(ctx, req, segs[7], *kind == "operationresults")
         }
         ["providers", _] | ["providers", _, "register"] => {
             if let Some(e) = check_api(api, schema::PROVIDER_VERSIONS, "Microsoft.Resources") {

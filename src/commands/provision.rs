@@ -1,0 +1,297 @@
+//! `aksos cluster create|show` and `aksos nodepool add|show|list`: preflight,
+//! plan from current state, print it (`--dry-run` stops there), confirm on a
+//! terminal, execute with progress, report the resource.
+
+use crate::arm::models::{AgentPool, ManagedCluster};
+use crate::cli::{ClusterCommand, NodepoolCommand, WriteFlags};
+use crate::config::Session;
+use crate::error::{AppError, AppResult};
+use crate::executor::{execute, Outcome};
+use crate::output::{Style, Ui};
+use crate::plan::{compute, Plan, Target};
+use crate::preflight::{self, Findings};
+use serde_json::json;
+
+pub fn preflight_cluster(c: &ClusterCommand) -> AppResult<Option<(Target, Findings)>> {
+    match c {
+        ClusterCommand::Create(a) => {
+            let (r, f) = preflight::cluster(a)?;
+            Ok(Some((Target::Cluster(r), f)))
+        }
+        _ => Ok(None),
+    }
+}
+
+pub fn preflight_nodepool(c: &NodepoolCommand) -> AppResult<Option<(Target, Findings)>> {
+    match c {
+        NodepoolCommand::Add(a) => {
+            let (r, f) = preflight::nodepool(a)?;
+            Ok(Some((Target::Pool(r), f)))
+        }
+        _ => Ok(None),
+    }
+}
+
+pub async fn cluster(
+    c: &ClusterCommand,
+    s: &Session,
+    ui: &Ui,
+    pre: Option<(Target, Findings)>,
+) -> AppResult<u8> {
+    match (c, pre) {
+        (ClusterCommand::Create(a), Some((t, f))) => provision(&t, &f, &a.write, s, ui).await,
+        (ClusterCommand::Show(a), _) => {
+            let mc = s
+                .arm
+                .get_cluster(&a.resource_group, &a.name)
+                .await?
+                .ok_or_else(|| {
+                    AppError::usage(
+                        "--name",
+                        format!(
+                            "no cluster {} in resource group {}",
+                            a.name, a.resource_group
+                        ),
+                    )
+                })?;
+            print_cluster(&mc, ui);
+            Ok(0)
+        }
+        _ => unreachable!("preflight ran for create"),
+    }
+}
+
+pub async fn nodepool(
+    c: &NodepoolCommand,
+    s: &Session,
+    ui: &Ui,
+    pre: Option<(Target, Findings)>,
+) -> AppResult<u8> {
+    match (c, pre) {
+        (NodepoolCommand::Add(a), Some((t, f))) => provision(&t, &f, &a.write, s, ui).await,
+        (NodepoolCommand::Show(a), _) => {
+            let p = s
+                .arm
+                .get_pool(&a.resource_group, &a.cluster, &a.name)
+                .await?
+                .ok_or_else(|| {
+                    AppError::usage(
+                        "--name",
+                        format!(
+                            "no node pool {} in cluster {}/{}",
+                            a.name, a.resource_group, a.cluster
+                        ),
+                    )
+                })?;
+            if ui.json() {
+                ui.print_json(&p);
+            } else {
+                print_pools(std::slice::from_ref(&p), ui);
+            }
+            Ok(0)
+        }
+        (NodepoolCommand::List(a), _) => {
+            let pools = s.arm.list_pools(&a.resource_group, &a.cluster).await?;
+            if ui.json() {
+                ui.print_json(&pools);
+            } else {
+                print_pools(&pools, ui);
+            }
+            Ok(0)
+        }
+        _ => unreachable!("preflight ran for add"),
+    }
+}
+
+/// Prints preflight findings on stderr.
+pub fn report_findings(f: &Findings, ui: &Ui) {
+    for w in &f.warnings {
+        ui.warn(w);
+    }
+    for filled in &f.filled {
+        ui.note(&format!("filled in: {filled}"));
+    }
+}
+
+fn print_plan(t: &Target, plan: &Plan, s: &Session, ui: &Ui, dry_run: bool) {
+    let writes = plan.writes(&s.arm);
+    if ui.json() && dry_run {
+        let requests: Vec<_> = writes
+            .iter()
+            .map(|r| {
+                json!({
+                    "method": r.method,
+                    "url": format!("{}{}", s.arm.client.base_url(), r.path),
+                    "api_version": r.api_version(),
+                    "body": r.body,
+                })
+            })
+            .collect();
+        ui.print_json(&json!({
+            "target": t.describe(),
+            "steps": plan.steps(t),
+            "kubernetes_version": plan.kubernetes,
+            "up_to_date": plan.up_to_date.is_some(),
+            "requests": requests,
+        }));
+        return;
+    }
+    let out = |line: String| {
+        if dry_run {
+            println!("{line}")
+        } else {
+            eprintln!("{line}")
+        }
+    };
+    out(format!("Plan for {}:", t.describe()));
+    for (i, step) in plan.steps(t).iter().enumerate() {
+        out(format!("  {}. {step}", i + 1));
+    }
+    if let Some(k) = &plan.kubernetes {
+        out(format!("  Kubernetes: {k}"));
+    }
+    if dry_run {
+        for r in &writes {
+            out(String::new());
+            out(format!(
+                "{} {}{}",
+                r.method.as_str(),
+                s.arm.client.base_url(),
+                r.path
+            ));
+            if let Some(b) = &r.body {
+                out(serde_json::to_string_pretty(b).unwrap_or_default());
+            }
+        }
+        if writes.is_empty() {
+            out("(no write requests)".into());
+        }
+    }
+}
+
+fn confirm(ui: &Ui, w: &WriteFlags, what: &str) -> AppResult<()> {
+    if w.yes || !ui.can_prompt {
+        return Ok(());
+    }
+    let ok = dialoguer::Confirm::new()
+        .with_prompt(format!("Proceed with {what}?"))
+        .default(true)
+        .interact_opt()
+        .map_err(|e| AppError::Io(e.to_string()))?;
+    match ok {
+        Some(true) => Ok(()),
+        _ => Err(AppError::Interrupted {
+            hint: "nothing was sent.".into(),
+        }),
+    }
+}
+
+async fn provision(
+    t: &Target,
+    f: &Findings,
+    w: &WriteFlags,
+    s: &Session,
+    ui: &Ui,
+) -> AppResult<u8> {
+    let plan = compute(&s.arm, t).await?;
+    print_plan(t, &plan, s, ui, w.dry_run);
+    if w.dry_run {
+        return Ok(0);
+    }
+    if let Some(why) = &plan.up_to_date {
+        ui.note(&format!("up to date: {why}; nothing sent."));
+        return Ok(0);
+    }
+    confirm(ui, w, &t.describe())?;
+    let _ = f;
+    match execute(s, t, &plan, w.no_wait, ui.stderr_tty).await? {
+        Outcome::Accepted { poll_url } => {
+            let show = t.show_command(&s.replay_flags);
+            if ui.json() {
+                ui.print_json(&json!({"accepted": true, "operation": poll_url, "check": show}));
+            } else {
+                println!("{} accepted; it keeps running in Azure.", t.describe());
+                if let Some(u) = poll_url {
+                    println!("  operation: {u}");
+                }
+                println!("  check it with: {show}");
+            }
+        }
+        Outcome::Done(resource) => {
+            if ui.json() {
+                ui.print_json(&resource);
+            } else {
+                let p = t.pool();
+                println!(
+                    "{} {}: {} × {} on {}{}",
+                    ui.paint("✓", Style::Good),
+                    t.describe(),
+                    p.count,
+                    p.vm_size,
+                    ui.paint(&p.os_sku, Style::Strong),
+                    plan.kubernetes
+                        .as_ref()
+                        .map(|k| format!(", Kubernetes {k}"))
+                        .unwrap_or_default()
+                );
+            }
+        }
+    }
+    Ok(0)
+}
+
+fn print_cluster(mc: &ManagedCluster, ui: &Ui) {
+    if ui.json() {
+        ui.print_json(mc);
+        return;
+    }
+    println!(
+        "{}  {}  Kubernetes {}  {}",
+        mc.name.as_deref().unwrap_or("?"),
+        mc.location,
+        mc.kubernetes_version().unwrap_or("?"),
+        mc.properties.provisioning_state.as_deref().unwrap_or("?")
+    );
+    let pools: Vec<AgentPool> = mc
+        .properties
+        .agent_pool_profiles
+        .iter()
+        .flatten()
+        .map(|p| AgentPool {
+            name: Some(p.name.clone()),
+            properties: p.properties.clone(),
+            ..Default::default()
+        })
+        .collect();
+    print_pools(&pools, ui);
+}
+
+fn print_pools(pools: &[AgentPool], ui: &Ui) {
+    println!(
+        "{:<12}  {:<6}  {:<20}  {:<18}  {:>5}  {:<8}  STATE",
+        "POOL", "MODE", "OS SKU", "VM SIZE", "COUNT", "K8S"
+    );
+    for p in pools {
+        let pr = &p.properties;
+        let sku = pr.os_sku.as_deref().unwrap_or("Ubuntu");
+        let verdict = crate::catalog::find(sku).map(|s| s.verdict(crate::catalog::today()));
+        let sku_text = match verdict {
+            Some(crate::catalog::Verdict::Retired { .. }) => ui.paint(sku, Style::Bad),
+            Some(crate::catalog::Verdict::Retiring { .. }) => ui.paint(sku, Style::Warn),
+            _ => sku.to_string(),
+        };
+        println!(
+            "{:<12}  {:<6}  {:<20}  {:<18}  {:>5}  {:<8}  {}",
+            p.name.as_deref().unwrap_or("?"),
+            pr.mode.as_deref().unwrap_or("?"),
+            sku_text,
+            pr.vm_size.as_deref().unwrap_or("?"),
+            pr.count.map(|c| c.to_string()).unwrap_or_default(),
+            pr.current_orchestrator_version
+                .as_deref()
+                .or(pr.orchestrator_version.as_deref())
+                .unwrap_or("?"),
+            pr.provisioning_state.as_deref().unwrap_or("?")
+        );
+    }
+}

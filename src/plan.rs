@@ -1,0 +1,339 @@
+//! The plan: the ordered steps a request needs, computed from current state
+//! (GET first, reads only). Feature not Registered → register, wait, refresh the
+//! provider; provider not Registered → refresh it; resource absent → PUT;
+//! present and the same → nothing to do; present and different → refused
+//! (never clobber). `--dry-run` prints it with the exact requests.
+
+use crate::arm::{Arm, ArmRequest, Method};
+use crate::catalog::{Minor, OsSku, FEATURE_NAMESPACE, PROVIDER_NAMESPACE};
+use crate::error::{AppError, AppResult};
+use crate::request::{ClusterRequest, NodePoolRequest, PoolSpec};
+use serde::Serialize;
+
+/// What is being provisioned.
+#[derive(Debug, Clone)]
+pub enum Target {
+    Cluster(ClusterRequest),
+    Pool(NodePoolRequest),
+}
+
+impl Target {
+    pub fn pool(&self) -> &PoolSpec {
+        match self {
+            Target::Cluster(c) => &c.pool,
+            Target::Pool(p) => &p.pool,
+        }
+    }
+
+    /// "cluster rg/name" or "node pool rg/cluster/pool".
+    pub fn describe(&self) -> String {
+        match self {
+            Target::Cluster(c) => format!("cluster {}/{}", c.resource_group, c.name),
+            Target::Pool(p) => format!(
+                "node pool {}/{}/{}",
+                p.resource_group, p.cluster, p.pool.name
+            ),
+        }
+    }
+
+    /// The command that shows the resource.
+    pub fn show_command(&self, flags: &str) -> String {
+        match self {
+            Target::Cluster(c) => format!(
+                "aksos {flags}cluster show -g {} -n {}",
+                c.resource_group, c.name
+            ),
+            Target::Pool(p) => format!(
+                "aksos {flags}nodepool show -g {} --cluster {} -n {}",
+                p.resource_group, p.cluster, p.pool.name
+            ),
+        }
+    }
+}
+
+/// The plan for one target.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    /// Feature to register first (namespace, name), if not yet Registered.
+    pub register_feature: Option<(String, String)>,
+    /// Re-register the provider (after a registration, or when not Registered).
+    pub refresh_provider: bool,
+    /// The PUT to send; `None` when the resource is already as asked.
+    pub put: Option<ArmRequest>,
+    /// Why nothing needs doing, when so.
+    pub up_to_date: Option<String>,
+    /// Kubernetes version chosen, and why.
+    pub kubernetes: Option<String>,
+    /// The feature was already Registered when planned (a PreviewFeatureNotRegistered
+    /// answer then means the provider was never refreshed: refresh and retry once).
+    #[serde(skip)]
+    pub feature_was_registered: bool,
+}
+
+impl Plan {
+    /// The writes this plan sends, in order (for `--dry-run`).
+    pub fn writes(&self, arm: &Arm) -> Vec<ArmRequest> {
+        let mut out = vec![];
+        if let Some((ns, name)) = &self.register_feature {
+            out.push(arm.register_feature_request(ns, name));
+        }
+        if self.refresh_provider {
+            out.push(arm.register_provider_request(PROVIDER_NAMESPACE));
+        }
+        out.extend(self.put.clone());
+        out
+    }
+
+    /// Human-readable steps.
+    pub fn steps(&self, target: &Target) -> Vec<String> {
+        let mut out = vec![];
+        if let Some((ns, name)) = &self.register_feature {
+            out.push(format!(
+                "register feature {ns}/{name} and wait until Registered"
+            ));
+        }
+        if self.refresh_provider {
+            out.push(format!(
+                "re-register provider {PROVIDER_NAMESPACE} and wait until Registered"
+            ));
+        }
+        match (&self.put, &self.up_to_date) {
+            (Some(put), _) => out.push(format!(
+                "create {} (PUT at api-version {}) and wait for the operation",
+                target.describe(),
+                put.api_version().unwrap_or("?")
+            )),
+            (None, Some(why)) => out.push(format!("nothing to do: {why}")),
+            (None, None) => {}
+        }
+        out
+    }
+}
+
+/// Picks the newest generally available version the OS supports.
+fn newest_supported(
+    versions: &crate::arm::models::KubernetesVersionList,
+    sku: Option<&OsSku>,
+) -> Option<String> {
+    let mut candidates: Vec<(Minor, &str)> = versions
+        .values
+        .iter()
+        .filter(|v| v.is_preview != Some(true))
+        .filter_map(|v| Some((Minor::parse(&v.version)?, v.version.as_str())))
+        .filter(|(m, _)| sku.is_none_or(|s| s.supports_kubernetes(*m)))
+        .collect();
+    candidates.sort();
+    candidates.last().map(|(_, v)| v.to_string())
+}
+
+async fn plan_feature(arm: &Arm, pool: &PoolSpec, plan: &mut Plan) -> AppResult<()> {
+    let Some(flag) = pool.sku().and_then(|s| s.feature_flag) else {
+        return Ok(());
+    };
+    let feature = arm.get_feature(FEATURE_NAMESPACE, flag).await?;
+    if feature.is_registered() {
+        plan.feature_was_registered = true;
+        let provider = arm.get_provider(PROVIDER_NAMESPACE).await?;
+        plan.refresh_provider = !provider.is_registered();
+    } else {
+        plan.register_feature = Some((FEATURE_NAMESPACE.to_string(), flag.to_string()));
+        plan.refresh_provider = true;
+    }
+    Ok(())
+}
+
+fn refuse_existing(what: &str, diffs: &[String], flag: &str, fix: &str) -> AppError {
+    AppError::usage(
+        flag,
+        format!(
+            "{what} already exists with different settings, and aksos never overwrites:\n    {}\n  {fix}",
+            diffs.join("\n    ")
+        ),
+    )
+}
+
+/// Computes the plan for a target (reads only).
+pub async fn compute(arm: &Arm, target: &Target) -> AppResult<Plan> {
+    let mut plan = Plan {
+        register_feature: None,
+        refresh_provider: false,
+        put: None,
+        up_to_date: None,
+        kubernetes: None,
+        feature_was_registered: false,
+    };
+    match target {
+        Target::Cluster(c) => {
+            if let Some(existing) = arm.get_cluster(&c.resource_group, &c.name).await? {
+                let pools = existing.properties.agent_pool_profiles.unwrap_or_default();
+                let same = pools
+                    .iter()
+                    .find(|p| p.name.eq_ignore_ascii_case(&c.pool.name))
+                    .map(|p| c.pool.differences(&p.properties));
+                return match same {
+                    Some(d) if d.is_empty() => {
+                        plan.up_to_date = Some(format!(
+                            "{} exists with pool {} on {}",
+                            target.describe(),
+                            c.pool.name,
+                            c.pool.os_sku
+                        ));
+                        Ok(plan)
+                    }
+                    Some(d) => Err(refuse_existing(
+                        &target.describe(),
+                        &d,
+                        "--name",
+                        "choose another --name, or add a pool with `aksos nodepool add`",
+                    )),
+                    None => Err(refuse_existing(
+                        &target.describe(),
+                        &[format!("it has no pool named {}", c.pool.name)],
+                        "--name",
+                        "choose another --name, or add a pool with `aksos nodepool add`",
+                    )),
+                };
+            }
+            let version = match &c.pool.kubernetes_version {
+                Some(v) => {
+                    plan.kubernetes = Some(format!("{v} (asked)"));
+                    v.clone()
+                }
+                None => {
+                    let list = arm.kubernetes_versions(&c.location).await?;
+                    let Some(v) = newest_supported(&list, c.pool.sku()) else {
+                        return Err(AppError::usage(
+                            "--kubernetes-version",
+                            format!(
+                                "{} offers no generally available Kubernetes version that {} supports ({})",
+                                c.location,
+                                c.pool.os_sku,
+                                c.pool.sku().map(|s| s.kubernetes_range()).unwrap_or_default()
+                            ),
+                        ));
+                    };
+                    plan.kubernetes = Some(format!(
+                        "{v} (newest in {} that {} supports)",
+                        c.location, c.pool.os_sku
+                    ));
+                    v
+                }
+            };
+            plan_feature(arm, &c.pool, &mut plan).await?;
+            let body = serde_json::to_value(c.body(Some(&version))).expect("serialisable");
+            plan.put = Some(
+                ArmRequest::new(
+                    Method::Put,
+                    crate::arm::ops::paths::cluster(
+                        &arm.subscription,
+                        &c.resource_group,
+                        &c.name,
+                        c.pool.api_version(),
+                    ),
+                    format!("create {}", target.describe()),
+                )
+                .with_body(body),
+            );
+        }
+        Target::Pool(p) => {
+            let Some(cluster) = arm.get_cluster(&p.resource_group, &p.cluster).await? else {
+                return Err(AppError::usage(
+                    "--cluster",
+                    format!(
+                        "no cluster {} in resource group {}; create it first with `aksos cluster create -g {} -n {} -l LOCATION --os-sku {}`",
+                        p.cluster, p.resource_group, p.resource_group, p.cluster, p.pool.os_sku
+                    ),
+                ));
+            };
+            check_cluster_fits(&cluster, &p.pool)?;
+            plan.kubernetes = cluster
+                .kubernetes_version()
+                .map(|v| format!("{v} (the cluster's)"));
+            if let Some(existing) = arm
+                .get_pool(&p.resource_group, &p.cluster, &p.pool.name)
+                .await?
+            {
+                let d = p.pool.differences(&existing.properties);
+                if d.is_empty() {
+                    plan.up_to_date =
+                        Some(format!("{} exists on {}", target.describe(), p.pool.os_sku));
+                    return Ok(plan);
+                }
+                return Err(refuse_existing(
+                    &target.describe(),
+                    &d,
+                    "--name",
+                    "choose another --name (pool names are per cluster)",
+                ));
+            }
+            plan_feature(arm, &p.pool, &mut plan).await?;
+            let body = serde_json::to_value(p.body()).expect("serialisable");
+            plan.put = Some(
+                ArmRequest::new(
+                    Method::Put,
+                    crate::arm::ops::paths::pool(
+                        &arm.subscription,
+                        &p.resource_group,
+                        &p.cluster,
+                        &p.pool.name,
+                        p.pool.api_version(),
+                    ),
+                    format!("create {}", target.describe()),
+                )
+                .with_body(body),
+            );
+        }
+    }
+    Ok(plan)
+}
+
+/// The parent cluster must suit the OS: Kubernetes range and node OS channel.
+fn check_cluster_fits(
+    cluster: &crate::arm::models::ManagedCluster,
+    pool: &PoolSpec,
+) -> AppResult<()> {
+    let Some(sku) = pool.sku() else {
+        return Ok(());
+    };
+    let have = cluster.kubernetes_version().and_then(Minor::parse);
+    if let Some(v) = have {
+        if !sku.supports_kubernetes(v) {
+            return Err(AppError::usage(
+                "--os-sku",
+                format!(
+                    "{} supports Kubernetes {}, and the cluster runs {v}; upgrade the cluster first (az aks upgrade) or choose another OS",
+                    sku.api_value,
+                    sku.kubernetes_range()
+                ),
+            ));
+        }
+    }
+    if let (Some(want), Some(have)) = (
+        pool.kubernetes_version.as_deref().and_then(Minor::parse),
+        have,
+    ) {
+        if want > have {
+            return Err(AppError::usage(
+                "--kubernetes-version",
+                format!("{want} is newer than the cluster's control plane ({have}); omit the flag to use the cluster's version"),
+            ));
+        }
+    }
+    let channel = cluster.node_os_upgrade_channel().unwrap_or("NodeImage");
+    if !sku.node_os_channels.is_empty()
+        && !sku
+            .node_os_channels
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case(channel))
+    {
+        return Err(AppError::usage(
+            "--os-sku",
+            format!(
+                "{} needs the cluster's node OS upgrade channel to be {}, and it is {channel}; change it first: az aks update --node-os-upgrade-channel NodeImage",
+                sku.api_value,
+                sku.node_os_channels.join(" or ")
+            ),
+        ));
+    }
+    Ok(())
+}
