@@ -116,6 +116,30 @@ pub fn validate_subscription(id: &str) -> AppResult<String> {
     }
 }
 
+/// The global flags a printed follow-up command must repeat so that it looks at
+/// the same cloud, endpoint and subscription as this run (ends with a space).
+fn replay_flags(g: &GlobalArgs, base: &Url, subscription: &str) -> String {
+    let mut flags = String::new();
+    if g.cloud != Cloud::AzureCloud {
+        let name = match g.cloud {
+            Cloud::AzureCloud => "AzureCloud",
+            Cloud::AzureUsGovernment => "AzureUSGovernment",
+            Cloud::AzureChinaCloud => "AzureChinaCloud",
+        };
+        flags.push_str(&format!("--cloud {name} "));
+    }
+    if g.arm_endpoint.is_some() {
+        flags.push_str(&format!(
+            "--arm-endpoint {} ",
+            base.as_str().trim_end_matches('/')
+        ));
+    }
+    if g.subscription.is_some() {
+        flags.push_str(&format!("--subscription {subscription} "));
+    }
+    flags
+}
+
 /// Everything a network command needs.
 pub struct Session {
     pub arm: Arm,
@@ -151,6 +175,7 @@ impl Session {
             },
         };
         let local = is_loopback_host(base.host_str().unwrap_or_default());
+        let replay_flags = replay_flags(g, &base, &subscription);
         let credential = crate::auth::credential(g.auth, &cloud);
         let client = PipelineClient::new(
             base,
@@ -168,7 +193,7 @@ impl Session {
             },
             timeout: g.timeout,
             sandbox: None,
-            replay_flags: String::new(),
+            replay_flags,
         })
     }
 
@@ -216,6 +241,28 @@ mod tests {
         assert!(parse_endpoint("http://10.0.0.1").is_err());
         assert!(parse_endpoint("ftp://127.0.0.1").is_err());
         assert!(parse_endpoint("not a url").is_err());
+    }
+
+    #[test]
+    fn follow_up_commands_repeat_endpoint_and_subscription() {
+        use clap::Parser;
+        let cli = crate::cli::Cli::try_parse_from([
+            "aksos",
+            "--cloud",
+            "AzureChinaCloud",
+            "--arm-endpoint",
+            "http://127.0.0.1:9/",
+            "--subscription",
+            "sub-1",
+            "provider",
+            "show",
+        ])
+        .unwrap();
+        let base = parse_endpoint("http://127.0.0.1:9/").unwrap();
+        assert_eq!(
+            replay_flags(&cli.global, &base, "sub-1"),
+            "--cloud AzureChinaCloud --arm-endpoint http://127.0.0.1:9 --subscription sub-1 "
+        );
     }
 
     #[test]
