@@ -181,7 +181,11 @@ impl Session {
             base,
             credential,
             scope.to_string(),
-            RetrySettings::default(),
+            if local {
+                RetrySettings::LOCAL
+            } else {
+                RetrySettings::default()
+            },
             g.timeout.min(Duration::from_secs(120)),
         );
         Ok(Session {
@@ -208,10 +212,7 @@ impl Session {
             base,
             Arc::new(crate::auth::StaticToken::new("sandbox".into())),
             "sandbox/.default".into(),
-            RetrySettings {
-                initial_delay: Duration::from_millis(50),
-                ..RetrySettings::default()
-            },
+            RetrySettings::LOCAL,
             g.timeout.min(Duration::from_secs(120)),
         );
         Ok(Session {

@@ -26,13 +26,26 @@ pub struct RetrySettings {
     pub max_total: Duration,
 }
 
+impl RetrySettings {
+    /// For a loopback endpoint (emulator, local fake): the same number of
+    /// attempts with a short base delay; `Retry-After` still sets the floor.
+    pub const LOCAL: RetrySettings = RetrySettings {
+        max_retries: 5,
+        initial_delay: Duration::from_millis(50),
+        max_delay: Duration::from_secs(10),
+        max_total: Duration::from_secs(60),
+    };
+}
+
 impl Default for RetrySettings {
+    /// For Azure: 5 retries with exponential back-off from 0.4 s (plus jitter),
+    /// at most 30 s apart and 90 s in all, or longer when `Retry-After` says so.
     fn default() -> Self {
         RetrySettings {
-            max_retries: 6,
+            max_retries: 5,
             initial_delay: Duration::from_millis(400),
             max_delay: Duration::from_secs(30),
-            max_total: Duration::from_secs(120),
+            max_total: Duration::from_secs(90),
         }
     }
 }
