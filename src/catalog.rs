@@ -579,6 +579,16 @@ pub fn find(api_value: &str) -> Option<&'static OsSku> {
         .find(|s| s.api_value.eq_ignore_ascii_case(api_value))
 }
 
+/// The catalog row that describes a running pool: `AzureLinux` below Kubernetes
+/// 1.32 is Azure Linux 2.0 (Azure/AKS#4988), which the `Mariner` row describes.
+pub fn effective(os_sku: &str, kubernetes: Option<Minor>) -> Option<&'static OsSku> {
+    let sku = find(os_sku)?;
+    match (sku.api_value, kubernetes) {
+        ("AzureLinux", Some(v)) if v < Minor(1, 32) => find("Mariner"),
+        _ => Some(sku),
+    }
+}
+
 /// The API values of every SKU, for error messages and completions.
 pub fn known_values() -> Vec<&'static str> {
     CATALOG.iter().map(|s| s.api_value).collect()
@@ -730,6 +740,20 @@ mod tests {
                 .verdict(date!(2030 - 1 - 1)),
             Verdict::Ok
         );
+    }
+
+    #[test]
+    fn azure_linux_below_1_32_is_azure_linux_2() {
+        let old = effective("AzureLinux", Some(Minor(1, 31))).unwrap();
+        assert_eq!(old.api_value, "Mariner");
+        assert!(!old.accepts_new_pools(date!(2026 - 11 - 24)));
+        assert_eq!(
+            effective("azurelinux", Some(Minor(1, 33)))
+                .unwrap()
+                .api_value,
+            "AzureLinux"
+        );
+        assert!(effective("NewOS", None).is_none());
     }
 
     #[test]

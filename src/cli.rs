@@ -125,6 +125,10 @@ pub enum Command {
     /// Add a node pool on a chosen OS to a cluster, or show/list pools
     #[command(subcommand)]
     Nodepool(NodepoolCommand),
+    /// Find node pools on retired or retiring OSes across a subscription
+    Scan(ScanArgs),
+    /// Move a node pool to another OS (default: its successor), in place or via a new pool
+    Migrate(MigrateArgs),
     /// Recommend an OS for your node pools from a few answers (no Azure calls)
     Recommend(crate::recommend::RecommendArgs),
     /// Find workloads in Kubernetes manifests that break on an immutable OS
@@ -398,4 +402,72 @@ pub struct NodepoolListArgs {
     pub resource_group: String,
     #[arg(long)]
     pub cluster: String,
+}
+
+/// `--fail-on` levels of `scan`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    Retiring,
+    Retired,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  aksos scan
+  aksos scan -g rg1 -o json
+  aksos scan --fail-on retired        # exit 1 in CI when a pool is on a retired OS
+
+Verdicts come from the OS catalog: ok, retiring (date, days left, successor),
+retired (date, what no longer works, successor) or unknown-sku (shown as is).")]
+pub struct ScanArgs {
+    /// Only this resource group
+    #[arg(short = 'g', long)]
+    pub resource_group: Option<String>,
+    /// Only this cluster (needs or narrows -g)
+    #[arg(long)]
+    pub cluster: Option<String>,
+    /// Exit 1 when a pool at or above this level exists
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  aksos migrate -g rg1 --cluster prod1 --pool flatpool
+  aksos migrate -g rg1 --cluster prod1 --pool guard --delete-old --yes
+  aksos migrate -g rg1 --cluster prod1 --pool u22 --to AzureContainerLinux --dry-run
+
+Strategy auto migrates in place where AKS supports it from the pool's OS to the
+target (e.g. Ubuntu → Azure Container Linux); otherwise it creates a new pool
+that mirrors the old one (VM size, count or autoscaler bounds, mode, labels,
+taints, zones, max pods, subnet) plus the target's required settings, waits for
+it, and prints the kubectl commands that drain the old pool. The old pool is
+deleted only with --delete-old, after the new pool Succeeded, and never when it
+is the cluster's last System pool.")]
+pub struct MigrateArgs {
+    /// Resource group
+    #[arg(short = 'g', long)]
+    pub resource_group: String,
+    /// Cluster name
+    #[arg(long)]
+    pub cluster: String,
+    /// The pool to move
+    #[arg(long)]
+    pub pool: String,
+    /// Target OS SKU [default: the catalog's successor of the pool's OS]
+    #[arg(long, value_name = "SKU")]
+    pub to: Option<String>,
+    /// Name of the new pool [default: derived from the old one]
+    #[arg(long, value_name = "NAME")]
+    pub new_pool: Option<String>,
+    /// How to move the pool
+    #[arg(long, value_enum, default_value_t = crate::migrate::Strategy::Auto)]
+    pub strategy: crate::migrate::Strategy,
+    /// Delete the old pool once the new one Succeeded (asks first on a terminal; --yes elsewhere)
+    #[arg(long)]
+    pub delete_old: bool,
+    #[command(flatten)]
+    pub write: WriteFlags,
 }

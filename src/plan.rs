@@ -85,7 +85,7 @@ impl Plan {
     }
 
     /// Human-readable steps.
-    pub fn steps(&self, target: &Target) -> Vec<String> {
+    pub fn steps(&self, _target: &Target) -> Vec<String> {
         let mut out = vec![];
         if let Some((ns, name)) = &self.register_feature {
             out.push(format!(
@@ -99,8 +99,8 @@ impl Plan {
         }
         match (&self.put, &self.up_to_date) {
             (Some(put), _) => out.push(format!(
-                "create {} (PUT at api-version {}) and wait for the operation",
-                target.describe(),
+                "{} (PUT at api-version {}) and wait for the operation",
+                put.context,
                 put.api_version().unwrap_or("?")
             )),
             (None, Some(why)) => out.push(format!("nothing to do: {why}")),
@@ -126,7 +126,8 @@ fn newest_supported(
     candidates.last().map(|(_, v)| v.to_string())
 }
 
-async fn plan_feature(arm: &Arm, pool: &PoolSpec, plan: &mut Plan) -> AppResult<()> {
+/// Adds the feature registration / provider refresh a pool's OS needs.
+pub async fn plan_feature(arm: &Arm, pool: &PoolSpec, plan: &mut Plan) -> AppResult<()> {
     let Some(flag) = pool.sku().and_then(|s| s.feature_flag) else {
         return Ok(());
     };
@@ -152,16 +153,21 @@ fn refuse_existing(what: &str, diffs: &[String], flag: &str, fix: &str) -> AppEr
     )
 }
 
-/// Computes the plan for a target (reads only).
-pub async fn compute(arm: &Arm, target: &Target) -> AppResult<Plan> {
-    let mut plan = Plan {
+/// A plan with nothing in it yet.
+pub fn empty() -> Plan {
+    Plan {
         register_feature: None,
         refresh_provider: false,
         put: None,
         up_to_date: None,
         kubernetes: None,
         feature_was_registered: false,
-    };
+    }
+}
+
+/// Computes the plan for a target (reads only).
+pub async fn compute(arm: &Arm, target: &Target) -> AppResult<Plan> {
+    let mut plan = empty();
     match target {
         Target::Cluster(c) => {
             if let Some(existing) = arm.get_cluster(&c.resource_group, &c.name).await? {
@@ -288,7 +294,7 @@ pub async fn compute(arm: &Arm, target: &Target) -> AppResult<Plan> {
 }
 
 /// The parent cluster must suit the OS: Kubernetes range and node OS channel.
-fn check_cluster_fits(
+pub fn check_cluster_fits(
     cluster: &crate::arm::models::ManagedCluster,
     pool: &PoolSpec,
 ) -> AppResult<()> {

@@ -371,6 +371,7 @@ fn pool_spec(
         os_disk_type: disk,
         labels: BTreeMap::new(),
         taints: vec![],
+        placement: Default::default(),
     })
 }
 

@@ -27,6 +27,25 @@ pub struct PoolSpec {
     pub os_disk_type: Option<String>,
     pub labels: BTreeMap<String, String>,
     pub taints: Vec<String>,
+    /// Placement and scaling carried over from an existing pool (migrate).
+    #[serde(skip_serializing_if = "PoolPlacement::is_empty")]
+    pub placement: PoolPlacement,
+}
+
+/// Settings a migration copies from the pool it replaces.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct PoolPlacement {
+    pub availability_zones: Vec<String>,
+    pub max_pods: Option<i64>,
+    /// Autoscaler bounds (min, max); `count` is then the starting size.
+    pub autoscale: Option<(i64, i64)>,
+    pub vnet_subnet_id: Option<String>,
+}
+
+impl PoolPlacement {
+    pub fn is_empty(&self) -> bool {
+        self == &PoolPlacement::default()
+    }
 }
 
 impl PoolSpec {
@@ -63,6 +82,13 @@ impl PoolSpec {
             security_profile: security,
             node_labels: (!self.labels.is_empty()).then(|| self.labels.clone()),
             node_taints: (!self.taints.is_empty()).then(|| self.taints.clone()),
+            availability_zones: (!self.placement.availability_zones.is_empty())
+                .then(|| self.placement.availability_zones.clone()),
+            max_pods: self.placement.max_pods,
+            enable_auto_scaling: self.placement.autoscale.map(|_| true),
+            min_count: self.placement.autoscale.map(|(min, _)| min),
+            max_count: self.placement.autoscale.map(|(_, max)| max),
+            vnet_subnet_id: self.placement.vnet_subnet_id.clone(),
             ..Default::default()
         }
     }
@@ -224,6 +250,7 @@ mod tests {
             os_disk_type: None,
             labels: BTreeMap::new(),
             taints: vec![],
+            placement: PoolPlacement::default(),
         }
     }
 

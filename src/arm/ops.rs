@@ -338,6 +338,35 @@ impl Arm {
         .await
     }
 
+    pub fn delete_pool_request(&self, rg: &str, cluster: &str, pool: &str) -> ArmRequest {
+        ArmRequest::new(
+            Method::Delete,
+            paths::pool(
+                &self.subscription,
+                rg,
+                cluster,
+                pool,
+                api_version::AKS_STABLE,
+            ),
+            format!("delete node pool {rg}/{cluster}/{pool}"),
+        )
+    }
+
+    /// Sends a DELETE; `None` poll URL when it was already gone (204).
+    pub async fn delete(&self, req: &ArmRequest) -> Result<Accepted<()>, ArmError> {
+        let resp = self.call(req).await?;
+        Ok(Accepted {
+            resource: (),
+            status: resp.status,
+            poll_url: if resp.status == 204 {
+                None
+            } else {
+                poll_url(&resp)
+            },
+            retry_after: retry_after(&resp),
+        })
+    }
+
     pub async fn kubernetes_versions(
         &self,
         location: &str,

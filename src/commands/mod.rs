@@ -3,6 +3,7 @@
 //! (recommend, audit) run without one, so they start in milliseconds.
 
 pub mod feature;
+pub mod lifecycle;
 pub mod provider;
 pub mod provision;
 pub mod sandbox;
@@ -45,6 +46,14 @@ pub fn dispatch(cli: Cli) -> AppResult<u8> {
                 provision::nodepool(c, &s, &ui, pre).await
             })
         }
+        Command::Scan(a) => runtime()?.block_on(async {
+            let s = Session::connect(&cli.global).await?;
+            lifecycle::scan(a, &s, &ui).await
+        }),
+        Command::Migrate(a) => runtime()?.block_on(async {
+            let s = Session::connect(&cli.global).await?;
+            lifecycle::migrate(a, &s, &ui).await
+        }),
         Command::Provider(c) => runtime()?.block_on(async {
             let s = Session::connect(&cli.global).await?;
             provider::run(c, &s, &ui).await

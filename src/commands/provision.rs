@@ -113,7 +113,7 @@ pub fn report_findings(f: &Findings, ui: &Ui) {
     }
 }
 
-fn print_plan(t: &Target, plan: &Plan, s: &Session, ui: &Ui, dry_run: bool) {
+pub fn print_plan(t: &Target, plan: &Plan, s: &Session, ui: &Ui, dry_run: bool) {
     let writes = plan.writes(&s.arm);
     if ui.json() && dry_run {
         let requests: Vec<_> = writes
@@ -169,7 +169,7 @@ fn print_plan(t: &Target, plan: &Plan, s: &Session, ui: &Ui, dry_run: bool) {
     }
 }
 
-fn confirm(ui: &Ui, w: &WriteFlags, what: &str) -> AppResult<()> {
+pub fn confirm(ui: &Ui, w: &WriteFlags, what: &str) -> AppResult<()> {
     if w.yes || !ui.can_prompt {
         return Ok(());
     }

@@ -1,0 +1,344 @@
+//! `aksos scan` and `aksos migrate`: find pools on retired or retiring OSes,
+//! and move them to the successor (see [`crate::scan`] and [`crate::migrate`]).
+
+use crate::arm::lro::wait_operation;
+use crate::cli::{FailOn, MigrateArgs, ScanArgs};
+use crate::config::Session;
+use crate::error::{AppError, AppResult};
+use crate::executor::{execute, Outcome};
+use crate::migrate::{self, Ask, Decision, Strategy};
+use crate::output::{Style, Ui};
+use crate::progress::{bounded, Reporter};
+use crate::scan::{self, Level};
+use serde_json::json;
+
+pub async fn scan(a: &ScanArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
+    if a.cluster.is_some() && a.resource_group.is_none() {
+        ui.note("note: --cluster without -g scans every resource group for that name");
+    }
+    let report = scan::scan(
+        &s.arm,
+        a.resource_group.as_deref(),
+        a.cluster.as_deref(),
+        &s.replay_flags,
+    )
+    .await?;
+    if ui.json() {
+        ui.print_json(&json!({
+            "summary": report.summary(),
+            "clusters_scanned": report.clusters_scanned,
+            "pools": report.pools,
+            "unreadable": report.unreadable,
+        }));
+    } else {
+        print_table(&report, ui);
+    }
+    let bar = match a.fail_on {
+        None => return Ok(0),
+        Some(FailOn::Retiring) => Level::Retiring,
+        Some(FailOn::Retired) => Level::Retired,
+    };
+    Ok(if report.worst() >= bar { 1 } else { 0 })
+}
+
+fn verdict_text(p: &scan::PoolRow) -> String {
+    use crate::catalog::Verdict;
+    match &p.lifecycle {
+        Some(Verdict::Retired {
+            date, successor, ..
+        }) => format!(
+            "retired {date}{}",
+            successor
+                .as_ref()
+                .map(|s| format!(" → {s}"))
+                .unwrap_or_default()
+        ),
+        Some(Verdict::Retiring {
+            date,
+            days_left,
+            successor,
+        }) => format!(
+            "retiring {date} ({days_left}d){}",
+            successor
+                .as_ref()
+                .map(|s| format!(" → {s}"))
+                .unwrap_or_default()
+        ),
+        Some(Verdict::Ok) => "ok".into(),
+        None => "unknown-sku".into(),
+    }
+}
+
+fn print_table(r: &scan::Report, ui: &Ui) {
+    let rows: Vec<[String; 8]> = r
+        .pools
+        .iter()
+        .map(|p| {
+            [
+                format!("{}/{}", p.resource_group, p.cluster),
+                p.pool.clone(),
+                p.mode.clone(),
+                p.os_sku.clone(),
+                p.kubernetes_version.clone(),
+                p.vm_size.clone(),
+                p.count.map(|c| c.to_string()).unwrap_or_default(),
+                verdict_text(p),
+            ]
+        })
+        .collect();
+    let head = [
+        "CLUSTER", "POOL", "MODE", "OS SKU", "K8S", "VM SIZE", "COUNT", "VERDICT",
+    ];
+    let mut w = head.map(str::len);
+    for row in &rows {
+        for (i, c) in row.iter().enumerate() {
+            w[i] = w[i].max(c.chars().count());
+        }
+    }
+    let line = |cells: [&str; 8]| {
+        cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{c:<width$}", width = w[i]))
+            .collect::<Vec<_>>()
+            .join("  ")
+            .trim_end()
+            .to_string()
+    };
+    println!("{}", line(head));
+    for (row, p) in rows.iter().zip(&r.pools) {
+        let text = line(std::array::from_fn(|i| row[i].as_str()));
+        let style = match p.level {
+            Level::Retired => Style::Bad,
+            Level::Retiring | Level::UnknownSku => Style::Warn,
+            Level::Ok => Style::Dim,
+        };
+        println!(
+            "{}",
+            if p.level == Level::Ok {
+                text
+            } else {
+                ui.paint(&text, style)
+            }
+        );
+    }
+    for u in &r.unreadable {
+        println!(
+            "{}",
+            ui.paint(
+                &format!(
+                    "{}/{}: could not be read: {}",
+                    u.resource_group, u.cluster, u.error
+                ),
+                Style::Warn
+            )
+        );
+    }
+    println!();
+    println!("{}", ui.paint(&r.summary(), Style::Strong));
+    let affected: Vec<_> = r.pools.iter().filter(|p| p.migrate.is_some()).collect();
+    if !affected.is_empty() {
+        println!("Move them with:");
+        for p in affected {
+            if let Some(impact) = &p.impact {
+                println!("  {}  # {impact}", p.migrate.as_deref().unwrap_or_default());
+            } else {
+                println!("  {}", p.migrate.as_deref().unwrap_or_default());
+            }
+        }
+    }
+}
+
+pub async fn migrate(a: &MigrateArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
+    if a.delete_old && a.write.no_wait {
+        return Err(AppError::usage(
+            "--delete-old",
+            "the old pool is deleted only after the new one Succeeded; drop --no-wait",
+        ));
+    }
+    if a.delete_old && !a.write.yes && !ui.can_prompt && !a.write.dry_run {
+        return Err(AppError::usage(
+            "--delete-old",
+            "deleting a pool needs confirmation; add --yes when running off a terminal",
+        ));
+    }
+    let ask = Ask {
+        resource_group: &a.resource_group,
+        cluster: &a.cluster,
+        pool: &a.pool,
+        to: a.to.as_deref(),
+        new_pool: a.new_pool.as_deref(),
+        strategy: a.strategy,
+        write: &a.write,
+    };
+    let m = migrate::decide(&s.arm, &ask).await?;
+    crate::commands::provision::report_findings(&m.findings, ui);
+    let (target, plan, old_exists) = match &m.decision {
+        Decision::AlreadyDone(why) => {
+            if ui.json() {
+                ui.print_json(&json!({"changed": false, "reason": why}));
+            } else {
+                println!("nothing to do: {why}");
+            }
+            return Ok(0);
+        }
+        Decision::InPlace { target, plan } => (target, plan, false),
+        Decision::NewPool {
+            target,
+            plan,
+            old_exists,
+        } => (target, plan, *old_exists),
+    };
+    let strategy = match m.strategy {
+        Strategy::InPlace => "in place",
+        _ => "new pool",
+    };
+    ui.note(&format!(
+        "Migrating {}/{}/{} from {} to {} ({strategy}{})",
+        a.resource_group,
+        a.cluster,
+        a.pool,
+        m.from,
+        m.to.api_value,
+        m.new_pool
+            .as_ref()
+            .map(|n| format!(": {n}"))
+            .unwrap_or_default()
+    ));
+    crate::commands::provision::print_plan(target, plan, s, ui, a.write.dry_run);
+    let delete_req = s
+        .arm
+        .delete_pool_request(&a.resource_group, &a.cluster, &a.pool);
+    if m.strategy != Strategy::InPlace && old_exists {
+        let extra = if a.delete_old {
+            format!(
+                "then drain and delete node pool {} (DELETE {}{})",
+                a.pool,
+                s.arm.client.base_url(),
+                delete_req.path
+            )
+        } else {
+            format!(
+                "then drain node pool {} (kept: add --delete-old to delete it)",
+                a.pool
+            )
+        };
+        if a.write.dry_run {
+            println!("  + {extra}");
+        } else {
+            ui.note(&format!("  + {extra}"));
+        }
+    }
+    if a.write.dry_run {
+        return Ok(0);
+    }
+    if plan.put.is_some() {
+        crate::commands::provision::confirm(
+            ui,
+            &a.write,
+            &format!("migrating {} to {}", a.pool, m.to.api_value),
+        )?;
+    }
+    let outcome = execute(s, target, plan, a.write.no_wait, ui.stderr_tty).await?;
+    if let Outcome::Accepted { poll_url } = &outcome {
+        let show = target.show_command(&s.replay_flags);
+        println!(
+            "{} accepted; it keeps running in Azure. Check it with: {show}",
+            target.describe()
+        );
+        if let Some(u) = poll_url {
+            println!("  operation: {u}");
+        }
+        return Ok(0);
+    }
+    let mut deleted = false;
+    let drain = migrate::drain_commands(&a.pool);
+    if m.strategy != Strategy::InPlace {
+        if !ui.json() {
+            println!(
+                "✓ {} runs {}. Move the workloads off {}:",
+                target.describe(),
+                m.to.api_value,
+                a.pool
+            );
+            for c in &drain {
+                println!("  {c}");
+            }
+        }
+        if a.delete_old {
+            let pools = s.arm.list_pools(&a.resource_group, &a.cluster).await?;
+            migrate::check_delete_allowed(&pools, &a.pool)?;
+            crate::commands::provision::confirm(
+                ui,
+                &a.write,
+                &format!("deleting node pool {} (drain it first)", a.pool),
+            )?;
+            delete_old(s, ui, &delete_req, &a.pool).await?;
+            deleted = true;
+            if !ui.json() {
+                println!("✓ node pool {} deleted", a.pool);
+            }
+        }
+    } else if !ui.json() {
+        println!(
+            "✓ {} now runs {} (in place)",
+            target.describe(),
+            m.to.api_value
+        );
+    }
+    if ui.json() {
+        ui.print_json(&json!({
+            "changed": plan.put.is_some() || deleted,
+            "from": m.from,
+            "to": m.to.api_value,
+            "strategy": m.strategy,
+            "new_pool": m.new_pool,
+            "old_pool_deleted": deleted,
+            "drain_commands": if m.strategy == Strategy::InPlace { vec![] } else { drain.to_vec() },
+        }));
+    }
+    Ok(0)
+}
+
+async fn delete_old(
+    s: &Session,
+    ui: &Ui,
+    req: &crate::arm::ArmRequest,
+    pool: &str,
+) -> AppResult<()> {
+    let accepted = s.arm.delete(req).await?;
+    let Some(url) = accepted.poll_url else {
+        return Ok(());
+    };
+    let reporter = Reporter::new(ui.stderr_tty);
+    let mut step = reporter.step(format!("delete node pool {pool}"));
+    let hint = format!("aksos {}nodepool list -g ... --cluster ...", s.replay_flags);
+    let r = bounded(
+        async {
+            wait_operation(
+                &s.arm,
+                &url,
+                &req.context,
+                accepted.retry_after,
+                s.cadence,
+                |p| step.update(&p.state, p.percent),
+            )
+            .await
+            .map_err(AppError::from)
+        },
+        s.timeout,
+        &format!("node pool {pool} to be deleted"),
+        &hint,
+    )
+    .await;
+    match r {
+        Ok(_) => {
+            step.finish("Deleted");
+            Ok(())
+        }
+        Err(e) => {
+            step.fail("not deleted");
+            Err(e)
+        }
+    }
+}
