@@ -20,6 +20,9 @@ Examples:
   # try it without an Azure account, against the built-in sandbox
   aksos --sandbox feature register AKSFlatcarPreview --wait --refresh-provider
 
+  # questions, recommendation, plan, confirm, run: all in one
+  aksos --sandbox wizard
+
   # which OS fits? (no Azure calls)
   aksos recommend --runs-on azure --secure-boot
 
@@ -135,7 +138,24 @@ pub enum Command {
     Audit(crate::audit::AuditArgs),
     /// Run the local ARM emulator in the foreground
     Sandbox(SandboxArgs),
+    /// Ask a few questions, recommend an OS, then create a cluster or add a node pool
+    Wizard(WizardArgs),
 }
+
+#[derive(Debug, Args, Default)]
+#[command(after_help = "\
+Examples:
+  aksos --sandbox wizard     # try it without an Azure account
+  aksos wizard               # against the subscription of `az account show`
+
+The wizard asks what the nodes need, shows the recommendation with its reasons,
+then asks for the cluster or node pool (names, region, Kubernetes version, VM
+size, count), prints the plan with the exact requests and asks before sending
+anything. Esc or Ctrl-C at a prompt stops with nothing sent (exit 130). At the
+end it prints the equivalent `aksos cluster create` / `aksos nodepool add`
+command for scripts. It needs a terminal; scripts use `aksos recommend`,
+`aksos cluster create` and `aksos nodepool add`.")]
+pub struct WizardArgs {}
 
 #[derive(Debug, Subcommand)]
 pub enum FeatureCommand {

@@ -885,9 +885,12 @@ fn no_wait_returns_once_accepted_and_prints_how_to_check() {
     assert_eq!(out.puts().len(), 1, "{}", out.dump());
     // The printed command repeats the endpoint and subscription it was run with.
     assert!(
-        out.stdout.contains("nodepool show -g rg1 --cluster c1 -n np2")
+        out.stdout
+            .contains("nodepool show -g rg1 --cluster c1 -n np2")
             && out.stdout.contains(&format!("--arm-endpoint {}", emu.url))
-            && out.stdout.contains("--subscription 00000000-0000-0000-0000-000000000000"),
+            && out
+                .stdout
+                .contains("--subscription 00000000-0000-0000-0000-000000000000"),
         "{}",
         out.stdout
     );

@@ -205,7 +205,7 @@ pub async fn migrate(a: &MigrateArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
             .map(|n| format!(": {n}"))
             .unwrap_or_default()
     ));
-    crate::commands::provision::print_plan(target, plan, s, ui, a.write.dry_run);
+    crate::commands::provision::print_plan(target, plan, s, ui, a.write.dry_run, a.write.dry_run);
     let delete_req = s
         .arm
         .delete_pool_request(&a.resource_group, &a.cluster, &a.pool);

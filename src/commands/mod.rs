@@ -7,6 +7,7 @@ pub mod lifecycle;
 pub mod provider;
 pub mod provision;
 pub mod sandbox;
+pub mod wizard;
 
 use crate::cli::{Cli, Command};
 use crate::config::Session;
@@ -21,6 +22,13 @@ pub fn dispatch(cli: Cli) -> AppResult<u8> {
         Command::Recommend(a) => crate::recommend::run(a, &ui),
         Command::Audit(a) => crate::audit::run(a, &ui),
         Command::Sandbox(a) => runtime()?.block_on(sandbox::run(a, &ui)),
+        Command::Wizard(a) => {
+            // Refuse before any runtime, credential or request.
+            if !ui.can_prompt {
+                return Err(wizard::needs_a_terminal());
+            }
+            runtime()?.block_on(wizard::run(a, &cli.global, &ui))
+        }
         Command::Feature(c) => runtime()?.block_on(async {
             let s = Session::connect(&cli.global).await?;
             feature::run(c, &s, &ui).await

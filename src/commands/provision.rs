@@ -113,7 +113,16 @@ pub fn report_findings(f: &Findings, ui: &Ui) {
     }
 }
 
-pub fn print_plan(t: &Target, plan: &Plan, s: &Session, ui: &Ui, dry_run: bool) {
+/// Prints the plan: on stdout for `--dry-run`, else on stderr. With
+/// `show_requests` (always under `--dry-run`) the exact writes follow the steps.
+pub fn print_plan(
+    t: &Target,
+    plan: &Plan,
+    s: &Session,
+    ui: &Ui,
+    dry_run: bool,
+    show_requests: bool,
+) {
     let writes = plan.writes(&s.arm);
     if ui.json() && dry_run {
         let requests: Vec<_> = writes
@@ -150,7 +159,7 @@ pub fn print_plan(t: &Target, plan: &Plan, s: &Session, ui: &Ui, dry_run: bool) 
     if let Some(k) = &plan.kubernetes {
         out(format!("  Kubernetes: {k}"));
     }
-    if dry_run {
+    if dry_run || show_requests {
         for r in &writes {
             out(String::new());
             out(format!(
@@ -177,7 +186,17 @@ pub fn confirm(ui: &Ui, w: &WriteFlags, what: &str) -> AppResult<()> {
         .with_prompt(format!("Proceed with {what}?"))
         .default(true)
         .interact_opt()
-        .map_err(|e| AppError::Io(e.to_string()))?;
+        .map_err(|e| {
+            let dialoguer::Error::IO(io) = e;
+            if io.kind() == std::io::ErrorKind::Interrupted {
+                // Ctrl-C at the question (the wizard keeps the process alive).
+                AppError::Interrupted {
+                    hint: "nothing was sent.".into(),
+                }
+            } else {
+                AppError::Io(io.to_string())
+            }
+        })?;
     match ok {
         Some(true) => Ok(()),
         _ => Err(AppError::Interrupted {
@@ -193,8 +212,22 @@ async fn provision(
     s: &Session,
     ui: &Ui,
 ) -> AppResult<u8> {
+    provision_with(t, f, w, s, ui, w.dry_run).await
+}
+
+/// The one provisioning flow (plan from state, print, confirm, execute, report),
+/// shared by the scripted commands and the wizard. `show_requests` prints the
+/// exact write requests with the plan, as `--dry-run` does, without stopping.
+pub async fn provision_with(
+    t: &Target,
+    f: &Findings,
+    w: &WriteFlags,
+    s: &Session,
+    ui: &Ui,
+    show_requests: bool,
+) -> AppResult<u8> {
     let plan = compute(&s.arm, t).await?;
-    print_plan(t, &plan, s, ui, w.dry_run);
+    print_plan(t, &plan, s, ui, w.dry_run, show_requests);
     if w.dry_run {
         return Ok(0);
     }

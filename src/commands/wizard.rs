@@ -1,0 +1,544 @@
+//! `aksos wizard`: the interactive door to the same core the flags use.
+//!
+//! It owns the questions and nothing behind them. The answers become
+//! [`Answers`] for the pure [`recommend`] engine; the chosen OS and the
+//! cluster or pool details become the very [`ClusterCreateArgs`] or
+//! [`NodepoolAddArgs`] clap would have parsed, checked by the one
+//! [`preflight`] and run by the one provisioning flow
+//! ([`provision::provision_with`]: plan, confirm, execute). Prompts validate as
+//! you type with preflight's field checks. Because the wizard ends with those
+//! Args, it can print the scripted command that sends the same PUT body.
+//!
+//! Cancelling (Esc at a choice, Ctrl-C anywhere before the run starts) sends
+//! nothing and exits 130. Off a terminal the wizard refuses (exit 2) and names
+//! the scripted commands instead.
+
+use super::provision;
+use crate::catalog::{self, Minor, OsSku};
+use crate::cli::{
+    ClusterCreateArgs, GlobalArgs, NodepoolAddArgs, PoolFlags, WizardArgs, WriteFlags,
+};
+use crate::config::Session;
+use crate::error::{AppError, AppResult};
+use crate::output::{Style, Ui};
+use crate::plan::Target;
+use crate::preflight;
+use crate::recommend::{recommend, Answers, Recommendation, RunsOn};
+use dialoguer::{Confirm, Input, Select};
+use std::path::PathBuf;
+
+/// The error `aksos wizard` gives when it cannot ask (stdin or stderr not a
+/// terminal, or `CI` set).
+pub fn needs_a_terminal() -> AppError {
+    AppError::usage(
+        "",
+        "`aksos wizard` asks questions and needs a terminal (stdin and stderr, CI unset).\n  \
+         In scripts use the commands it wraps:\n    \
+         aksos recommend ...            which OS fits (no Azure calls)\n    \
+         aksos cluster create ...       a new cluster on that OS\n    \
+         aksos nodepool add ...         a node pool on that OS in an existing cluster",
+    )
+}
+
+/// Runs the wizard; the caller checked that prompting is possible.
+pub async fn run(_args: &WizardArgs, g: &GlobalArgs, ui: &Ui) -> AppResult<u8> {
+    let watcher = watch_ctrl_c()?;
+
+    let answers = ask_needs()?;
+    let today = catalog::today();
+    let rec = recommend(&answers, today);
+    show_recommendation(&rec, ui);
+    let sku = choose_os(&rec)?;
+
+    let s = Session::connect(g).await?;
+    let built = ask_target(&s, sku, &answers).await?;
+    let (target, findings) = match &built {
+        Built::Cluster(a) => {
+            let (r, f) = preflight::cluster(a)?;
+            (Target::Cluster(r), f)
+        }
+        Built::Pool(a) => {
+            let (r, f) = preflight::nodepool(a)?;
+            (Target::Pool(r), f)
+        }
+    };
+    provision::report_findings(&findings, ui);
+    let scripted = built.scripted(&s.replay_flags);
+    // From here the executor reports Ctrl-C itself (what keeps running in Azure).
+    if let Some(w) = watcher {
+        w.abort();
+    }
+
+    let write = WriteFlags::default();
+    let result = provision::provision_with(&target, &findings, &write, &s, ui, true).await;
+    let say = |line: String| {
+        if ui.json() {
+            eprintln!("{line}")
+        } else {
+            println!("{line}")
+        }
+    };
+    match &result {
+        Ok(_) => {
+            say(String::new());
+            say("The same, scripted:".into());
+            say(format!("  {scripted}"));
+        }
+        Err(AppError::Interrupted { .. }) => {
+            eprintln!("To run it later without the questions:\n  {scripted}");
+        }
+        Err(_) => {}
+    }
+    result
+}
+
+/// Until the run starts, Ctrl-C ends the wizard with exit 130 and nothing sent.
+/// At a prompt the terminal library reads Ctrl-C as a key and raises SIGINT;
+/// with this handler installed the process survives it and the prompt returns
+/// an interrupted read (see [`prompt_failed`]). Between prompts (while listing
+/// clusters, say) the handler itself ends the process.
+fn watch_ctrl_c() -> AppResult<Option<tokio::task::JoinHandle<()>>> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut sig = signal(SignalKind::interrupt())
+            .map_err(|e| AppError::Io(format!("cannot watch for Ctrl-C: {e}")))?;
+        Ok(Some(tokio::spawn(async move {
+            if sig.recv().await.is_some() {
+                let _ = console::Term::stderr().show_cursor();
+                eprintln!("\nerror: {}", cancelled());
+                std::process::exit(i32::from(crate::error::exit::INTERRUPTED));
+            }
+        })))
+    }
+    #[cfg(not(unix))]
+    Ok(None)
+}
+
+/// What the wizard built: the Args of the scripted command it stands for.
+enum Built {
+    Cluster(ClusterCreateArgs),
+    Pool(NodepoolAddArgs),
+}
+
+impl Built {
+    /// The scripted command whose flags parse into these same Args.
+    fn scripted(&self, replay_flags: &str) -> String {
+        match self {
+            Built::Cluster(a) => format!(
+                "aksos {replay_flags}cluster create -g {} -n {} -l {}{}",
+                a.resource_group.as_deref().unwrap_or_default(),
+                a.name.as_deref().unwrap_or_default(),
+                a.location.as_deref().unwrap_or_default(),
+                pool_flags(&a.pool)
+            ),
+            Built::Pool(a) => format!(
+                "aksos {replay_flags}nodepool add -g {} --cluster {} -n {}{} --mode {}",
+                a.resource_group.as_deref().unwrap_or_default(),
+                a.cluster.as_deref().unwrap_or_default(),
+                a.name.as_deref().unwrap_or_default(),
+                pool_flags(&a.pool),
+                a.mode
+            ),
+        }
+    }
+}
+
+fn pool_flags(p: &PoolFlags) -> String {
+    let mut out = String::new();
+    if let Some(sku) = &p.os_sku {
+        out += &format!(" --os-sku {sku}");
+    }
+    if let Some(v) = &p.kubernetes_version {
+        out += &format!(" --kubernetes-version {v}");
+    }
+    out += &format!(
+        " --node-vm-size {} --node-count {}",
+        p.node_vm_size, p.node_count
+    );
+    if p.enable_fips_image {
+        out += " --enable-fips-image";
+    }
+    if p.enable_secure_boot {
+        out += " --enable-secure-boot";
+    }
+    if p.enable_vtpm {
+        out += " --enable-vtpm";
+    }
+    out
+}
+
+// ---- prompts -------------------------------------------------------------
+
+fn cancelled() -> AppError {
+    // A choice list hides the cursor; give it back before the message.
+    let _ = console::Term::stderr().show_cursor();
+    AppError::Interrupted {
+        hint: "nothing was sent.".into(),
+    }
+}
+
+fn prompt_failed(e: dialoguer::Error) -> AppError {
+    let dialoguer::Error::IO(io) = e;
+    if io.kind() == std::io::ErrorKind::Interrupted {
+        cancelled()
+    } else {
+        AppError::Io(format!("cannot read the answer: {io}"))
+    }
+}
+
+fn yes_no(question: &str, default: bool) -> AppResult<bool> {
+    Confirm::new()
+        .with_prompt(question)
+        .default(default)
+        .interact_opt()
+        .map_err(prompt_failed)?
+        .ok_or_else(cancelled)
+}
+
+fn choose(question: &str, items: &[String], default: usize) -> AppResult<usize> {
+    Select::new()
+        .with_prompt(question)
+        .items(items)
+        .default(default)
+        .interact_opt()
+        .map_err(prompt_failed)?
+        .ok_or_else(cancelled)
+}
+
+/// Free text checked as typed by `check`, which also returns the value to use
+/// (e.g. a normalised region name).
+fn text(
+    question: &str,
+    default: &str,
+    check: impl Fn(&str) -> Result<String, String>,
+) -> AppResult<String> {
+    let raw: String = Input::new()
+        .with_prompt(question)
+        .default(default.to_string())
+        .validate_with(|s: &String| check(s.trim()).map(|_| ()))
+        .interact_text()
+        .map_err(prompt_failed)?;
+    check(raw.trim()).map_err(|m| AppError::usage("", m))
+}
+
+fn count(question: &str, default: i64, mode: &str) -> AppResult<i64> {
+    Input::<i64>::new()
+        .with_prompt(question)
+        .default(default)
+        .validate_with(|n: &i64| preflight::check_count(*n, mode).map(|_| ()))
+        .interact_text()
+        .map_err(prompt_failed)
+}
+
+// ---- the questions -------------------------------------------------------
+
+fn ask_needs() -> AppResult<Answers> {
+    eprintln!("A few questions about your nodes (Enter takes the default, Esc or Ctrl-C stops).");
+    let runs_on = [RunsOn::Azure, RunsOn::MultiCloud, RunsOn::Hybrid][choose(
+        "Where do your clusters run?",
+        &[
+            "Azure only".into(),
+            "Azure and other clouds".into(),
+            "Azure and on-prem / edge".into(),
+        ],
+        0,
+    )?];
+    let mut a = Answers {
+        runs_on,
+        vendor_neutral: yes_no("Vendor-neutral (CNCF community) OS wanted?", false)?,
+        microsoft_support: yes_no("Microsoft support for the OS wanted?", false)?,
+        secure_boot: yes_no("Is Secure Boot required?", false)?,
+        fips: yes_no("Is a FIPS-enabled image required?", false)?,
+        immutable: yes_no("Immutable (read-only, image-based) OS wanted?", false)?,
+        ..Answers::default()
+    };
+    let modify = choose(
+        "Do your workloads modify their nodes (hostPath writes, privileged host mounts, package installs)?",
+        &[
+            "not sure".into(),
+            "no".into(),
+            "yes".into(),
+            "check my manifests".into(),
+        ],
+        0,
+    )?;
+    a = match modify {
+        1 => Answers {
+            workloads_modify_nodes: Some(false),
+            ..a
+        },
+        2 => Answers {
+            workloads_modify_nodes: Some(true),
+            ..a
+        },
+        3 => {
+            let path = text("Manifests to check (file or directory)", "k8s", |s| {
+                if std::path::Path::new(s).exists() {
+                    Ok(s.to_string())
+                } else {
+                    Err(format!("`{s}` does not exist"))
+                }
+            })?;
+            let found = crate::audit::node_modifying_resources(&[PathBuf::from(path)])?;
+            if found.is_empty() {
+                eprintln!("  no workload modifies its node");
+            } else {
+                eprintln!("  modify their node: {}", found.join(", "));
+            }
+            a.with_audit_findings(found)
+        }
+        _ => a,
+    };
+    a.package_manager = yes_no("Do you need a package manager on the nodes?", false)?;
+    a.arm64 = yes_no("Do you need Arm64 nodes?", false)?;
+    Ok(a)
+}
+
+fn show_recommendation(rec: &Recommendation, ui: &Ui) {
+    eprintln!();
+    for (i, o) in rec.ranked().take(3).enumerate() {
+        let name = if i == 0 {
+            ui.paint(o.sku.api_value, Style::Strong)
+        } else {
+            o.sku.api_value.to_string()
+        };
+        eprintln!("{}. {name} — {}", i + 1, o.sku.summary);
+        for r in &o.reasons {
+            eprintln!("     + {r}");
+        }
+        for w in &o.warnings {
+            eprintln!("     ! {w}");
+        }
+    }
+    eprintln!();
+}
+
+fn choose_os(rec: &Recommendation) -> AppResult<&'static OsSku> {
+    let ranked: Vec<&'static OsSku> = rec.ranked().map(|o| o.sku).collect();
+    if ranked.is_empty() {
+        let why: Vec<String> = rec
+            .excluded()
+            .map(|o| format!("{}: {}", o.sku.api_value, o.blockers.join("; ")))
+            .collect();
+        return Err(AppError::usage(
+            "",
+            format!(
+                "no OS fits these answers:\n    {}\n  answer again with fewer requirements",
+                why.join("\n    ")
+            ),
+        ));
+    }
+    let items: Vec<String> = ranked
+        .iter()
+        .map(|s| format!("{:<20} {}", s.api_value, s.display_name))
+        .collect();
+    Ok(ranked[choose("Which OS?", &items, 0)?])
+}
+
+/// A cluster the wizard can add a pool to.
+struct Existing {
+    resource_group: String,
+    name: String,
+    label: String,
+}
+
+fn resource_group_of(id: &str) -> Option<String> {
+    let mut parts = id.split('/');
+    parts
+        .by_ref()
+        .find(|p| p.eq_ignore_ascii_case("resourceGroups"))?;
+    parts.next().map(str::to_string)
+}
+
+/// Initials and digits of the SKU plus 1: AzureContainerLinux → acl1.
+fn default_pool_name(sku: &OsSku) -> String {
+    let initials: String = sku
+        .api_value
+        .chars()
+        .filter(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        .map(|c| c.to_ascii_lowercase())
+        .take(10)
+        .collect();
+    let name = format!("{initials}1");
+    if preflight::check_pool_name(&name).is_ok() {
+        name
+    } else {
+        "pool1".into()
+    }
+}
+
+fn pool_flags_for(sku: &OsSku, answers: &Answers) -> AppResult<PoolFlags> {
+    let default_size = if answers.arm64 {
+        "Standard_D4ps_v5"
+    } else {
+        "Standard_D4s_v5"
+    };
+    Ok(PoolFlags {
+        os_sku: Some(sku.api_value.to_string()),
+        node_vm_size: text("VM size", default_size, preflight::check_vm_size)?,
+        enable_fips_image: answers.fips,
+        enable_secure_boot: answers.secure_boot,
+        enable_vtpm: answers.secure_boot,
+        ..PoolFlags::default()
+    })
+}
+
+async fn ask_target(s: &Session, sku: &'static OsSku, answers: &Answers) -> AppResult<Built> {
+    let clusters: Vec<Existing> = s
+        .arm
+        .list_clusters(None)
+        .await?
+        .into_iter()
+        .filter_map(|mc| {
+            let rg = resource_group_of(mc.id.as_deref()?)?;
+            let name = mc.name.clone()?;
+            let label = format!(
+                "node pool on {rg}/{name} ({}, Kubernetes {})",
+                mc.location,
+                mc.kubernetes_version().unwrap_or("?")
+            );
+            Some(Existing {
+                resource_group: rg,
+                name,
+                label,
+            })
+        })
+        .collect();
+    let mut items = vec!["new cluster".to_string()];
+    items.extend(clusters.iter().map(|c| c.label.clone()));
+    let pick = if clusters.is_empty() {
+        eprintln!("No clusters in this subscription yet: creating a new one.");
+        0
+    } else {
+        choose(
+            &format!("New cluster, or a node pool on {}?", sku.api_value),
+            &items,
+            0,
+        )?
+    };
+    if pick > 0 {
+        let c = &clusters[pick - 1];
+        let name = text(
+            "Node pool name",
+            &default_pool_name(sku),
+            preflight::check_pool_name,
+        )?;
+        let mut pool = pool_flags_for(sku, answers)?;
+        pool.node_count = count("Node count", 3, "User")?;
+        return Ok(Built::Pool(NodepoolAddArgs {
+            resource_group: Some(c.resource_group.clone()),
+            cluster: Some(c.name.clone()),
+            name: Some(name),
+            mode: "User".into(),
+            labels: vec![],
+            taints: vec![],
+            pool,
+            write: WriteFlags::default(),
+        }));
+    }
+    let rg = text(
+        "Resource group",
+        "rg-aksos",
+        preflight::check_resource_group,
+    )?;
+    let name = text("Cluster name", "aksos1", preflight::check_cluster_name)?;
+    let location = text("Region", "eastus", preflight::check_location)?;
+    let versions = s.arm.kubernetes_versions(&location).await?;
+    let mut fitting: Vec<(Minor, String)> = versions
+        .values
+        .iter()
+        .filter(|v| v.is_preview != Some(true))
+        .filter_map(|v| Some((Minor::parse(&v.version)?, v.version.clone())))
+        .filter(|(m, _)| sku.supports_kubernetes(*m))
+        .collect();
+    fitting.sort_by(|a, b| b.cmp(a));
+    if fitting.is_empty() {
+        return Err(AppError::usage(
+            "--location",
+            format!(
+                "{location} offers no generally available Kubernetes version that {} supports ({})",
+                sku.api_value,
+                sku.kubernetes_range()
+            ),
+        ));
+    }
+    let labels: Vec<String> = fitting.iter().map(|(_, v)| v.clone()).collect();
+    let version = labels[choose("Kubernetes version", &labels, 0)?].clone();
+    let mut pool = pool_flags_for(sku, answers)?;
+    pool.kubernetes_version = Some(version);
+    pool.node_count = count("Node count (system pool)", 3, "System")?;
+    Ok(Built::Cluster(ClusterCreateArgs {
+        resource_group: Some(rg),
+        name: Some(name),
+        location: Some(location),
+        nodepool_name: "nodepool1".into(),
+        node_os_upgrade_channel: None,
+        tags: vec![],
+        pool,
+        write: WriteFlags::default(),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_pool_names_are_valid() {
+        for sku in catalog::CATALOG {
+            let n = default_pool_name(sku);
+            assert!(preflight::check_pool_name(&n).is_ok(), "{n}");
+        }
+        assert_eq!(
+            default_pool_name(catalog::find("AzureContainerLinux").unwrap()),
+            "acl1"
+        );
+    }
+
+    #[test]
+    fn resource_group_comes_from_the_id() {
+        assert_eq!(
+            resource_group_of("/subscriptions/s/resourceGroups/rg1/providers/Microsoft.ContainerService/managedClusters/c1")
+                .as_deref(),
+            Some("rg1")
+        );
+        assert_eq!(resource_group_of("/subscriptions/s"), None);
+    }
+
+    #[test]
+    fn scripted_command_parses_back_into_the_same_args() {
+        use clap::Parser;
+        let built = Built::Pool(NodepoolAddArgs {
+            resource_group: Some("rg1".into()),
+            cluster: Some("c1".into()),
+            name: Some("acl1".into()),
+            mode: "User".into(),
+            labels: vec![],
+            taints: vec![],
+            pool: PoolFlags {
+                os_sku: Some("AzureContainerLinux".into()),
+                node_vm_size: "Standard_D8s_v5".into(),
+                node_count: 2,
+                enable_secure_boot: true,
+                enable_vtpm: true,
+                ..PoolFlags::default()
+            },
+            write: WriteFlags::default(),
+        });
+        let line = built.scripted("");
+        let cli = crate::cli::Cli::try_parse_from(line.split_whitespace()).unwrap();
+        let crate::cli::Command::Nodepool(crate::cli::NodepoolCommand::Add(a)) = cli.command else {
+            panic!("{line}");
+        };
+        let Built::Pool(want) = &built else {
+            unreachable!()
+        };
+        let (got, _) = preflight::nodepool(&a).unwrap();
+        let (exp, _) = preflight::nodepool(want).unwrap();
+        assert_eq!(
+            serde_json::to_value(got.body()).unwrap(),
+            serde_json::to_value(exp.body()).unwrap()
+        );
+    }
+}

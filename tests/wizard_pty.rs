@@ -1,0 +1,236 @@
+//! `aksos wizard` driven through a real pseudo-terminal (rexpect) against the
+//! in-process emulator: the full path to a node pool, validation at the prompt,
+//! cancelling with Esc and Ctrl-C, the equivalent scripted command, and the
+//! refusal off a terminal.
+
+use aksos::emulator::faults::Faults;
+use aksos::emulator::Background;
+use rexpect::process::WaitStatus;
+use rexpect::session::PtySession;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+const SUB: &str = "00000000-0000-0000-0000-000000000000";
+
+fn emulator() -> Background {
+    Background::start(Faults {
+        retry_after: 0,
+        op_delay: Duration::from_millis(100),
+        reg_delay: Duration::from_millis(100),
+        provider_delay: Duration::from_millis(50),
+        ..Faults::default()
+    })
+}
+
+/// The binary pointed at `emu`, environment pinned, CI unset.
+fn aksos(emu: &Background, args: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_aksos"));
+    c.args(["--arm-endpoint", &emu.url, "--subscription", SUB])
+        .args(args)
+        .env("AKSOS_ACCESS_TOKEN", "t")
+        .env("AKSOS_TODAY", "2026-11-24")
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1")
+        .env_remove("CI")
+        .env_remove("AZURE_SUBSCRIPTION_ID")
+        .env_remove("AKSOS_ARM_ENDPOINT");
+    c
+}
+
+/// Creates cluster rg1/c1 the scripted way (no terminal, so no questions).
+fn seed_cluster(emu: &Background) {
+    let out = aksos(
+        emu,
+        &[
+            "cluster",
+            "create",
+            "-g",
+            "rg1",
+            "-n",
+            "c1",
+            "-l",
+            "eastus",
+            "--os-sku",
+            "AzureContainerLinux",
+        ],
+    )
+    .stdin(Stdio::null())
+    .output()
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "seed failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn wizard(emu: &Background) -> PtySession {
+    rexpect::session::spawn_command(aksos(emu, &["wizard"]), Some(10_000)).unwrap()
+}
+
+fn exit_code(p: &mut PtySession) -> i32 {
+    match p.process_mut().wait().unwrap() {
+        WaitStatus::Exited(_, code) => code,
+        other => panic!("wizard did not exit normally: {other:?}"),
+    }
+}
+
+/// The PUTs the emulator received, as (path without query, body).
+fn puts(emu: &Background) -> Vec<(String, serde_json::Value)> {
+    emu.writes()
+        .into_iter()
+        .filter(|r| r.method == "PUT")
+        .map(|r| {
+            let path = r.path.split('?').next().unwrap_or_default().to_string();
+            (path, r.body.unwrap_or_default())
+        })
+        .collect()
+}
+
+/// Sends a key that is not a line. Until the prompt switches the terminal to
+/// raw mode, the line discipline holds such bytes back (or turns Ctrl-C into a
+/// signal), so give the prompt a moment to reach its read first.
+fn key(p: &mut PtySession, k: &str) {
+    std::thread::sleep(Duration::from_millis(250));
+    p.send(k).unwrap();
+    p.flush().unwrap();
+}
+
+/// Answers every needs question with its default except "immutable" (yes),
+/// which makes AzureContainerLinux the recommendation.
+fn answer_needs(p: &mut PtySession) {
+    p.exp_string("Where do your clusters run?").unwrap();
+    p.send_line("").unwrap();
+    for q in ["Vendor-neutral", "Microsoft support", "Secure Boot", "FIPS"] {
+        p.exp_string(q).unwrap();
+        p.send_line("").unwrap();
+    }
+    p.exp_string("Immutable").unwrap();
+    key(p, "y");
+    p.exp_string("modify their nodes").unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("package manager").unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("Arm64").unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("1. AzureContainerLinux").unwrap();
+    p.exp_string("Which OS?").unwrap();
+    p.send_line("").unwrap();
+}
+
+/// From the OS choice to the pool name prompt on rg1/c1.
+fn pick_existing_cluster(p: &mut PtySession) {
+    p.exp_string("node pool on rg1/c1").unwrap();
+    key(p, "\x1b[B");
+    p.send_line("").unwrap();
+    p.exp_string("Node pool name").unwrap();
+}
+
+#[test]
+fn adds_a_node_pool_and_prints_a_command_that_sends_the_same_body() {
+    let emu = emulator();
+    seed_cluster(&emu);
+    let seeded = puts(&emu).len();
+
+    let mut p = wizard(&emu);
+    answer_needs(&mut p);
+    pick_existing_cluster(&mut p);
+    p.send_line("").unwrap(); // acl1
+    p.exp_string("VM size").unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("Node count").unwrap();
+    p.send_line("2").unwrap();
+    p.exp_string("Plan for node pool rg1/c1/acl1").unwrap();
+    p.exp_string("\"osSKU\": \"AzureContainerLinux\"").unwrap();
+    p.exp_string("Proceed with").unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("The same, scripted:").unwrap();
+    let (_, line) = p.exp_regex(r"aksos [^\r\n]*nodepool add[^\r\n]*").unwrap();
+    // It repeats the global flags the wizard ran with, so it targets the same place.
+    assert!(
+        line.contains(&format!("--arm-endpoint {}", emu.url)),
+        "{line}"
+    );
+    let line = line[line.find("nodepool add").unwrap()..].to_string();
+    p.exp_eof().unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+
+    let sent = puts(&emu);
+    assert_eq!(sent.len(), seeded + 1, "{sent:?}");
+    let (path, body) = sent.last().unwrap().clone();
+    assert!(
+        path.ends_with("/managedClusters/c1/agentPools/acl1"),
+        "{path}"
+    );
+    assert_eq!(body["properties"]["osSKU"], "AzureContainerLinux");
+    assert_eq!(body["properties"]["count"], 2);
+    assert_eq!(body["properties"]["mode"], "User");
+
+    // The printed command, run for real on a fresh emulator with the same
+    // cluster, sends the same PUT body.
+    let fresh = emulator();
+    seed_cluster(&fresh);
+    let args: Vec<&str> = line.split_whitespace().collect();
+    let mut args = args;
+    args.push("--yes");
+    let out = aksos(&fresh, &args).stdin(Stdio::null()).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{line}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (fresh_path, fresh_body) = puts(&fresh).last().unwrap().clone();
+    assert_eq!(fresh_path, path);
+    assert_eq!(fresh_body, body);
+}
+
+#[test]
+fn an_invalid_pool_name_is_rejected_at_the_prompt_and_ctrl_c_sends_nothing() {
+    let emu = emulator();
+    seed_cluster(&emu);
+    let writes = emu.writes().len();
+
+    let mut p = wizard(&emu);
+    answer_needs(&mut p);
+    pick_existing_cluster(&mut p);
+    p.send_line("Pool_1").unwrap();
+    p.exp_string("is not a valid node pool name").unwrap();
+    p.send_line("ok1").unwrap();
+    p.exp_string("VM size").unwrap();
+    key(&mut p, "\x03"); // Ctrl-C
+    p.exp_string("nothing was sent").unwrap();
+    p.exp_eof().unwrap();
+    assert_eq!(exit_code(&mut p), 130);
+    assert_eq!(emu.writes().len(), writes, "{:?}", emu.writes());
+}
+
+#[test]
+fn esc_at_the_first_question_sends_nothing() {
+    let emu = emulator();
+    let mut p = wizard(&emu);
+    p.exp_string("Where do your clusters run?").unwrap();
+    key(&mut p, "\x1b");
+    p.exp_string("nothing was sent").unwrap();
+    p.exp_eof().unwrap();
+    assert_eq!(exit_code(&mut p), 130);
+    assert!(emu.shared.requests().is_empty());
+}
+
+#[test]
+fn off_a_terminal_it_refuses_and_names_the_scripted_commands() {
+    let emu = emulator();
+    let out = aksos(&emu, &["wizard"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    for cmd in [
+        "aksos recommend",
+        "aksos cluster create",
+        "aksos nodepool add",
+    ] {
+        assert!(err.contains(cmd), "{err}");
+    }
+    assert!(emu.shared.requests().is_empty());
+}
