@@ -138,6 +138,17 @@ pub enum Command {
     Audit(crate::audit::AuditArgs),
     /// Run the local ARM emulator in the foreground
     Sandbox(SandboxArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    #[command(
+        after_help = "Examples:\n  aksos completions bash > ~/.local/share/bash-completion/completions/aksos\n  aksos completions zsh > \"${fpath[1]}/_aksos\"\n  aksos completions fish > ~/.config/fish/completions/aksos.fish"
+    )]
+    Completions {
+        /// Target shell
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) generated from the same definitions as --help
+    #[command(after_help = "Example:\n  aksos man > /usr/local/share/man/man1/aksos.1")]
+    Man,
     /// Ask a few questions, recommend an OS, then create a cluster or add a node pool
     Wizard(WizardArgs),
 }
@@ -173,8 +184,10 @@ After a registration, AKS only honours the feature once the provider is
 re-registered: --refresh-provider does it, or run `aksos provider register --wait`.")]
     Register(FeatureRegisterArgs),
     /// Unregister a feature
+    #[command(after_help = "Example:\n  aksos feature unregister Ubuntu2604Preview")]
     Unregister(FeatureArgs),
     /// List the features of a namespace and their states
+    #[command(after_help = "Examples:\n  aksos feature list\n  aksos feature list -o json")]
     List(FeatureListArgs),
 }
 
@@ -209,6 +222,7 @@ pub struct FeatureListArgs {
 #[derive(Debug, Subcommand)]
 pub enum ProviderCommand {
     /// Show a provider's registration state
+    #[command(after_help = "Example:\n  aksos provider show Microsoft.ContainerService")]
     Show(ProviderArgs),
     /// Register (or re-register, to pick up new features) a provider
     #[command(after_help = "Example:\n  aksos provider register --wait")]
@@ -323,6 +337,9 @@ the OS's preview feature and refresh the provider when needed, then PUT the
 cluster with every setting the OS requires (e.g. Secure Boot + vTPM), and wait.")]
     Create(ClusterCreateArgs),
     /// Show a cluster
+    #[command(
+        after_help = "Examples:\n  aksos cluster show -g rg1 -n prod1\n  aksos cluster show -g rg1 -n prod1 -o json"
+    )]
     Show(ClusterShowArgs),
 }
 
@@ -375,8 +392,12 @@ register the OS's preview feature and refresh the provider when needed, then
 PUT the pool with every setting the OS requires, and wait.")]
     Add(NodepoolAddArgs),
     /// Show a node pool
+    #[command(
+        after_help = "Example:\n  aksos nodepool show -g rg1 --cluster prod1 -n acl1 -o json"
+    )]
     Show(NodepoolShowArgs),
     /// List the node pools of a cluster
+    #[command(after_help = "Example:\n  aksos nodepool list -g rg1 --cluster prod1")]
     List(NodepoolListArgs),
 }
 

@@ -21,6 +21,22 @@ pub fn dispatch(cli: Cli) -> AppResult<u8> {
     match &cli.command {
         Command::Recommend(a) => crate::recommend::run(a, &ui),
         Command::Audit(a) => crate::audit::run(a, &ui),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut buf = Vec::new();
+            clap_complete::generate(*shell, &mut cmd, "aksos", &mut buf);
+            write_stdout(&buf);
+            Ok(0)
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            let mut buf = Vec::new();
+            clap_mangen::Man::new(cmd)
+                .render(&mut buf)
+                .map_err(|e| AppError::Io(e.to_string()))?;
+            write_stdout(&buf);
+            Ok(0)
+        }
         Command::Sandbox(a) => runtime()?.block_on(sandbox::run(a, &ui)),
         Command::Wizard(a) => {
             // Refuse before any runtime, credential or request.
@@ -67,6 +83,12 @@ pub fn dispatch(cli: Cli) -> AppResult<u8> {
             provider::run(c, &s, &ui).await
         }),
     }
+}
+
+/// Writes generated text; a closed pipe (`| head`) is not an error.
+fn write_stdout(bytes: &[u8]) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(bytes);
 }
 
 fn runtime() -> AppResult<tokio::runtime::Runtime> {
