@@ -114,13 +114,33 @@ fn first_line(e: &AppError) -> String {
     e.to_string().lines().next().unwrap_or_default().to_string()
 }
 
-/// Runs the plan. The caller has printed the plan and confirmed.
+/// Runs the plan. The caller has printed the plan and confirmed. When it stops
+/// part-way, stderr says what was already done and that a re-run continues.
 pub async fn execute(
     s: &Session,
     target: &Target,
     plan: &Plan,
     no_wait: bool,
     tty: bool,
+) -> AppResult<Outcome> {
+    let mut done = Vec::new();
+    let result = run_plan(s, target, plan, no_wait, tty, &mut done).await;
+    if result.is_err() && !done.is_empty() {
+        eprintln!(
+            "done before it stopped: {}.\nRe-running the same command continues from there (it checks state first and never repeats a finished step).",
+            done.join("; ")
+        );
+    }
+    result
+}
+
+async fn run_plan(
+    s: &Session,
+    target: &Target,
+    plan: &Plan,
+    no_wait: bool,
+    tty: bool,
+    done: &mut Vec<String>,
 ) -> AppResult<Outcome> {
     let run = Run {
         s,
@@ -129,9 +149,11 @@ pub async fn execute(
     };
     if let Some((ns, name)) = &plan.register_feature {
         run.register_feature(ns, name).await?;
+        done.push(format!("feature {name} registered"));
     }
     if plan.refresh_provider {
         run.refresh_provider().await?;
+        done.push(format!("provider {PROVIDER_NAMESPACE} refreshed"));
     }
     let Some(put) = &plan.put else {
         return Ok(Outcome::Done(Value::Null));
@@ -150,6 +172,7 @@ pub async fn execute(
         }
         other => other?,
     };
+    done.push(format!("PUT of {} accepted by Azure", target.describe()));
     let show = target.show_command(&s.replay_flags);
     if no_wait {
         return Ok(Outcome::Accepted {

@@ -153,6 +153,20 @@ fn refuse_existing(what: &str, diffs: &[String], flag: &str, fix: &str) -> AppEr
     )
 }
 
+fn state_is(state: Option<&str>, want: &str) -> bool {
+    state.is_some_and(|s| s.eq_ignore_ascii_case(want))
+}
+
+/// " (still Creating: ...)" when the resource's operation has not finished.
+fn in_flight_note(state: Option<&str>) -> String {
+    match state {
+        Some(s) if !s.eq_ignore_ascii_case("Succeeded") => {
+            format!(" (its operation is still {s}; check it with `show`)")
+        }
+        _ => String::new(),
+    }
+}
+
 /// A plan with nothing in it yet.
 pub fn empty() -> Plan {
     Plan {
@@ -170,7 +184,12 @@ pub async fn compute(arm: &Arm, target: &Target) -> AppResult<Plan> {
     let mut plan = empty();
     match target {
         Target::Cluster(c) => {
-            if let Some(existing) = arm.get_cluster(&c.resource_group, &c.name).await? {
+            let existing = arm.get_cluster(&c.resource_group, &c.name).await?;
+            let failed = existing
+                .as_ref()
+                .is_some_and(|e| state_is(e.properties.provisioning_state.as_deref(), "Failed"));
+            if let Some(existing) = existing.filter(|_| !failed) {
+                let state = existing.properties.provisioning_state.clone();
                 let pools = existing.properties.agent_pool_profiles.unwrap_or_default();
                 let same = pools
                     .iter()
@@ -179,10 +198,11 @@ pub async fn compute(arm: &Arm, target: &Target) -> AppResult<Plan> {
                 return match same {
                     Some(d) if d.is_empty() => {
                         plan.up_to_date = Some(format!(
-                            "{} exists with pool {} on {}",
+                            "{} exists with pool {} on {}{}",
                             target.describe(),
                             c.pool.name,
-                            c.pool.os_sku
+                            c.pool.os_sku,
+                            in_flight_note(state.as_deref())
                         ));
                         Ok(plan)
                     }
