@@ -10,7 +10,7 @@ BIN=target/release/aksos
 export AKSOS_TODAY=2026-11-24 NO_COLOR=1
 
 median_ms() { # runs "$@" RUNS times, prints the median wall time in ms
-  python3 - "$RUNS" "$@" <<'PY'
+  python3 - "${RUNS}" "$@" <<'PY'
 import subprocess, sys, time, statistics
 runs = int(sys.argv[1]); cmd = sys.argv[2:]
 t = []
@@ -21,6 +21,7 @@ for _ in range(runs):
 print(f"{statistics.median(t):.2f}")
 PY
 }
+median_ms_n() { local n=$1; shift; RUNS=$n median_ms "$@"; }
 peak_kib() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
 
 echo "binary: $(du -h "$BIN" | cut -f1)"
@@ -29,10 +30,16 @@ for c in "--help" "recommend --runs-on azure --secure-boot" "nodepool add -g rg 
   # shellcheck disable=SC2086
   printf '%-44s %10s %10s\n' "aksos $c" "$(median_ms $BIN $c)" "$(peak_kib $BIN $c || true)"
 done
-if command -v az >/dev/null; then
-  printf '%-44s %10s\n' "az aks nodepool add --help" "$(RUNS=5 median_ms az aks nodepool add --help)"
+# Side by side with the Azure CLI when it is installed (AZ=/path/to/az to choose one).
+AZ=${AZ:-$(command -v az || true)}
+if [ -n "$AZ" ] && [ -x "$AZ" ]; then
+  RUNS_AZ=${RUNS_AZ:-10}
+  for c in "aks nodepool add --help" "aks nodepool add -g rg --cluster-name c -n BAD_NAME --os-sku Flatcar"; do
+    # shellcheck disable=SC2086
+    printf '%-44s %10s %10s\n' "az $c" "$(RUNS=$RUNS_AZ; median_ms_n "$RUNS_AZ" "$AZ" $c)" "$(peak_kib "$AZ" $c || true)"
+  done
 else
-  echo "(az is not installed: no side-by-side numbers)"
+  echo "(az is not installed: no side-by-side numbers; set AZ=/path/to/az)"
 fi
 
 # Flow overhead: emulator with zero delays, then the four-step flow.
