@@ -254,6 +254,28 @@ pub async fn migrate(a: &MigrateArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
     let mut deleted = false;
     let drain = migrate::drain_commands(&a.pool);
     if m.strategy != Strategy::InPlace {
+        // Re-runs find the new pool rather than create it: it must have Succeeded
+        // before anyone drains onto it, let alone deletes the old pool.
+        let pools = s.arm.list_pools(&a.resource_group, &a.cluster).await?;
+        let new_name = m.new_pool.as_deref().unwrap_or_default();
+        let state = pools
+            .iter()
+            .find(|p| {
+                p.name
+                    .as_deref()
+                    .is_some_and(|n| n.eq_ignore_ascii_case(new_name))
+            })
+            .and_then(|p| p.properties.provisioning_state.clone())
+            .unwrap_or_else(|| "missing".into());
+        if state != "Succeeded" {
+            return Err(AppError::usage(
+                "--new-pool",
+                format!(
+                    "node pool {new_name} is {state}, not Succeeded: {} was left as it is; fix or delete {new_name}, or choose another --new-pool",
+                    a.pool
+                ),
+            ));
+        }
         if !ui.json() {
             println!(
                 "✓ {} runs {}. Move the workloads off {}:",
@@ -266,7 +288,6 @@ pub async fn migrate(a: &MigrateArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
             }
         }
         if a.delete_old {
-            let pools = s.arm.list_pools(&a.resource_group, &a.cluster).await?;
             migrate::check_delete_allowed(&pools, &a.pool)?;
             crate::commands::provision::confirm(
                 ui,
