@@ -6,6 +6,7 @@
 //! on an already-registered feature triggers one provider refresh and a retry.
 
 use crate::arm::lro::{wait_feature, wait_operation, wait_provider};
+use crate::arm::models::{Feature, Provider};
 use crate::arm::ops::Accepted;
 use crate::arm::{ArmError, ArmRequest};
 use crate::catalog::PROVIDER_NAMESPACE;
@@ -36,50 +37,16 @@ impl Run<'_> {
     }
 
     async fn refresh_provider(&self) -> AppResult<()> {
-        let ns = PROVIDER_NAMESPACE;
-        self.s.arm.register_provider(ns).await?;
-        let mut step = self.reporter.step(format!("provider {ns}"));
-        step.update("Registering", None);
-        let hint = format!("aksos {}provider show {ns}", self.s.replay_flags);
-        let r = bounded(
-            async {
-                wait_provider(&self.s.arm, ns, self.s.cadence, |p| {
-                    step.update(&p.state, None)
-                })
-                .await
-                .map_err(AppError::from)
-            },
-            self.left(),
-            &format!("provider {ns} to re-register"),
-            &hint,
-        )
-        .await;
-        finish(step, r, "Registered").map(|_| ())
+        refresh_provider(self.s, &self.reporter, PROVIDER_NAMESPACE, self.left())
+            .await
+            .map(|_| ())
     }
 
     async fn register_feature(&self, ns: &str, name: &str) -> AppResult<()> {
         let f = self.s.arm.register_feature(ns, name).await?;
-        let mut step = self.reporter.step(format!("feature {name}"));
-        step.update(f.state(), None);
-        if f.is_registered() {
-            step.finish("Registered");
-            return Ok(());
-        }
-        let hint = format!("aksos {}feature show {name}", self.s.replay_flags);
-        let r = bounded(
-            async {
-                wait_feature(&self.s.arm, ns, name, self.s.cadence, |p| {
-                    step.update(&p.state, None)
-                })
-                .await
-                .map_err(AppError::from)
-            },
-            self.left(),
-            &format!("feature {name} to become Registered"),
-            &hint,
-        )
-        .await;
-        finish(step, r, "Registered").map(|_| ())
+        wait_for_feature(self.s, &self.reporter, ns, name, &f, self.left())
+            .await
+            .map(|_| ())
     }
 
     /// PUT, waiting out 409 OperationNotAllowed (another operation on the cluster).
@@ -102,16 +69,65 @@ impl Run<'_> {
     }
 }
 
-fn finish<T>(step: crate::progress::Step, r: AppResult<T>, ok: &str) -> AppResult<T> {
-    match &r {
-        Ok(_) => step.finish(ok),
-        Err(e) => step.fail(&first_line(e)),
+/// Waits, with a progress step, until a feature whose last known state is
+/// `current` becomes Registered (returns at once when it already is).
+pub async fn wait_for_feature(
+    s: &Session,
+    reporter: &Reporter,
+    ns: &str,
+    name: &str,
+    current: &Feature,
+    deadline: Duration,
+) -> AppResult<Feature> {
+    let mut step = reporter.step(format!("feature {name}"));
+    step.update(current.state(), None);
+    if current.is_registered() {
+        step.finish("Registered");
+        return Ok(current.clone());
     }
-    r
+    let hint = format!("aksos {}feature show {name}", s.replay_flags);
+    let r = bounded(
+        async {
+            wait_feature(&s.arm, ns, name, s.cadence, |p| step.update(&p.state, None))
+                .await
+                .map_err(AppError::from)
+        },
+        deadline,
+        &format!("feature {name} to become Registered"),
+        &hint,
+    )
+    .await;
+    step.settle(r, "Registered")
 }
 
-fn first_line(e: &AppError) -> String {
-    e.to_string().lines().next().unwrap_or_default().to_string()
+/// Registers (or re-registers) a provider and waits, with a progress step,
+/// until it is Registered.
+pub async fn refresh_provider(
+    s: &Session,
+    reporter: &Reporter,
+    ns: &str,
+    deadline: Duration,
+) -> AppResult<Provider> {
+    let first = s.arm.register_provider(ns).await?;
+    let mut step = reporter.step(format!("provider {ns}"));
+    step.update(first.state(), None);
+    if first.is_registered() {
+        step.finish("Registered");
+        return Ok(first);
+    }
+    let hint = format!("aksos {}provider show {ns}", s.replay_flags);
+    let r = bounded(
+        async {
+            wait_provider(&s.arm, ns, s.cadence, |p| step.update(&p.state, None))
+                .await
+                .map_err(AppError::from)
+        },
+        deadline,
+        &format!("provider {ns} to register"),
+        &hint,
+    )
+    .await;
+    step.settle(r, "Registered")
 }
 
 /// Runs the plan. The caller has printed the plan and confirmed. When it stops
@@ -200,7 +216,7 @@ async fn run_plan(
             &show,
         )
         .await;
-        finish(step, r, "Succeeded")?;
+        step.settle(r, "Succeeded")?;
     }
     let final_resource = match target {
         Target::Cluster(c) => s

@@ -106,6 +106,17 @@ impl Step {
     }
 }
 
+impl Step {
+    /// Ends the step according to `r` (its first line on failure) and passes `r` on.
+    pub fn settle<T>(self, r: AppResult<T>, ok: &str) -> AppResult<T> {
+        match &r {
+            Ok(_) => self.finish(ok),
+            Err(e) => self.fail(e.to_string().lines().next().unwrap_or_default()),
+        }
+        r
+    }
+}
+
 /// Runs `fut` until it ends, the deadline passes (exit 5) or Ctrl-C (exit 130).
 /// `what` names what is being waited on; `hint` is the command that checks it later.
 pub async fn bounded<T>(

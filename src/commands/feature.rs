@@ -1,14 +1,14 @@
 //! `aksos feature show|register|unregister|list`: Microsoft.Features, with the
 //! register → wait → provider refresh flow a preview OS needs.
 
-use crate::arm::lro::{wait_feature, wait_provider};
 use crate::arm::models::Feature;
 use crate::catalog::{self, PROVIDER_NAMESPACE};
 use crate::cli::{FeatureArgs, FeatureCommand, FeatureListArgs, FeatureRegisterArgs};
 use crate::config::Session;
 use crate::error::AppResult;
+use crate::executor::{refresh_provider, wait_for_feature};
 use crate::output::{Style, Ui};
-use crate::progress::{bounded, Reporter};
+use crate::progress::Reporter;
 use std::time::Instant;
 
 pub async fn run(cmd: &FeatureCommand, s: &Session, ui: &Ui) -> AppResult<u8> {
@@ -121,7 +121,7 @@ async fn register(a: &FeatureRegisterArgs, s: &Session, ui: &Ui) -> AppResult<u8
         ));
         current
     } else {
-        let mut f = if current.is_pending() {
+        let f = if current.is_pending() {
             ui.note(&format!(
                 "{ns}/{name} is already {}; waiting for it.",
                 current.state()
@@ -130,62 +130,19 @@ async fn register(a: &FeatureRegisterArgs, s: &Session, ui: &Ui) -> AppResult<u8
         } else {
             s.arm.register_feature(ns, name).await?
         };
-        if wait && !f.is_registered() {
-            let mut step = reporter.step(format!("feature {name}"));
-            step.update(f.state(), None);
-            let waited = bounded(
-                async {
-                    wait_feature(&s.arm, ns, name, s.cadence, |p| step.update(&p.state, None))
-                        .await
-                        .map_err(Into::into)
-                },
-                s.timeout,
-                &format!("feature {name} to become Registered"),
-                &show_cmd,
-            )
-            .await;
-            match waited {
-                Ok(done) => {
-                    step.finish("Registered");
-                    f = done;
-                }
-                Err(e) => {
-                    step.fail("not Registered");
-                    return Err(e);
-                }
-            }
-        } else if !wait {
+        if wait {
+            wait_for_feature(s, &reporter, ns, name, &f, s.timeout).await?
+        } else {
             ui.note(&format!(
                 "registration started ({}). AKS takes minutes to register a feature; check with: {show_cmd}",
                 f.state()
             ));
+            f
         }
-        f
     };
     if a.refresh_provider {
-        let prov = PROVIDER_NAMESPACE;
-        let provider_cmd = format!("aksos {flags}provider show {prov}");
-        s.arm.register_provider(prov).await?;
-        let mut step = reporter.step(format!("provider {prov}"));
-        step.update("Registering", None);
-        let waited = bounded(
-            async {
-                wait_provider(&s.arm, prov, s.cadence, |p| step.update(&p.state, None))
-                    .await
-                    .map_err(Into::into)
-            },
-            s.timeout.saturating_sub(started.elapsed()),
-            &format!("provider {prov} to re-register"),
-            &provider_cmd,
-        )
-        .await;
-        match waited {
-            Ok(_) => step.finish("Registered"),
-            Err(e) => {
-                step.fail("not Registered");
-                return Err(e);
-            }
-        }
+        let left = s.timeout.saturating_sub(started.elapsed());
+        refresh_provider(s, &reporter, PROVIDER_NAMESPACE, left).await?;
     } else if feature.is_registered() {
         ui.note(&format!(
             "next: refresh the provider so AKS honours the feature:\n  aksos {flags}provider register {PROVIDER_NAMESPACE} --wait"

@@ -352,14 +352,5 @@ async fn delete_old(
         &hint,
     )
     .await;
-    match r {
-        Ok(_) => {
-            step.finish("Deleted");
-            Ok(())
-        }
-        Err(e) => {
-            step.fail("not deleted");
-            Err(e)
-        }
-    }
+    step.settle(r, "Deleted").map(|_| ())
 }

@@ -1,12 +1,12 @@
 //! `aksos provider show|register`: Microsoft.Resources provider registration.
 
-use crate::arm::lro::wait_provider;
 use crate::arm::models::Provider;
 use crate::cli::ProviderCommand;
 use crate::config::Session;
 use crate::error::AppResult;
+use crate::executor::refresh_provider;
 use crate::output::{Style, Ui};
-use crate::progress::{bounded, Reporter};
+use crate::progress::Reporter;
 
 pub async fn run(cmd: &ProviderCommand, s: &Session, ui: &Ui) -> AppResult<u8> {
     match cmd {
@@ -17,34 +17,11 @@ pub async fn run(cmd: &ProviderCommand, s: &Session, ui: &Ui) -> AppResult<u8> {
         }
         ProviderCommand::Register(a) => {
             let ns = a.provider.namespace.as_str();
-            let mut p = s.arm.register_provider(ns).await?;
-            if a.wait && !p.is_registered() {
-                let reporter = Reporter::new(ui.stderr_tty);
-                let mut step = reporter.step(format!("provider {ns}"));
-                step.update(p.state(), None);
-                let hint = format!("aksos {}provider show {ns}", s.replay_flags);
-                let r = bounded(
-                    async {
-                        wait_provider(&s.arm, ns, s.cadence, |pr| step.update(&pr.state, None))
-                            .await
-                            .map_err(Into::into)
-                    },
-                    s.timeout,
-                    &format!("provider {ns} to register"),
-                    &hint,
-                )
-                .await;
-                match r {
-                    Ok(done) => {
-                        step.finish("Registered");
-                        p = done;
-                    }
-                    Err(e) => {
-                        step.fail("not Registered");
-                        return Err(e);
-                    }
-                }
-            }
+            let p = if a.wait {
+                refresh_provider(s, &Reporter::new(ui.stderr_tty), ns, s.timeout).await?
+            } else {
+                s.arm.register_provider(ns).await?
+            };
             print(&p, ns, ui);
             Ok(0)
         }
