@@ -127,6 +127,58 @@ fn pick_existing_cluster(p: &mut PtySession) {
 }
 
 #[test]
+fn a_cluster_with_a_retired_pool_gets_the_migrate_command() {
+    let emu = emulator();
+    seed_cluster(&emu);
+    let out = aksos(
+        &emu,
+        &[
+            "nodepool",
+            "add",
+            "-g",
+            "rg1",
+            "--cluster",
+            "c1",
+            "-n",
+            "flat",
+            "--os-sku",
+            "Flatcar",
+            "--allow-retired",
+        ],
+    )
+    .stdin(Stdio::null())
+    .output()
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let writes = emu.writes().len();
+
+    let mut p = wizard(&emu);
+    answer_needs(&mut p);
+    p.exp_string("node pool on rg1/c1").unwrap();
+    key(&mut p, "\x1b[B");
+    p.send_line("").unwrap();
+    p.exp_string("rg1/c1 has pools on retired or retiring OSes")
+        .unwrap();
+    p.exp_string("flat (Flatcar): move it with").unwrap();
+    p.exp_string("migrate -g rg1 --cluster c1 --pool flat")
+        .unwrap();
+    p.exp_string("Node pool name").unwrap();
+    key(&mut p, "\x03"); // Ctrl-C
+    p.exp_eof().unwrap();
+    assert_eq!(exit_code(&mut p), 130);
+    assert_eq!(
+        emu.writes().len(),
+        writes,
+        "nothing sent: {:?}",
+        emu.writes()
+    );
+}
+
+#[test]
 fn adds_a_node_pool_and_prints_a_command_that_sends_the_same_body() {
     let emu = emulator();
     seed_cluster(&emu);

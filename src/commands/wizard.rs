@@ -384,6 +384,30 @@ fn pool_flags_for(sku: &OsSku, answers: &Answers) -> AppResult<PoolFlags> {
     })
 }
 
+/// When the chosen cluster has pools on retired or retiring OSes, says so and
+/// offers the `aksos migrate` command for each (the lifecycle path).
+async fn offer_migration(s: &Session, rg: &str, cluster: &str) -> AppResult<()> {
+    let report = crate::scan::scan(&s.arm, Some(rg), Some(cluster), &s.replay_flags).await?;
+    let affected: Vec<_> = report
+        .pools
+        .iter()
+        .filter(|p| p.migrate.is_some())
+        .collect();
+    if affected.is_empty() {
+        return Ok(());
+    }
+    eprintln!("{rg}/{cluster} has pools on retired or retiring OSes:");
+    for p in &affected {
+        eprintln!(
+            "  {} ({}): move it with `{}`",
+            p.pool,
+            p.os_sku,
+            p.migrate.as_deref().unwrap_or_default()
+        );
+    }
+    Ok(())
+}
+
 async fn ask_target(s: &Session, sku: &'static OsSku, answers: &Answers) -> AppResult<Built> {
     let clusters: Vec<Existing> = s
         .arm
@@ -419,6 +443,7 @@ async fn ask_target(s: &Session, sku: &'static OsSku, answers: &Answers) -> AppR
     };
     if pick > 0 {
         let c = &clusters[pick - 1];
+        offer_migration(s, &c.resource_group, &c.name).await?;
         let name = text(
             "Node pool name",
             &default_pool_name(sku),
