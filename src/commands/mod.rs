@@ -20,6 +20,8 @@ pub fn dispatch(cli: Cli) -> AppResult<u8> {
         Command::Recommend(a) => crate::recommend::run(a, &ui),
         Command::Audit(a) => crate::audit::run(a, &ui),
         Command::Sandbox(a) => runtime()?.block_on(sandbox::run(a, &ui)),
+        Command::Export(c) => crate::export::run(c, &ui),
+        Command::Apply(a) => crate::apply::run(a, &cli.global, &ui),
         Command::Feature(c) => runtime()?.block_on(async {
             let s = Session::connect(&cli.global).await?;
             feature::run(c, &s, &ui).await
