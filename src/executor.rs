@@ -122,9 +122,21 @@ pub async fn execute(
     no_wait: bool,
     tty: bool,
 ) -> AppResult<Outcome> {
+    execute_with(s, target, plan, no_wait, Reporter::new(tty)).await
+}
+
+/// [`execute`] reporting through the caller's `reporter` (several runs can share
+/// one progress display, or report nothing with [`Reporter::quiet`]).
+pub async fn execute_with(
+    s: &Session,
+    target: &Target,
+    plan: &Plan,
+    no_wait: bool,
+    reporter: Reporter,
+) -> AppResult<Outcome> {
     let run = Run {
         s,
-        reporter: Reporter::new(tty),
+        reporter,
         start: Instant::now(),
     };
     if let Some((ns, name)) = &plan.register_feature {
