@@ -151,6 +151,108 @@ pub enum Command {
     Man,
     /// Ask a few questions, recommend an OS, then create a cluster or add a node pool
     Wizard(WizardArgs),
+    /// Write the cluster or node pool as Bicep, Terraform, an ARM template or an az script (no Azure calls)
+    #[command(subcommand)]
+    Export(ExportCommand),
+    /// Create the clusters and node pools a YAML file declares (idempotent)
+    Apply(ApplyArgs),
+}
+
+/// Output formats of `aksos export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// Bicep module
+    Bicep,
+    /// Terraform (azurerm for the feature registration, azapi for the resource)
+    Terraform,
+    /// ARM deployment template (JSON)
+    Arm,
+    /// bash script of az commands
+    Az,
+}
+
+/// Where `aksos export` writes.
+#[derive(Debug, Args, Clone)]
+pub struct ExportOutput {
+    /// Output format
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
+    /// Write to FILE instead of stdout (an existing file needs --force)
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<std::path::PathBuf>,
+    /// Overwrite FILE given with --out
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)]
+pub enum ExportCommand {
+    /// Export what `aksos cluster create` would create (same flags, same preflight)
+    #[command(after_help = "\
+Examples:
+  aksos export cluster --format terraform -g rg1 -n prod1 -l eastus --os-sku AzureContainerLinux
+  aksos export cluster --format az -g rg1 -n edge -l westeurope --os-sku Ubuntu2604 --out create.sh
+
+No Azure calls: without --kubernetes-version the version is left out and AKS picks
+its default (the output says so). Each output registers the OS's preview feature
+and refreshes the provider before the create, where the OS needs it.")]
+    Cluster(ExportClusterArgs),
+    /// Export what `aksos nodepool add` would create (same flags, same preflight)
+    #[command(after_help = "\
+Examples:
+  aksos export nodepool --format bicep -g rg1 --cluster prod1 -n guard --os-sku AzureLinuxOSGuard
+  aksos export nodepool --format arm -g rg1 --cluster prod1 -n u26 --os-sku Ubuntu2604 --out pool.json")]
+    Nodepool(ExportNodepoolArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportClusterArgs {
+    #[command(flatten)]
+    pub output: ExportOutput,
+    #[command(flatten)]
+    pub create: ClusterCreateArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportNodepoolArgs {
+    #[command(flatten)]
+    pub output: ExportOutput,
+    #[command(flatten)]
+    pub add: NodepoolAddArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Examples:
+  aksos apply -f clusters.yaml --dry-run
+  aksos apply -f clusters.yaml --parallel 8 -o json
+
+The whole file is checked first (every problem at once, with its path, e.g.
+clusters[2].nodePools[0].osSku; exit 2 and nothing sent). Then each preview
+feature the file needs is registered once and the provider refreshed once;
+clusters are created in parallel, the pools of one cluster one after another.
+Existing resources that match are left alone (\"up to date\"); differences are
+shown, never applied. Exit 4 when any cluster or pool failed.
+A commented example: templates/apply-example.yaml (`aksos apply --example`).")]
+pub struct ApplyArgs {
+    /// The YAML file declaring clusters and node pools
+    #[arg(
+        short = 'f',
+        long = "file",
+        value_name = "FILE",
+        required_unless_present = "example"
+    )]
+    pub file: Option<std::path::PathBuf>,
+    /// Print the plan; send only reads
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Clusters worked on at once
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub parallel: u16,
+    /// Print a commented example file and exit
+    #[arg(long)]
+    pub example: bool,
 }
 
 #[derive(Debug, Args, Default)]

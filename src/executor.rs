@@ -139,8 +139,21 @@ pub async fn execute(
     no_wait: bool,
     tty: bool,
 ) -> AppResult<Outcome> {
+    execute_with(s, target, plan, no_wait, Reporter::new(tty)).await
+}
+
+/// [`execute`] reporting through the caller's `reporter` (several runs can share
+/// one progress display, or report nothing with [`Reporter::quiet`]). When it
+/// stops part-way, stderr says what was already done and that a re-run continues.
+pub async fn execute_with(
+    s: &Session,
+    target: &Target,
+    plan: &Plan,
+    no_wait: bool,
+    reporter: Reporter,
+) -> AppResult<Outcome> {
     let mut done = Vec::new();
-    let result = run_plan(s, target, plan, no_wait, tty, &mut done).await;
+    let result = run_plan(s, target, plan, no_wait, reporter, &mut done).await;
     if result.is_err() && !done.is_empty() {
         eprintln!(
             "done before it stopped: {}.\nRe-running the same command continues from there (it checks state first and never repeats a finished step).",
@@ -155,12 +168,12 @@ async fn run_plan(
     target: &Target,
     plan: &Plan,
     no_wait: bool,
-    tty: bool,
+    reporter: Reporter,
     done: &mut Vec<String>,
 ) -> AppResult<Outcome> {
     let run = Run {
         s,
-        reporter: Reporter::new(tty),
+        reporter,
         start: Instant::now(),
     };
     if let Some((ns, name)) = &plan.register_feature {

@@ -9,6 +9,7 @@
 // on failure paths; boxing them everywhere would cost clarity, not speed.
 #![allow(clippy::result_large_err)]
 
+pub mod apply;
 pub mod arm;
 pub mod audit;
 pub mod auth;
@@ -19,6 +20,7 @@ pub mod config;
 pub mod emulator;
 pub mod error;
 pub mod executor;
+pub mod export;
 pub mod migrate;
 pub mod output;
 pub mod plan;

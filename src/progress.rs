@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 pub struct Reporter {
     multi: Option<MultiProgress>,
     start: Instant,
+    quiet: bool,
 }
 
 /// One step being reported.
@@ -22,6 +23,7 @@ pub struct Step {
     start: Instant,
     last: String,
     origin: Instant,
+    quiet: bool,
 }
 
 impl Reporter {
@@ -29,6 +31,16 @@ impl Reporter {
         Reporter {
             multi: tty.then(MultiProgress::new),
             start: Instant::now(),
+            quiet: false,
+        }
+    }
+
+    /// Reports nothing (a caller such as `apply` shows its own progress).
+    pub fn quiet() -> Reporter {
+        Reporter {
+            multi: None,
+            start: Instant::now(),
+            quiet: true,
         }
     }
 
@@ -51,6 +63,7 @@ impl Reporter {
             start: Instant::now(),
             last: String::new(),
             origin: self.start,
+            quiet: self.quiet,
         };
         if step.bar.is_none() {
             step.line("started");
@@ -61,6 +74,9 @@ impl Reporter {
 
 impl Step {
     fn line(&self, msg: &str) {
+        if self.quiet {
+            return;
+        }
         let t = self.origin.elapsed().as_secs_f64();
         eprintln!("[{t:7.1}s] {}: {msg}", self.label);
     }

@@ -45,6 +45,8 @@ pub fn dispatch(cli: Cli) -> AppResult<u8> {
             }
             runtime()?.block_on(wizard::run(a, &cli.global, &ui))
         }
+        Command::Export(c) => crate::export::run(c, &ui),
+        Command::Apply(a) => crate::apply::run(a, &cli.global, &ui),
         Command::Feature(c) => runtime()?.block_on(async {
             let s = Session::connect(&cli.global).await?;
             feature::run(c, &s, &ui).await
