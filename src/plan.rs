@@ -223,12 +223,22 @@ pub async fn compute(arm: &Arm, target: &Target) -> AppResult<Plan> {
             let version = match &c.pool.kubernetes_version {
                 Some(v) => {
                     plan.kubernetes = Some(format!("{v} (asked)"));
-                    v.clone()
+                    Some(v.clone())
                 }
-                None => {
-                    let list = arm.kubernetes_versions(&c.location).await?;
-                    let Some(v) = newest_supported(&list, c.pool.sku()) else {
-                        return Err(AppError::usage(
+                None => match arm.kubernetes_versions(&c.location).await {
+                    Err(e) if e.is_auth() => return Err(e.into()),
+                    Err(e) => {
+                        // Without the list AKS picks its default; say so rather than fail.
+                        tracing::info!("kubernetesVersions unavailable: {e}");
+                        plan.kubernetes = Some(format!(
+                            "AKS's default (the kubernetesVersions API answered {}; pass --kubernetes-version to choose)",
+                            e.status().map(|s| format!("HTTP {s}")).unwrap_or_else(|| "an error".into())
+                        ));
+                        None
+                    }
+                    Ok(list) => {
+                        let Some(v) = newest_supported(&list, c.pool.sku()) else {
+                            return Err(AppError::usage(
                             "--kubernetes-version",
                             format!(
                                 "{} offers no generally available Kubernetes version that {} supports ({})",
@@ -237,16 +247,17 @@ pub async fn compute(arm: &Arm, target: &Target) -> AppResult<Plan> {
                                 c.pool.sku().map(|s| s.kubernetes_range()).unwrap_or_default()
                             ),
                         ));
-                    };
-                    plan.kubernetes = Some(format!(
-                        "{v} (newest in {} that {} supports)",
-                        c.location, c.pool.os_sku
-                    ));
-                    v
-                }
+                        };
+                        plan.kubernetes = Some(format!(
+                            "{v} (newest in {} that {} supports)",
+                            c.location, c.pool.os_sku
+                        ));
+                        Some(v)
+                    }
+                },
             };
             plan_feature(arm, &c.pool, &mut plan).await?;
-            let body = serde_json::to_value(c.body(Some(&version))).expect("serialisable");
+            let body = serde_json::to_value(c.body(version.as_deref())).expect("serialisable");
             plan.put = Some(
                 ArmRequest::new(
                     Method::Put,

@@ -102,23 +102,81 @@ impl PipelineClient {
         }
     }
 
-    /// Resolves a relative path against the base URL; absolute URLs (from ARM
-    /// headers) must point at the same host, so the token never leaves it.
+    /// Resolves a relative path against the base URL. Absolute URLs from ARM
+    /// (`Azure-AsyncOperation`, `Location`, `nextLink`) on another host — e.g.
+    /// `management.azure.com` seen through `--arm-endpoint` pointing at a proxy —
+    /// are re-based onto the configured endpoint, so the token only ever goes there.
     fn resolve(&self, path: &str) -> Result<Url, String> {
         if path.starts_with("http://") || path.starts_with("https://") {
             let url = Url::parse(path).map_err(|e| format!("invalid URL from ARM: {e}"))?;
-            if url.host_str() != self.base.host_str() || url.port() != self.base.port() {
-                return Err(format!(
-                    "ARM pointed at {} but the ARM endpoint is {}; refusing to send the token elsewhere",
-                    url.host_str().unwrap_or("?"),
-                    self.base.host_str().unwrap_or("?")
-                ));
+            if url.host_str() == self.base.host_str() && url.port() == self.base.port() {
+                return Ok(url);
             }
-            Ok(url)
+            let rest = match url.query() {
+                Some(q) => format!("{}?{q}", url.path()),
+                None => url.path().to_string(),
+            };
+            tracing::info!(
+                target: "aksos::http",
+                "re-basing {} onto the ARM endpoint {}",
+                url.host_str().unwrap_or("?"),
+                self.base_str
+            );
+            Url::parse(&format!("{}{rest}", self.base_str))
+                .map_err(|e| format!("invalid URL from ARM: {e}"))
         } else {
             Url::parse(&format!("{}{}", self.base_str, path))
                 .map_err(|e| format!("invalid request path {path}: {e}"))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug)]
+    struct NoToken;
+
+    #[async_trait::async_trait]
+    impl TokenCredential for NoToken {
+        async fn get_token(
+            &self,
+            _: &[&str],
+            _: Option<azure_core::credentials::TokenRequestOptions<'_>>,
+        ) -> azure_core::Result<azure_core::credentials::AccessToken> {
+            Err(azure_core::Error::with_message(
+                azure_core::error::ErrorKind::Credential,
+                "none",
+            ))
+        }
+    }
+
+    #[test]
+    fn urls_from_arm_stay_on_the_configured_endpoint() {
+        let c = PipelineClient::new(
+            Url::parse("http://127.0.0.1:8080").unwrap(),
+            Arc::new(NoToken),
+            "s".into(),
+            RetrySettings::LOCAL,
+            Duration::from_secs(1),
+        );
+        let same = c
+            .resolve("http://127.0.0.1:8080/op/1?api-version=x")
+            .unwrap();
+        assert_eq!(same.as_str(), "http://127.0.0.1:8080/op/1?api-version=x");
+        let other = c
+            .resolve("https://management.azure.com/subscriptions/s/op/2?api-version=y")
+            .unwrap();
+        assert_eq!(
+            other.as_str(),
+            "http://127.0.0.1:8080/subscriptions/s/op/2?api-version=y"
+        );
+        let rel = c.resolve("/subscriptions/s?api-version=z").unwrap();
+        assert_eq!(
+            rel.as_str(),
+            "http://127.0.0.1:8080/subscriptions/s?api-version=z"
+        );
     }
 }
 
