@@ -35,9 +35,10 @@ impl Run<'_> {
         self.s.timeout.saturating_sub(self.start.elapsed())
     }
 
-    async fn refresh_provider(&self) -> AppResult<()> {
+    async fn refresh_provider(&self, done: &mut Vec<String>) -> AppResult<()> {
         let ns = PROVIDER_NAMESPACE;
         self.s.arm.register_provider(ns).await?;
+        done.push(format!("re-registration of provider {ns} requested"));
         let mut step = self.reporter.step(format!("provider {ns}"));
         step.update("Registering", None);
         let hint = format!("aksos {}provider show {ns}", self.s.replay_flags);
@@ -54,15 +55,26 @@ impl Run<'_> {
             &hint,
         )
         .await;
-        finish(step, r, "Registered").map(|_| ())
+        finish(step, r, "Registered")?;
+        done.pop();
+        done.push(format!("provider {ns} refreshed"));
+        Ok(())
     }
 
-    async fn register_feature(&self, ns: &str, name: &str) -> AppResult<()> {
+    async fn register_feature(
+        &self,
+        ns: &str,
+        name: &str,
+        done: &mut Vec<String>,
+    ) -> AppResult<()> {
         let f = self.s.arm.register_feature(ns, name).await?;
+        done.push(format!("registration of feature {name} requested"));
         let mut step = self.reporter.step(format!("feature {name}"));
         step.update(f.state(), None);
         if f.is_registered() {
             step.finish("Registered");
+            done.pop();
+            done.push(format!("feature {name} registered"));
             return Ok(());
         }
         let hint = format!("aksos {}feature show {name}", self.s.replay_flags);
@@ -79,7 +91,10 @@ impl Run<'_> {
             &hint,
         )
         .await;
-        finish(step, r, "Registered").map(|_| ())
+        finish(step, r, "Registered")?;
+        done.pop();
+        done.push(format!("feature {name} registered"));
+        Ok(())
     }
 
     /// PUT, waiting out 409 OperationNotAllowed (another operation on the cluster).
@@ -125,13 +140,20 @@ pub async fn execute(
 ) -> AppResult<Outcome> {
     let mut done = Vec::new();
     let result = run_plan(s, target, plan, no_wait, tty, &mut done).await;
-    if result.is_err() && !done.is_empty() {
+    if result.is_err() {
+        report_done(&done);
+    }
+    result
+}
+
+/// When a run stops part-way, says on stderr what Azure already accepted.
+pub fn report_done(done: &[String]) {
+    if !done.is_empty() {
         eprintln!(
             "done before it stopped: {}.\nRe-running the same command continues from there (it checks state first and never repeats a finished step).",
             done.join("; ")
         );
     }
-    result
 }
 
 async fn run_plan(
@@ -148,12 +170,10 @@ async fn run_plan(
         start: Instant::now(),
     };
     if let Some((ns, name)) = &plan.register_feature {
-        run.register_feature(ns, name).await?;
-        done.push(format!("feature {name} registered"));
+        run.register_feature(ns, name, done).await?;
     }
     if plan.refresh_provider {
-        run.refresh_provider().await?;
-        done.push(format!("provider {PROVIDER_NAMESPACE} refreshed"));
+        run.refresh_provider(done).await?;
     }
     let Some(put) = &plan.put else {
         return Ok(Outcome::Done(Value::Null));
@@ -167,7 +187,7 @@ async fn run_plan(
             tracing::info!(
                 "feature registered but provider not refreshed since; refreshing and retrying once"
             );
-            run.refresh_provider().await?;
+            run.refresh_provider(done).await?;
             run.put(put).await?
         }
         other => other?,

@@ -108,6 +108,21 @@ async fn list(a: &FeatureListArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
 }
 
 async fn register(a: &FeatureRegisterArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
+    let mut done = Vec::new();
+    let r = register_steps(a, s, ui, &mut done).await;
+    if r.is_err() {
+        crate::executor::report_done(&done);
+    }
+    r
+}
+
+/// `done` collects what Azure accepted, for the message when it stops part-way.
+async fn register_steps(
+    a: &FeatureRegisterArgs,
+    s: &Session,
+    ui: &Ui,
+    done: &mut Vec<String>,
+) -> AppResult<u8> {
     let (ns, name) = (a.feature.namespace.as_str(), a.feature.name.as_str());
     let started = Instant::now();
     let flags = &s.replay_flags;
@@ -128,7 +143,9 @@ async fn register(a: &FeatureRegisterArgs, s: &Session, ui: &Ui) -> AppResult<u8
             ));
             current
         } else {
-            s.arm.register_feature(ns, name).await?
+            let f = s.arm.register_feature(ns, name).await?;
+            done.push(format!("registration of feature {name} requested"));
+            f
         };
         if wait && !f.is_registered() {
             let mut step = reporter.step(format!("feature {name}"));
@@ -145,9 +162,12 @@ async fn register(a: &FeatureRegisterArgs, s: &Session, ui: &Ui) -> AppResult<u8
             )
             .await;
             match waited {
-                Ok(done) => {
+                Ok(registered) => {
                     step.finish("Registered");
-                    f = done;
+                    f = registered;
+                    if done.pop().is_some() {
+                        done.push(format!("feature {name} registered"));
+                    }
                 }
                 Err(e) => {
                     step.fail("not Registered");
@@ -166,6 +186,7 @@ async fn register(a: &FeatureRegisterArgs, s: &Session, ui: &Ui) -> AppResult<u8
         let prov = PROVIDER_NAMESPACE;
         let provider_cmd = format!("aksos {flags}provider show {prov}");
         s.arm.register_provider(prov).await?;
+        done.push(format!("re-registration of provider {prov} requested"));
         let mut step = reporter.step(format!("provider {prov}"));
         step.update("Registering", None);
         let waited = bounded(

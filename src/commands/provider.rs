@@ -18,6 +18,7 @@ pub async fn run(cmd: &ProviderCommand, s: &Session, ui: &Ui) -> AppResult<u8> {
         ProviderCommand::Register(a) => {
             let ns = a.provider.namespace.as_str();
             let mut p = s.arm.register_provider(ns).await?;
+            let requested = [format!("re-registration of provider {ns} requested")];
             if a.wait && !p.is_registered() {
                 let reporter = Reporter::new(ui.stderr_tty);
                 let mut step = reporter.step(format!("provider {ns}"));
@@ -41,6 +42,7 @@ pub async fn run(cmd: &ProviderCommand, s: &Session, ui: &Ui) -> AppResult<u8> {
                     }
                     Err(e) => {
                         step.fail("not Registered");
+                        crate::executor::report_done(&requested);
                         return Err(e);
                     }
                 }
