@@ -36,17 +36,30 @@ impl Run<'_> {
         self.s.timeout.saturating_sub(self.start.elapsed())
     }
 
-    async fn refresh_provider(&self) -> AppResult<()> {
-        refresh_provider(self.s, &self.reporter, PROVIDER_NAMESPACE, self.left())
-            .await
-            .map(|_| ())
+    async fn refresh_provider(&self, done: &mut Vec<String>) -> AppResult<()> {
+        refresh_provider(
+            self.s,
+            &self.reporter,
+            PROVIDER_NAMESPACE,
+            self.left(),
+            done,
+        )
+        .await
+        .map(|_| ())
     }
 
-    async fn register_feature(&self, ns: &str, name: &str) -> AppResult<()> {
+    async fn register_feature(
+        &self,
+        ns: &str,
+        name: &str,
+        done: &mut Vec<String>,
+    ) -> AppResult<()> {
         let f = self.s.arm.register_feature(ns, name).await?;
-        wait_for_feature(self.s, &self.reporter, ns, name, &f, self.left())
-            .await
-            .map(|_| ())
+        done.push(format!("registration of feature {name} requested"));
+        wait_for_feature(self.s, &self.reporter, ns, name, &f, self.left()).await?;
+        done.pop();
+        done.push(format!("feature {name} registered"));
+        Ok(())
     }
 
     /// PUT, waiting out 409 OperationNotAllowed (another operation on the cluster).
@@ -101,18 +114,22 @@ pub async fn wait_for_feature(
 }
 
 /// Registers (or re-registers) a provider and waits, with a progress step,
-/// until it is Registered.
+/// until it is Registered. `done` records what Azure accepted.
 pub async fn refresh_provider(
     s: &Session,
     reporter: &Reporter,
     ns: &str,
     deadline: Duration,
+    done: &mut Vec<String>,
 ) -> AppResult<Provider> {
     let first = s.arm.register_provider(ns).await?;
+    done.push(format!("re-registration of provider {ns} requested"));
     let mut step = reporter.step(format!("provider {ns}"));
     step.update(first.state(), None);
     if first.is_registered() {
         step.finish("Registered");
+        done.pop();
+        done.push(format!("provider {ns} refreshed"));
         return Ok(first);
     }
     let hint = format!("aksos {}provider show {ns}", s.replay_flags);
@@ -127,7 +144,20 @@ pub async fn refresh_provider(
         &hint,
     )
     .await;
-    step.settle(r, "Registered")
+    let p = step.settle(r, "Registered")?;
+    done.pop();
+    done.push(format!("provider {ns} refreshed"));
+    Ok(p)
+}
+
+/// When a run stops part-way, says on stderr what Azure already accepted.
+pub fn report_done(done: &[String]) {
+    if !done.is_empty() {
+        eprintln!(
+            "done before it stopped: {}.\nRe-running the same command continues from there (it checks state first and never repeats a finished step).",
+            done.join("; ")
+        );
+    }
 }
 
 /// Runs the plan. The caller has printed the plan and confirmed. When it stops
@@ -154,11 +184,8 @@ pub async fn execute_with(
 ) -> AppResult<Outcome> {
     let mut done = Vec::new();
     let result = run_plan(s, target, plan, no_wait, reporter, &mut done).await;
-    if result.is_err() && !done.is_empty() {
-        eprintln!(
-            "done before it stopped: {}.\nRe-running the same command continues from there (it checks state first and never repeats a finished step).",
-            done.join("; ")
-        );
+    if result.is_err() {
+        report_done(&done);
     }
     result
 }
@@ -177,12 +204,10 @@ async fn run_plan(
         start: Instant::now(),
     };
     if let Some((ns, name)) = &plan.register_feature {
-        run.register_feature(ns, name).await?;
-        done.push(format!("feature {name} registered"));
+        run.register_feature(ns, name, done).await?;
     }
     if plan.refresh_provider {
-        run.refresh_provider().await?;
-        done.push(format!("provider {PROVIDER_NAMESPACE} refreshed"));
+        run.refresh_provider(done).await?;
     }
     let Some(put) = &plan.put else {
         return Ok(Outcome::Done(Value::Null));
@@ -196,7 +221,7 @@ async fn run_plan(
             tracing::info!(
                 "feature registered but provider not refreshed since; refreshing and retrying once"
             );
-            run.refresh_provider().await?;
+            run.refresh_provider(done).await?;
             run.put(put).await?
         }
         other => other?,

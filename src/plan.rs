@@ -226,7 +226,9 @@ pub async fn compute(arm: &Arm, target: &Target) -> AppResult<Plan> {
                     Some(v.clone())
                 }
                 None => match arm.kubernetes_versions(&c.location).await {
-                    Err(e) if e.is_auth() => return Err(e.into()),
+                    // Only an endpoint that is not there (a partial ARM, an old
+                    // proxy) falls back; auth, throttling and garbage stay errors.
+                    Err(e) if !matches!(e.status(), Some(404 | 405 | 501)) => return Err(e.into()),
                     Err(e) => {
                         // Without the list AKS picks its default; say so rather than fail.
                         tracing::info!("kubernetesVersions unavailable: {e}");

@@ -2,10 +2,10 @@
 //! (or resource group), with a verdict from the catalog — `ok`, `retiring`,
 //! `retired` or `unknown-sku` — sorted worst first. Reads only; clusters are read
 //! with bounded concurrency, and a cluster that cannot be read is reported
-//! without stopping the scan.
+//! without stopping the scan (unless the token was refused: then it stops).
 
 use crate::arm::models::{AgentPool, ManagedCluster};
-use crate::arm::Arm;
+use crate::arm::{Arm, ArmError};
 use crate::catalog::{self, Minor, Verdict};
 use crate::error::AppResult;
 use futures::stream::{self, StreamExt};
@@ -194,7 +194,7 @@ pub async fn scan(
         }
     };
     let scanned = clusters.len();
-    let results: Vec<Result<Vec<PoolRow>, Unreadable>> = stream::iter(clusters)
+    let results: Vec<Result<Vec<PoolRow>, (Unreadable, ArmError)>> = stream::iter(clusters)
         .map(|c| async move {
             let name = c.name.clone().unwrap_or_default();
             let group =
@@ -208,11 +208,14 @@ pub async fn scan(
                     .iter()
                     .map(|p| classify(&group, &name, p, c.kubernetes_version(), flags))
                     .collect()),
-                Err(e) => Err(Unreadable {
-                    resource_group: group,
-                    cluster: name,
-                    error: e.to_string().lines().take(3).collect::<Vec<_>>().join(" "),
-                }),
+                Err(e) => {
+                    let unreadable = Unreadable {
+                        resource_group: group,
+                        cluster: name,
+                        error: e.to_string().lines().take(3).collect::<Vec<_>>().join(" "),
+                    };
+                    Err((unreadable, e))
+                }
             }
         })
         .buffer_unordered(CONCURRENCY)
@@ -223,7 +226,11 @@ pub async fn scan(
     for r in results {
         match r {
             Ok(rows) => pools.extend(rows),
-            Err(u) => unreadable.push(u),
+            // A refused or expired token makes every further read fail too: the
+            // scan cannot vouch for anything, so it stops (exit 3) rather than
+            // reporting an empty, passing result.
+            Err((_, e)) if e.is_auth() => return Err(e.into()),
+            Err((u, _)) => unreadable.push(u),
         }
     }
     pools.sort_by(|a, b| {

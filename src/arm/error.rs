@@ -114,6 +114,9 @@ impl ArmError {
             (_, "OperationNotAllowed") => {
                 Some("another operation is running on this cluster; wait for it and try again")
             }
+            (ArmErrorKind::Transport, "RequestTimeout") => Some(
+                "the ARM endpoint answered too slowly; run the command again, or allow longer with --timeout",
+            ),
             (ArmErrorKind::Transport, _) => {
                 Some("check the network path to the ARM endpoint (--arm-endpoint, proxies)")
             }
@@ -147,6 +150,12 @@ impl fmt::Display for ArmError {
         let what = match &self.kind {
             ArmErrorKind::Http { status } => format!("Azure returned HTTP {status}"),
             ArmErrorKind::OperationFailed { status } => format!("the operation ended {status}"),
+            ArmErrorKind::Transport if self.code() == "RequestTimeout" => {
+                "timed out: no answer from the ARM endpoint in time".to_string()
+            }
+            ArmErrorKind::Transport if self.code() == "ConnectionBroken" => {
+                "the connection to the ARM endpoint broke off".to_string()
+            }
             ArmErrorKind::Transport => "could not reach the ARM endpoint".to_string(),
             ArmErrorKind::Protocol => "unexpected response from ARM".to_string(),
             ArmErrorKind::Auth => "authentication failed".to_string(),

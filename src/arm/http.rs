@@ -259,6 +259,12 @@ impl ArmClient for PipelineClient {
                 };
                 let code = match kind {
                     ArmErrorKind::Auth => "CredentialUnavailable",
+                    // Connected, then the connection broke (e.g. reset mid-body).
+                    ArmErrorKind::Transport
+                        if matches!(e.kind(), azure_core::error::ErrorKind::Io) =>
+                    {
+                        "ConnectionBroken"
+                    }
                     ArmErrorKind::Transport => "ConnectionFailed",
                     _ => "ClientError",
                 };

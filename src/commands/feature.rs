@@ -6,7 +6,7 @@ use crate::catalog::{self, PROVIDER_NAMESPACE};
 use crate::cli::{FeatureArgs, FeatureCommand, FeatureListArgs, FeatureRegisterArgs};
 use crate::config::Session;
 use crate::error::AppResult;
-use crate::executor::{refresh_provider, wait_for_feature};
+use crate::executor::{refresh_provider, report_done, wait_for_feature};
 use crate::output::{Style, Ui};
 use crate::progress::Reporter;
 use std::time::Instant;
@@ -108,6 +108,21 @@ async fn list(a: &FeatureListArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
 }
 
 async fn register(a: &FeatureRegisterArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
+    let mut done = Vec::new();
+    let r = register_steps(a, s, ui, &mut done).await;
+    if r.is_err() {
+        report_done(&done);
+    }
+    r
+}
+
+/// `done` collects what Azure accepted, for the message when it stops part-way.
+async fn register_steps(
+    a: &FeatureRegisterArgs,
+    s: &Session,
+    ui: &Ui,
+    done: &mut Vec<String>,
+) -> AppResult<u8> {
     let (ns, name) = (a.feature.namespace.as_str(), a.feature.name.as_str());
     let started = Instant::now();
     let flags = &s.replay_flags;
@@ -128,10 +143,16 @@ async fn register(a: &FeatureRegisterArgs, s: &Session, ui: &Ui) -> AppResult<u8
             ));
             current
         } else {
-            s.arm.register_feature(ns, name).await?
+            let f = s.arm.register_feature(ns, name).await?;
+            done.push(format!("registration of feature {name} requested"));
+            f
         };
         if wait {
-            wait_for_feature(s, &reporter, ns, name, &f, s.timeout).await?
+            let registered = wait_for_feature(s, &reporter, ns, name, &f, s.timeout).await?;
+            if done.pop().is_some() {
+                done.push(format!("feature {name} registered"));
+            }
+            registered
         } else {
             ui.note(&format!(
                 "registration started ({}). AKS takes minutes to register a feature; check with: {show_cmd}",
@@ -142,7 +163,7 @@ async fn register(a: &FeatureRegisterArgs, s: &Session, ui: &Ui) -> AppResult<u8
     };
     if a.refresh_provider {
         let left = s.timeout.saturating_sub(started.elapsed());
-        refresh_provider(s, &reporter, PROVIDER_NAMESPACE, left).await?;
+        refresh_provider(s, &reporter, PROVIDER_NAMESPACE, left, done).await?;
     } else if feature.is_registered() {
         ui.note(&format!(
             "next: refresh the provider so AKS honours the feature:\n  aksos {flags}provider register {PROVIDER_NAMESPACE} --wait"

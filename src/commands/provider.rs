@@ -18,7 +18,13 @@ pub async fn run(cmd: &ProviderCommand, s: &Session, ui: &Ui) -> AppResult<u8> {
         ProviderCommand::Register(a) => {
             let ns = a.provider.namespace.as_str();
             let p = if a.wait {
-                refresh_provider(s, &Reporter::new(ui.stderr_tty), ns, s.timeout).await?
+                let mut done = Vec::new();
+                let reporter = Reporter::new(ui.stderr_tty);
+                let r = refresh_provider(s, &reporter, ns, s.timeout, &mut done).await;
+                if r.is_err() {
+                    crate::executor::report_done(&done);
+                }
+                r?
             } else {
                 s.arm.register_provider(ns).await?
             };

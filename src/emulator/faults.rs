@@ -31,6 +31,9 @@ pub struct Faults {
     pub malformed: u32,
     /// The next N requests answer a proxy's HTML error page (502).
     pub html: u32,
+    /// The next N requests get a 200 whose body breaks off after a few bytes
+    /// (the connection is reset mid-body); the request is not processed.
+    pub reset: u32,
     /// After N requests, every request gets 401 ExpiredAuthenticationToken.
     pub expire_after: Option<u32>,
     /// The next N writes get 409 OperationNotAllowed.
@@ -54,6 +57,7 @@ impl Default for Faults {
             provider_delay: Duration::from_millis(100),
             malformed: 0,
             html: 0,
+            reset: 0,
             expire_after: None,
             conflict: 0,
             page_size: 100,
@@ -112,12 +116,13 @@ impl Faults {
                 "provider-delay" => self.provider_delay = dur(value)?,
                 "malformed" => self.malformed = count(value)?,
                 "html" => self.html = count(value)?,
+                "reset" => self.reset = count(value)?,
                 "expire-after" => self.expire_after = Some(count(value)?),
                 "conflict" => self.conflict = count(value)?,
                 "page-size" => self.page_size = count(value)?.max(1) as usize,
                 other => {
                     return Err(format!(
-                        "unknown fault `{other}`; known: throttle=N, error=N, retry-after=S, fail-lro, cancel-lro, stuck, delay=D, op-delay=D, reg-delay=D, provider-delay=D, malformed=N, html=N, expire-after=N, conflict=N, page-size=N"
+                        "unknown fault `{other}`; known: throttle=N, error=N, retry-after=S, fail-lro, cancel-lro, stuck, delay=D, op-delay=D, reg-delay=D, provider-delay=D, malformed=N, html=N, reset=N, expire-after=N, conflict=N, page-size=N"
                     ))
                 }
             }
@@ -138,6 +143,7 @@ mod tests {
         assert_eq!((f.throttle, f.error, f.retry_after), (3, 2, 0));
         assert!(f.fail_lro && f.stuck);
         assert_eq!(f.delay, Duration::from_millis(100));
+        assert_eq!(Faults::default().parse_onto("reset=4").unwrap().reset, 4);
         assert!(Faults::default().parse_onto("explode").is_err());
         assert!(Faults::default().parse_onto("delay").is_err());
     }

@@ -192,6 +192,28 @@ fn to_http(resp: routes::EmuResponse, client_request_id: Option<String>) -> Resp
     if !body.is_empty() {
         builder = builder.header("content-type", ctype);
     }
+    if resp.reset {
+        // The status line and a few bytes go out; then the body stream fails
+        // and hyper aborts the connection mid-body.
+        use futures::StreamExt;
+        let head = Bytes::from(body[..body.len().min(8)].to_vec());
+        let chunks = futures::stream::iter([true, false]).then(move |first| {
+            let head = head.clone();
+            async move {
+                if first {
+                    return Ok(head);
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                Err(std::io::Error::new(
+                    std::io::ErrorKind::ConnectionReset,
+                    "emulator fault: connection reset mid-body",
+                ))
+            }
+        });
+        return builder
+            .body(axum::body::Body::from_stream(chunks))
+            .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response());
+    }
     builder
         .body(axum::body::Body::from(body))
         .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())

@@ -31,6 +31,8 @@ pub struct EmuResponse {
     pub body: Option<Value>,
     /// Raw body instead of JSON (fault injection).
     pub raw: Option<(String, &'static str)>,
+    /// Break the connection after a few bytes of the body (fault injection).
+    pub reset: bool,
 }
 
 impl EmuResponse {
@@ -40,6 +42,7 @@ impl EmuResponse {
             headers: vec![],
             body: Some(body),
             raw: None,
+            reset: false,
         }
     }
     fn empty(status: u16) -> Self {
@@ -48,6 +51,7 @@ impl EmuResponse {
             headers: vec![],
             body: None,
             raw: None,
+            reset: false,
         }
     }
     fn header(mut self, k: &str, v: impl Into<String>) -> Self {
@@ -79,6 +83,7 @@ pub struct FaultCounters {
     pub errored: u32,
     pub malformed: u32,
     pub html: u32,
+    pub resets: u32,
     pub conflicts: u32,
 }
 
@@ -176,6 +181,7 @@ fn inject_fault(ctx: &mut Ctx, _req: &EmuRequest) -> Option<EmuResponse> {
                     .into(),
                 "text/html",
             )),
+            reset: false,
         });
     }
     if c.throttled < f.throttle {
@@ -199,6 +205,13 @@ fn inject_fault(ctx: &mut Ctx, _req: &EmuRequest) -> Option<EmuResponse> {
             )
             .header("Retry-After", f.retry_after.to_string()),
         );
+    }
+    if c.resets < f.reset {
+        c.resets += 1;
+        return Some(EmuResponse {
+            reset: true,
+            ..EmuResponse::json(200, json!({"properties": {"state": "Registered"}}))
+        });
     }
     if f.expire_after.is_some_and(|n| c.seen > n) {
         return Some(error(
