@@ -5,101 +5,14 @@
 //! Azure Linux OS Guard retires on 2026-12-10 (16 days), Ubuntu 22.04 on
 //! 2027-06-30.
 
+mod common;
+
 use aksos::emulator::faults::Faults;
 use aksos::emulator::state::{OpKind, State};
-use aksos::emulator::{Background, Recorded};
-use assert_cmd::Command;
+use aksos::emulator::Background;
+use common::*;
 use serde_json::{json, Value};
 use std::sync::OnceLock;
-use std::time::Duration;
-
-const SUB: &str = "00000000-0000-0000-0000-000000000000";
-
-/// Emulator timings short enough for a test, long enough to be polled.
-fn fast() -> Faults {
-    Faults {
-        retry_after: 0,
-        op_delay: Duration::from_millis(100),
-        reg_delay: Duration::from_millis(100),
-        provider_delay: Duration::from_millis(50),
-        ..Faults::default()
-    }
-}
-
-fn fast_with(spec: &str) -> Faults {
-    fast().parse_onto(spec).expect("fault spec")
-}
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-    /// What the emulator recorded during this run only.
-    requests: Vec<Recorded>,
-}
-
-impl Out {
-    fn writes(&self) -> Vec<&Recorded> {
-        self.requests.iter().filter(|r| r.method != "GET").collect()
-    }
-    fn dump(&self) -> String {
-        let reqs: Vec<String> = self
-            .requests
-            .iter()
-            .map(|r| format!("{} {} {}", r.method, r.path, r.status))
-            .collect();
-        format!(
-            "exit {}\n--- stdout\n{}\n--- stderr\n{}\n--- requests\n{}",
-            self.code,
-            self.stdout,
-            self.stderr,
-            reqs.join("\n")
-        )
-    }
-    fn ok(self) -> Out {
-        assert_eq!(self.code, 0, "{}", self.dump());
-        self
-    }
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.dump()))
-    }
-    /// Exit 2 naming `flag`, and nothing written.
-    fn usage(self, flag: &str) -> Out {
-        assert_eq!(self.code, 2, "{}", self.dump());
-        assert!(self.stderr.contains(flag), "names {flag}: {}", self.dump());
-        assert!(self.writes().is_empty(), "nothing written: {}", self.dump());
-        self
-    }
-}
-
-fn command() -> Command {
-    let mut cmd = Command::cargo_bin("aksos").expect("binary builds");
-    cmd.env("AKSOS_ACCESS_TOKEN", "t")
-        .env("AKSOS_TODAY", "2026-11-24")
-        .env("NO_COLOR", "1")
-        .env_remove("AZURE_SUBSCRIPTION_ID")
-        .env_remove("AKSOS_ARM_ENDPOINT")
-        .env_remove("AKSOS_SANDBOX_FAULTS")
-        .timeout(Duration::from_secs(60));
-    cmd
-}
-
-/// Runs aksos against `emu`; `line` is split on whitespace.
-fn run(emu: &Background, line: &str) -> Out {
-    let before = emu.shared.requests().len();
-    let out = command()
-        .args(["--arm-endpoint", &emu.url, "--subscription", SUB])
-        .args(line.split_whitespace())
-        .output()
-        .expect("aksos runs");
-    Out {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        requests: emu.shared.requests().split_off(before),
-    }
-}
 
 fn pool_path(rg: &str, cluster: &str, pool: &str) -> String {
     format!("/subscriptions/{SUB}/resourceGroups/{rg}/providers/Microsoft.ContainerService/managedClusters/{cluster}/agentPools/{pool}")

@@ -4,108 +4,14 @@
 //! (method, path, api-version, body, status). The clock is pinned to 2026-11-24:
 //! Flatcar is retired (2026-06-08), OS Guard is retiring (2026-12-10).
 
-use aksos::emulator::faults::Faults;
-use aksos::emulator::{Background, Recorded};
-use assert_cmd::Command;
-use serde_json::Value;
-use std::time::Duration;
+mod common;
 
-const SUB: &str = "00000000-0000-0000-0000-000000000000";
+use aksos::emulator::{Background, Recorded};
+use common::*;
+use serde_json::Value;
+
 const STABLE: &str = "2026-08-01";
 const PREVIEW: &str = "2026-08-02-preview";
-
-/// Emulator timings short enough for a test, long enough to be polled.
-fn fast() -> Faults {
-    Faults {
-        retry_after: 0,
-        op_delay: Duration::from_millis(100),
-        reg_delay: Duration::from_millis(100),
-        provider_delay: Duration::from_millis(50),
-        ..Faults::default()
-    }
-}
-
-fn fast_with(spec: &str) -> Faults {
-    fast().parse_onto(spec).expect("fault spec")
-}
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-    /// What the emulator recorded during this run only.
-    requests: Vec<Recorded>,
-}
-
-impl Out {
-    fn writes(&self) -> Vec<&Recorded> {
-        self.requests.iter().filter(|r| r.method != "GET").collect()
-    }
-    fn puts(&self) -> Vec<&Recorded> {
-        self.requests.iter().filter(|r| r.method == "PUT").collect()
-    }
-    /// The one accepted PUT of the run.
-    fn put(&self) -> &Recorded {
-        let ok: Vec<_> = self.puts().into_iter().filter(|r| r.status < 300).collect();
-        assert_eq!(ok.len(), 1, "one accepted PUT expected: {}", self.dump());
-        ok[0]
-    }
-    fn dump(&self) -> String {
-        let reqs: Vec<String> = self
-            .requests
-            .iter()
-            .map(|r| format!("{} {} {}", r.method, r.path, r.status))
-            .collect();
-        format!(
-            "exit {}\n--- stdout\n{}\n--- stderr\n{}\n--- requests\n{}",
-            self.code,
-            self.stdout,
-            self.stderr,
-            reqs.join("\n")
-        )
-    }
-    fn ok(self) -> Out {
-        assert_eq!(self.code, 0, "{}", self.dump());
-        self
-    }
-}
-
-fn command() -> Command {
-    let mut cmd = Command::cargo_bin("aksos").expect("binary builds");
-    cmd.env("AKSOS_ACCESS_TOKEN", "t")
-        .env("AKSOS_TODAY", "2026-11-24")
-        .env("NO_COLOR", "1")
-        .env_remove("AZURE_SUBSCRIPTION_ID")
-        .env_remove("AKSOS_ARM_ENDPOINT")
-        .env_remove("AKSOS_SANDBOX_FAULTS")
-        .timeout(Duration::from_secs(30));
-    cmd
-}
-
-/// Runs aksos against `emu` with the global flags unless the args carry their own.
-fn run_args(emu: &Background, args: &[String]) -> Out {
-    let before = emu.shared.requests().len();
-    let mut cmd = command();
-    if !args.iter().any(|a| a.starts_with("--arm-endpoint")) {
-        cmd.args(["--arm-endpoint", &emu.url]);
-    }
-    if !args.iter().any(|a| a.starts_with("--subscription")) {
-        cmd.args(["--subscription", SUB]);
-    }
-    let out = cmd.args(args).output().expect("aksos runs");
-    Out {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        requests: emu.shared.requests().split_off(before),
-    }
-}
-
-/// `line` is split on whitespace.
-fn run(emu: &Background, line: &str) -> Out {
-    let args: Vec<String> = line.split_whitespace().map(str::to_string).collect();
-    run_args(emu, &args)
-}
 
 /// A base cluster created through the CLI.
 fn base_cluster(emu: &Background, rg: &str, name: &str, sku: &str, version: &str) {
