@@ -286,3 +286,53 @@ fn off_a_terminal_it_refuses_and_names_the_scripted_commands() {
     }
     assert!(emu.shared.requests().is_empty());
 }
+
+#[test]
+fn creates_a_new_cluster_when_the_subscription_has_none() {
+    let emu = emulator();
+    let mut p = wizard(&emu);
+    answer_needs(&mut p);
+    p.exp_string("No clusters in this subscription yet")
+        .unwrap();
+    p.exp_string("Resource group").unwrap();
+    p.send_line("rgnew").unwrap();
+    p.exp_string("Cluster name").unwrap();
+    p.send_line("-bad-").unwrap();
+    p.exp_string("is not a valid cluster name").unwrap();
+    p.send_line("fresh1").unwrap();
+    p.exp_string("Region").unwrap();
+    p.send_line("").unwrap(); // eastus
+    p.exp_string("Kubernetes version").unwrap();
+    p.send_line("").unwrap(); // the newest the OS supports
+    p.exp_string("VM size").unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("Node count (system pool)").unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("Plan for cluster rgnew/fresh1").unwrap();
+    p.exp_string("Proceed with").unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("The same, scripted:").unwrap();
+    p.exp_regex(r"aksos [^\r\n]*cluster create -g rgnew -n fresh1 -l eastus")
+        .unwrap();
+    p.exp_eof().unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+
+    let sent = puts(&emu);
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    let (path, body) = &sent[0];
+    assert!(
+        path.ends_with(
+            "/resourceGroups/rgnew/providers/Microsoft.ContainerService/managedClusters/fresh1"
+        ),
+        "{path}"
+    );
+    let pool = &body["properties"]["agentPoolProfiles"][0];
+    assert_eq!(pool["osSKU"], "AzureContainerLinux");
+    assert_eq!(pool["mode"], "System");
+    assert_eq!(pool["securityProfile"]["enableSecureBoot"], true);
+    assert_eq!(body["properties"]["kubernetesVersion"], "1.36");
+    assert_eq!(
+        body["properties"]["autoUpgradeProfile"]["nodeOSUpgradeChannel"],
+        "NodeImage"
+    );
+}

@@ -22,9 +22,9 @@ impl Cadence {
         first: Duration::from_secs(2),
         max: Duration::from_secs(15),
     };
-    /// For a loopback emulator: notice completion within a tenth of a second.
+    /// For a loopback emulator: notice completion within a few tens of milliseconds.
     pub const LOCAL: Cadence = Cadence {
-        first: Duration::from_millis(50),
+        first: Duration::from_millis(20),
         max: Duration::from_millis(500),
     };
 

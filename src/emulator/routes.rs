@@ -558,7 +558,7 @@ fn operation_status(
         "id": req.path,
         "name": op.id,
         "startTime": rfc3339(op.started_ms),
-        "operationType": match op.kind { OpKind::PutCluster => "PutManagedCluster", OpKind::PutPool{..} => "PutAgentPool", OpKind::DeletePool{..} => "DeleteAgentPool" },
+        "operationType": match op.kind { OpKind::PutCluster => "PutManagedCluster", OpKind::PutPool{..} => "PutAgentPool", OpKind::DeletePool{..} => "DeleteAgentPool", OpKind::DeleteCluster => "DeleteManagedCluster" },
     });
     if running {
         body["status"] = json!("InProgress");
@@ -677,6 +677,7 @@ fn cluster_routes(
             match req.method.as_str() {
                 "GET" => get_cluster(ctx, sub, rg, name),
                 "PUT" => put_cluster(ctx, req, sub, rg, name, api),
+                "DELETE" => delete_cluster(ctx, req, sub, rg, name, api),
                 _ => method_not_allowed(req),
             }
         }
@@ -1368,4 +1369,91 @@ fn delete_pool(
             op_url(&req.base, sub, &location, &op.id, "operationresults", api),
         )
         .header("Retry-After", ctx.faults.retry_after.to_string())
+}
+
+/// `ManagedClusters_Delete`: 202 with `Azure-AsyncOperation` + `Location`, or 204
+/// when there is nothing to delete; the cluster goes when the operation ends.
+fn delete_cluster(
+    ctx: &mut Ctx,
+    req: &EmuRequest,
+    sub: &str,
+    rg: &str,
+    name: &str,
+    api: &str,
+) -> EmuResponse {
+    let ck = key(&[sub, rg, name]);
+    let Some(c) = ctx.state.clusters.get_mut(&ck) else {
+        return EmuResponse::empty(204);
+    };
+    let location = c.body["location"]
+        .as_str()
+        .unwrap_or("eastus")
+        .replace(' ', "")
+        .to_lowercase();
+    if let Some(op) = ctx.state.running_op(&ck, ctx.now) {
+        return operation_not_allowed(&format!("{:?}", op.kind));
+    }
+    let c = ctx.state.clusters.get_mut(&ck).expect("checked");
+    c.body["properties"]["provisioningState"] = json!("Deleting");
+    let op = start_op(ctx, &ck, OpKind::DeleteCluster);
+    EmuResponse::empty(202)
+        .header(
+            "Azure-AsyncOperation",
+            op_url(&req.base, sub, &location, &op.id, "operations", api),
+        )
+        .header(
+            "Location",
+            op_url(&req.base, sub, &location, &op.id, "operationresults", api),
+        )
+        .header("Retry-After", ctx.faults.retry_after.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::emulator::state::Timings;
+
+    fn req(method: &str, path: &str, body: &str) -> EmuRequest {
+        EmuRequest {
+            method: method.into(),
+            path: path.into(),
+            query: [("api-version".to_string(), "2026-08-01".to_string())].into(),
+            authorization: Some("Bearer t".into()),
+            body: body.as_bytes().to_vec(),
+            base: "http://127.0.0.1:1".into(),
+        }
+    }
+
+    #[test]
+    fn cluster_delete_is_a_long_running_operation() {
+        let mut state = State::default();
+        let mut counters = FaultCounters::default();
+        let faults = Faults::instant();
+        let path = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/c1";
+        let body = r#"{"location":"eastus","properties":{"agentPoolProfiles":[{"name":"np1","mode":"System","count":1,"vmSize":"Standard_D4s_v5"}]}}"#;
+        let mut call = |state: &mut State, r: EmuRequest, now: u64| {
+            let mut ctx = Ctx {
+                state,
+                faults: &faults,
+                counters: &mut counters,
+                now,
+                dirty: false,
+            };
+            handle(&mut ctx, &r)
+        };
+        assert_eq!(call(&mut state, req("PUT", path, body), 1).status, 201);
+        let t = Timings {
+            reg_delay_ms: 0,
+            provider_delay_ms: 0,
+            stuck: false,
+        };
+        state.tick(2, &t);
+        let del = call(&mut state, req("DELETE", path, ""), 3);
+        assert_eq!(del.status, 202);
+        assert!(del.headers.iter().any(|(k, _)| k == "Azure-AsyncOperation"));
+        assert!(del.headers.iter().any(|(k, _)| k == "Location"));
+        state.tick(4, &t);
+        assert_eq!(call(&mut state, req("GET", path, ""), 5).status, 404);
+        assert_eq!(call(&mut state, req("DELETE", path, ""), 6).status, 204);
+    }
 }

@@ -41,6 +41,7 @@ pub enum OpKind {
     PutCluster,
     PutPool { pool: String },
     DeletePool { pool: String },
+    DeleteCluster,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -150,6 +151,14 @@ impl State {
     }
 
     fn apply(&mut self, op: &OpRec) {
+        if op.kind == OpKind::DeleteCluster {
+            if op.outcome == "Succeeded" {
+                self.clusters.remove(&op.cluster_key);
+            } else if let Some(c) = self.clusters.get_mut(&op.cluster_key) {
+                c.body["properties"]["provisioningState"] = Value::String(op.outcome.clone());
+            }
+            return;
+        }
         let Some(cluster) = self.clusters.get_mut(&op.cluster_key) else {
             return;
         };
@@ -166,6 +175,7 @@ impl State {
                     p["properties"]["provisioningState"] = state;
                 }
             }
+            OpKind::DeleteCluster => {}
             OpKind::DeletePool { pool } => {
                 if op.outcome == "Succeeded" {
                     cluster.pools.remove(pool);
