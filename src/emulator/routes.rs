@@ -591,6 +591,37 @@ fn rfc3339(ms: u64) -> String {
         .unwrap_or_default()
 }
 
+/// The region of a stored cluster, as operation URLs spell it ("East US" → "eastus").
+fn region(cluster: &Value) -> String {
+    cluster["location"]
+        .as_str()
+        .unwrap_or("eastus")
+        .replace(' ', "")
+        .to_lowercase()
+}
+
+/// ARM's answer to an accepted DELETE: 202 with `Azure-AsyncOperation`,
+/// `Location` and `Retry-After`.
+fn accepted_delete(
+    ctx: &Ctx,
+    req: &EmuRequest,
+    sub: &str,
+    location: &str,
+    op: &str,
+    api: &str,
+) -> EmuResponse {
+    EmuResponse::empty(202)
+        .header(
+            "Azure-AsyncOperation",
+            op_url(&req.base, sub, location, op, "operations", api),
+        )
+        .header(
+            "Location",
+            op_url(&req.base, sub, location, op, "operationresults", api),
+        )
+        .header("Retry-After", ctx.faults.retry_after.to_string())
+}
+
 fn start_op(ctx: &mut Ctx, cluster_key: &str, kind: OpKind) -> OpRec {
     let id = uuid::Uuid::new_v4().to_string();
     let outcome = if ctx.faults.fail_lro {
@@ -1154,12 +1185,10 @@ fn put_cluster(
     );
     sp.insert("currentKubernetesVersion".into(), json!(version));
     sp.insert("kubernetesVersion".into(), json!(version));
+    let region = region(&json!({ "location": location }));
     sp.insert(
         "fqdn".into(),
-        json!(format!(
-            "{name}-dns.hcp.{}.azmk8s.io",
-            location.replace(' ', "").to_lowercase()
-        )),
+        json!(format!("{name}-dns.hcp.{region}.azmk8s.io")),
     );
     let mut rec = ClusterRec {
         body: Value::Object(stored),
@@ -1172,14 +1201,7 @@ fn put_cluster(
     let response_body = rec.body.clone();
     ctx.state.clusters.insert(ck.clone(), rec);
     let op = start_op(ctx, &ck, OpKind::PutCluster);
-    let url = op_url(
-        &req.base,
-        sub,
-        &location.replace(' ', "").to_lowercase(),
-        &op.id,
-        "operations",
-        api,
-    );
+    let url = op_url(&req.base, sub, &region, &op.id, "operations", api);
     EmuResponse::json(if exists { 200 } else { 201 }, response_body)
         .header("Azure-AsyncOperation", url)
         .header("Retry-After", ctx.faults.retry_after.to_string())
@@ -1199,11 +1221,7 @@ fn put_pool(
     let Some(c) = ctx.state.clusters.get(&ck) else {
         return cluster_not_found(rg, cluster);
     };
-    let location = c.body["location"]
-        .as_str()
-        .unwrap_or("eastus")
-        .replace(' ', "")
-        .to_lowercase();
+    let location = region(&c.body);
     let cluster_version = c.body["properties"]["currentKubernetesVersion"]
         .as_str()
         .map(str::to_string);
@@ -1328,11 +1346,7 @@ fn delete_pool(
     let Some(c) = ctx.state.clusters.get(&ck) else {
         return cluster_not_found(rg, cluster);
     };
-    let location = c.body["location"]
-        .as_str()
-        .unwrap_or("eastus")
-        .replace(' ', "")
-        .to_lowercase();
+    let location = region(&c.body);
     let Some(target) = c.pools.get(&pool.to_ascii_lowercase()) else {
         return EmuResponse::empty(204);
     };
@@ -1359,16 +1373,7 @@ fn delete_pool(
             pool: pool.to_ascii_lowercase(),
         },
     );
-    EmuResponse::empty(202)
-        .header(
-            "Azure-AsyncOperation",
-            op_url(&req.base, sub, &location, &op.id, "operations", api),
-        )
-        .header(
-            "Location",
-            op_url(&req.base, sub, &location, &op.id, "operationresults", api),
-        )
-        .header("Retry-After", ctx.faults.retry_after.to_string())
+    accepted_delete(ctx, req, sub, &location, &op.id, api)
 }
 
 /// `ManagedClusters_Delete`: 202 with `Azure-AsyncOperation` + `Location`, or 204
@@ -1385,27 +1390,14 @@ fn delete_cluster(
     let Some(c) = ctx.state.clusters.get_mut(&ck) else {
         return EmuResponse::empty(204);
     };
-    let location = c.body["location"]
-        .as_str()
-        .unwrap_or("eastus")
-        .replace(' ', "")
-        .to_lowercase();
+    let location = region(&c.body);
     if let Some(op) = ctx.state.running_op(&ck, ctx.now) {
         return operation_not_allowed(&format!("{:?}", op.kind));
     }
     let c = ctx.state.clusters.get_mut(&ck).expect("checked");
     c.body["properties"]["provisioningState"] = json!("Deleting");
     let op = start_op(ctx, &ck, OpKind::DeleteCluster);
-    EmuResponse::empty(202)
-        .header(
-            "Azure-AsyncOperation",
-            op_url(&req.base, sub, &location, &op.id, "operations", api),
-        )
-        .header(
-            "Location",
-            op_url(&req.base, sub, &location, &op.id, "operationresults", api),
-        )
-        .header("Retry-After", ctx.faults.retry_after.to_string())
+    accepted_delete(ctx, req, sub, &location, &op.id, api)
 }
 
 #[cfg(test)]
