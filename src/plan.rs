@@ -85,7 +85,7 @@ impl Plan {
     }
 
     /// Human-readable steps.
-    pub fn steps(&self, _target: &Target) -> Vec<String> {
+    pub fn steps(&self) -> Vec<String> {
         let mut out = vec![];
         if let Some((ns, name)) = &self.register_feature {
             out.push(format!(

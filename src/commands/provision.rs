@@ -138,7 +138,7 @@ pub fn print_plan(
             .collect();
         ui.print_json(&json!({
             "target": t.describe(),
-            "steps": plan.steps(t),
+            "steps": plan.steps(),
             "kubernetes_version": plan.kubernetes,
             "up_to_date": plan.up_to_date.is_some(),
             "requests": requests,
@@ -153,7 +153,7 @@ pub fn print_plan(
         }
     };
     out(format!("Plan for {}:", t.describe()));
-    for (i, step) in plan.steps(t).iter().enumerate() {
+    for (i, step) in plan.steps().iter().enumerate() {
         out(format!("  {}. {step}", i + 1));
     }
     if let Some(k) = &plan.kubernetes {
