@@ -52,6 +52,11 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "AZURE_SUBSCRIPTION_ID", value_name = "ID")]
     pub subscription: Option<String>,
 
+    /// Set by `main` when `subscription` came from `AZURE_SUBSCRIPTION_ID`
+    /// (so an invalid value is reported against its real source).
+    #[arg(skip)]
+    pub subscription_from_env: bool,
+
     /// Azure cloud: sets the ARM endpoint, the authority and the token audience
     #[arg(long, global = true, value_enum, default_value_t = Cloud::AzureCloud)]
     pub cloud: Cloud,
@@ -87,11 +92,17 @@ pub struct GlobalArgs {
     pub timeout: Duration,
 }
 
+/// A `--timeout`: whole seconds or a humantime duration, more than zero (a
+/// zero deadline would give up before the first request).
 fn parse_duration(s: &str) -> Result<Duration, String> {
-    if let Ok(secs) = s.parse::<u64>() {
-        return Ok(Duration::from_secs(secs));
+    let d = match s.parse::<u64>() {
+        Ok(secs) => Duration::from_secs(secs),
+        Err(_) => humantime::parse_duration(s).map_err(|e| format!("{e} (use e.g. 90s, 15m, 1h)"))?,
+    };
+    if d.is_zero() {
+        return Err("must be more than 0 (use e.g. 90s, 15m, 1h)".into());
     }
-    humantime::parse_duration(s).map_err(|e| format!("{e} (use e.g. 90s, 15m, 1h)"))
+    Ok(d)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

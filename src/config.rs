@@ -80,13 +80,17 @@ pub fn parse_endpoint(raw: &str) -> AppResult<Url> {
     }
 }
 
-/// Reads the default subscription from the Azure CLI profile (`azureProfile.json`
-/// in `$AZURE_CONFIG_DIR` or `~/.azure`), as az does.
-pub fn cli_default_subscription() -> Option<String> {
+/// The Azure CLI profile (`azureProfile.json` in `$AZURE_CONFIG_DIR` or `~/.azure`).
+fn cli_profile_path() -> Option<std::path::PathBuf> {
     let dir = std::env::var_os("AZURE_CONFIG_DIR")
         .map(std::path::PathBuf::from)
         .or_else(|| dirs::home_dir().map(|h| h.join(".azure")))?;
-    let raw = std::fs::read(dir.join("azureProfile.json")).ok()?;
+    Some(dir.join("azureProfile.json"))
+}
+
+/// Reads the default subscription from the Azure CLI profile, as az does.
+pub fn cli_default_subscription() -> Option<String> {
+    let raw = std::fs::read(cli_profile_path()?).ok()?;
     let text = String::from_utf8_lossy(&raw);
     let text = text.trim_start_matches('\u{feff}');
     let v: serde_json::Value = serde_json::from_str(text).ok()?;
@@ -98,21 +102,60 @@ pub fn cli_default_subscription() -> Option<String> {
         .map(str::to_string)
 }
 
-/// Checks a subscription id can be put in a URL path. ARM documents it as a UUID;
-/// other ids are passed through for ARM itself to judge.
+/// Where the subscription ID came from, so a bad one is reported against it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubscriptionSource {
+    Flag,
+    Environment,
+    CliProfile,
+}
+
+/// Checks a subscription ID: ARM's path parameter is a UUID, and nothing else
+/// may reach the `/subscriptions/{id}` segment (`..` would leave it).
 pub fn validate_subscription(id: &str) -> AppResult<String> {
-    let id = id.trim();
-    let ok = !id.is_empty()
-        && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-    if ok {
-        Ok(id.to_string())
-    } else {
-        Err(AppError::usage(
+    check_subscription(id, SubscriptionSource::Flag)
+}
+
+fn check_subscription(id: &str, source: SubscriptionSource) -> AppResult<String> {
+    let e = match crate::names::SubscriptionId::parse(id) {
+        Ok(id) => return Ok(id.as_str().to_string()),
+        Err(e) => e,
+    };
+    let message = match source {
+        SubscriptionSource::Flag => e.to_string(),
+        SubscriptionSource::Environment => format!(
+            "{e} (the value comes from the environment variable AZURE_SUBSCRIPTION_ID; fix or unset it, or pass --subscription ID)"
+        ),
+        SubscriptionSource::CliProfile => format!(
+            "{e} (the value is the Azure CLI's default subscription in {}; choose another with `az account set -s ID`, or pass --subscription ID)",
+            cli_profile_path()
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| "azureProfile.json".into())
+        ),
+    };
+    Err(AppError::usage("--subscription", message))
+}
+
+/// The subscription to use: `--subscription` / `AZURE_SUBSCRIPTION_ID`, else
+/// `fallback` (the sandbox's) or the Azure CLI's default; always checked.
+fn subscription(g: &GlobalArgs, fallback: Option<&str>) -> AppResult<String> {
+    if let Some(s) = &g.subscription {
+        let source = if g.subscription_from_env {
+            SubscriptionSource::Environment
+        } else {
+            SubscriptionSource::Flag
+        };
+        return check_subscription(s, source);
+    }
+    if let Some(f) = fallback {
+        return Ok(f.to_string());
+    }
+    match cli_default_subscription() {
+        Some(s) => check_subscription(&s, SubscriptionSource::CliProfile),
+        None => Err(AppError::usage(
             "--subscription",
-            format!("`{id}` is not a subscription ID (a UUID like 00000000-0000-0000-0000-000000000000)"),
-        ))
+            "no subscription given; pass --subscription ID, set AZURE_SUBSCRIPTION_ID, or choose a default with `az account set -s ID`",
+        )),
     }
 }
 
@@ -162,18 +205,7 @@ impl Session {
             Some(raw) => parse_endpoint(raw)?,
             None => Url::parse(default_endpoint).expect("static URL"),
         };
-        let subscription = match &g.subscription {
-            Some(s) => validate_subscription(s)?,
-            None => match cli_default_subscription() {
-                Some(s) => validate_subscription(&s)?,
-                None => {
-                    return Err(AppError::usage(
-                        "--subscription",
-                        "no subscription given; pass --subscription ID, set AZURE_SUBSCRIPTION_ID, or choose a default with `az account set -s ID`",
-                    ))
-                }
-            },
-        };
+        let subscription = subscription(g, None)?;
         let local = is_loopback_host(base.host_str().unwrap_or_default());
         let replay_flags = replay_flags(g, &base, &subscription);
         let credential = crate::auth::credential(g.auth, &cloud);
@@ -202,10 +234,7 @@ impl Session {
     }
 
     async fn sandbox(g: &GlobalArgs) -> AppResult<Session> {
-        let subscription = match &g.subscription {
-            Some(s) => validate_subscription(s)?,
-            None => SANDBOX_SUBSCRIPTION.to_string(),
-        };
+        let subscription = subscription(g, Some(SANDBOX_SUBSCRIPTION))?;
         let running = emulator::Running::start_sandbox().await?;
         let base = Url::parse(&running.url).expect("emulator URL");
         let client = PipelineClient::new(
@@ -272,5 +301,12 @@ mod tests {
         assert!(validate_subscription("a/b").is_err());
         assert!(validate_subscription("").is_err());
         assert!(validate_subscription("x?api-version=1").is_err());
+        for bad in ["..", ".", "sub-1", "00000000-0000-0000-0000-00000000000/"] {
+            assert_eq!(validate_subscription(bad).unwrap_err().exit_code(), 2, "{bad}");
+        }
+        let env = check_subscription("..", SubscriptionSource::Environment).unwrap_err();
+        assert!(env.to_string().contains("AZURE_SUBSCRIPTION_ID"), "{env}");
+        let profile = check_subscription("..", SubscriptionSource::CliProfile).unwrap_err();
+        assert!(profile.to_string().contains("azureProfile.json"), "{profile}");
     }
 }

@@ -22,6 +22,7 @@ pub mod error;
 pub mod executor;
 pub mod export;
 pub mod migrate;
+pub mod names;
 pub mod output;
 pub mod plan;
 pub mod preflight;

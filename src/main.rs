@@ -1,11 +1,19 @@
 //! Entry point: parse flags, run the command, turn the outcome into an exit code.
 
-use clap::Parser;
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = match aksos::cli::Cli::try_parse() {
-        Ok(cli) => cli,
+    let parsed = aksos::cli::Cli::command()
+        .try_get_matches()
+        .and_then(|m| Ok((aksos::cli::Cli::from_arg_matches(&m)?, m)));
+    let cli = match parsed {
+        Ok((mut cli, m)) => {
+            cli.global.subscription_from_env =
+                m.value_source("subscription") == Some(ValueSource::EnvVariable);
+            cli
+        }
         Err(e) => {
             let _ = e.print();
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });

@@ -4,11 +4,12 @@
 //! architecture), labels, taints and tags. Every problem is collected and
 //! reported at once, each naming the flag to change (exit 2, nothing sent).
 //! Settings the OS requires are filled in and reported as notes. The wizard's
-//! prompts call the same field checks ([`check_pool_name`] and friends).
+//! prompts call the same field checks ([`check_pool_name`] and friends); the name
+//! rules themselves live in [`crate::names`].
 
 use crate::catalog::{self, Minor, OsSku, Support, Verdict};
 use crate::cli::{ClusterCreateArgs, NodepoolAddArgs, PoolFlags, WriteFlags};
-use crate::emulator::schema;
+use crate::names;
 use crate::error::{AppError, AppResult};
 use crate::request::{ClusterRequest, NodePoolRequest, PoolSpec};
 use std::collections::BTreeMap;
@@ -37,28 +38,20 @@ impl Collector {
 }
 
 pub fn check_resource_group(s: &str) -> Result<String, String> {
-    if schema::valid_resource_group(s) {
-        Ok(s.to_string())
-    } else {
-        Err(format!(
-            "`{s}` is not a valid resource group name: 1-90 letters, digits, '-', '_', '.', '(' or ')'"
-        ))
-    }
+    names::ResourceGroup::parse(s)
+        .map(|n| n.as_str().to_string())
+        .map_err(|e| e.to_string())
 }
 
 pub fn check_cluster_name(s: &str) -> Result<String, String> {
-    if schema::valid_cluster_name(s) {
-        Ok(s.to_string())
-    } else {
-        Err(format!(
-            "`{s}` is not a valid cluster name: 1-63 letters, digits, '-' or '_', starting and ending with a letter or digit"
-        ))
-    }
+    names::ClusterName::parse(s)
+        .map(|n| n.as_str().to_string())
+        .map_err(|e| e.to_string())
 }
 
 pub fn check_pool_name(s: &str) -> Result<String, String> {
-    if schema::valid_pool_name(s) {
-        Ok(s.to_string())
+    if let Ok(n) = names::PoolName::parse(s) {
+        Ok(n.as_str().to_string())
     } else {
         let hint = s
             .to_ascii_lowercase()
@@ -73,25 +66,19 @@ pub fn check_pool_name(s: &str) -> Result<String, String> {
             format!(" (e.g. `{hint}`)")
         };
         Err(format!(
-            "`{s}` is not a valid node pool name: 1-12 lower-case letters and digits, starting with a letter{suggestion}"
+            "`{}` is not a valid {}: {}{suggestion}",
+            names::shown(s),
+            names::PoolName::WHAT,
+            names::PoolName::RULE
         ))
     }
 }
 
 /// Normalises a location ("East US" → "eastus").
 pub fn check_location(s: &str) -> Result<String, String> {
-    let norm: String = s
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    if !norm.is_empty() && norm.chars().all(|c| c.is_ascii_alphanumeric()) {
-        Ok(norm)
-    } else {
-        Err(format!(
-            "`{s}` is not an Azure region name; use e.g. eastus, westeurope (see `az account list-locations -o table`)"
-        ))
-    }
+    names::Location::parse(s)
+        .map(|n| n.as_str().to_string())
+        .map_err(|e| e.to_string())
 }
 
 pub fn check_count(n: i64, mode: &str) -> Result<i64, String> {

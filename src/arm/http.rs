@@ -125,9 +125,34 @@ impl PipelineClient {
             Url::parse(&format!("{}{rest}", self.base_str))
                 .map_err(|e| format!("invalid URL from ARM: {e}"))
         } else {
-            Url::parse(&format!("{}{}", self.base_str, path))
-                .map_err(|e| format!("invalid request path {path}: {e}"))
+            self.resolve_relative(path)
         }
+    }
+
+    /// A relative reference is an absolute path (`/…`) under the base URL,
+    /// joined so that it can never change the scheme, host or port: anything
+    /// else (`@host`, `//host`, `\\host`, `x/y`) is refused. The text must also be
+    /// what the URL parser keeps — no `.`/`..` segment to fold, nothing to
+    /// re-encode — so the URL sent is byte for byte the one `--dry-run` prints.
+    fn resolve_relative(&self, path: &str) -> Result<Url, String> {
+        let shown = crate::names::shown(path);
+        if !path.starts_with('/') || path.starts_with("//") || path.starts_with("/\\") {
+            return Err(format!(
+                "refusing the relative URL `{shown}`: it must be a path starting with a single '/'"
+            ));
+        }
+        let text = format!("{}{}", self.base_str, path);
+        let url = Url::parse(&text).map_err(|e| format!("invalid request path `{shown}`: {e}"))?;
+        let same_origin = url.scheme() == self.base.scheme()
+            && url.host_str() == self.base.host_str()
+            && url.port_or_known_default() == self.base.port_or_known_default();
+        if !same_origin || url.as_str() != text {
+            return Err(format!(
+                "refusing the request path `{shown}`: the URL parser would rewrite it (to {}); nothing was sent",
+                crate::names::shown(url.as_str())
+            ));
+        }
+        Ok(url)
     }
 }
 
@@ -177,6 +202,53 @@ mod tests {
             rel.as_str(),
             "http://127.0.0.1:8080/subscriptions/s?api-version=z"
         );
+    }
+
+    fn local(base: &str) -> PipelineClient {
+        PipelineClient::new(
+            Url::parse(base).unwrap(),
+            Arc::new(NoToken),
+            "s".into(),
+            RetrySettings::LOCAL,
+            Duration::from_secs(1),
+        )
+    }
+
+    #[test]
+    fn relative_urls_never_change_the_host() {
+        let c = local("http://127.0.0.1:8080");
+        for evil in [
+            "@127.0.0.2:9/op",
+            "//127.0.0.2:9/op",
+            "/\\127.0.0.2/op",
+            "\\\\127.0.0.2/op",
+            "op/1",
+            "",
+            "?x=1",
+        ] {
+            assert!(c.resolve(evil).is_err(), "{evil:?} must be refused");
+        }
+        // A path that merely contains '@' stays on the configured host.
+        let at = c.resolve("/@127.0.0.2:9/op").unwrap();
+        assert_eq!(at.host_str(), Some("127.0.0.1"));
+        assert_eq!(at.as_str(), "http://127.0.0.1:8080/@127.0.0.2:9/op");
+        // A base path is kept.
+        let prefixed = local("http://127.0.0.1:8080/arm/").resolve("/op?a=1").unwrap();
+        assert_eq!(prefixed.as_str(), "http://127.0.0.1:8080/arm/op?a=1");
+    }
+
+    #[test]
+    fn paths_the_parser_would_rewrite_are_refused() {
+        let c = local("http://127.0.0.1:8080");
+        for folded in [
+            "/subscriptions/s/providers/Microsoft.Features/providers/../../../../Microsoft.ContainerService/unregister",
+            "/subscriptions/./x",
+            "/subscriptions/%2e%2e/x",
+            "/subscriptions/s/x y",
+        ] {
+            let e = c.resolve(folded).unwrap_err();
+            assert!(e.contains("nothing was sent"), "{folded}: {e}");
+        }
     }
 }
 

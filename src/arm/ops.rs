@@ -27,70 +27,109 @@ pub struct Accepted<T> {
 }
 
 /// Builds the path of one request; public so `--dry-run` prints the same thing.
+///
+/// Every name is written as one percent-encoded path segment
+/// ([`crate::names::segment`]): a name can add no segment, query or fragment, and
+/// the URL parser has nothing to normalise, so the printed path is the one sent.
+/// Names are checked against ARM's rules before they get here (the commands,
+/// preflight and the apply file parse them into [`crate::names`] types); a name
+/// that slips through as `.` or `..` (e.g. from a server's answer) is refused by
+/// the client before sending (see `http::PipelineClient::resolve`).
 pub mod paths {
     use super::api_version;
+    use crate::names::segment as seg;
 
     pub fn feature(sub: &str, ns: &str, name: &str) -> String {
         format!(
-            "/subscriptions/{sub}/providers/Microsoft.Features/providers/{ns}/features/{name}?api-version={}",
+            "/subscriptions/{}/providers/Microsoft.Features/providers/{}/features/{}?api-version={}",
+            seg(sub),
+            seg(ns),
+            seg(name),
             api_version::FEATURES
         )
     }
     pub fn feature_action(sub: &str, ns: &str, name: &str, action: &str) -> String {
         format!(
-            "/subscriptions/{sub}/providers/Microsoft.Features/providers/{ns}/features/{name}/{action}?api-version={}",
+            "/subscriptions/{}/providers/Microsoft.Features/providers/{}/features/{}/{}?api-version={}",
+            seg(sub),
+            seg(ns),
+            seg(name),
+            seg(action),
             api_version::FEATURES
         )
     }
     pub fn features(sub: &str, ns: &str) -> String {
         format!(
-            "/subscriptions/{sub}/providers/Microsoft.Features/providers/{ns}/features?api-version={}",
+            "/subscriptions/{}/providers/Microsoft.Features/providers/{}/features?api-version={}",
+            seg(sub),
+            seg(ns),
             api_version::FEATURES
         )
     }
     pub fn provider(sub: &str, ns: &str) -> String {
         format!(
-            "/subscriptions/{sub}/providers/{ns}?api-version={}",
+            "/subscriptions/{}/providers/{}?api-version={}",
+            seg(sub),
+            seg(ns),
             api_version::PROVIDERS
         )
     }
     pub fn provider_register(sub: &str, ns: &str) -> String {
         format!(
-            "/subscriptions/{sub}/providers/{ns}/register?api-version={}",
+            "/subscriptions/{}/providers/{}/register?api-version={}",
+            seg(sub),
+            seg(ns),
             api_version::PROVIDERS
         )
     }
     pub fn cluster(sub: &str, rg: &str, name: &str, api: &str) -> String {
         format!(
-            "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ContainerService/managedClusters/{name}?api-version={api}"
+            "/subscriptions/{}/resourceGroups/{}/providers/Microsoft.ContainerService/managedClusters/{}?api-version={}",
+            seg(sub),
+            seg(rg),
+            seg(name),
+            seg(api)
         )
     }
     pub fn clusters(sub: &str, rg: Option<&str>) -> String {
         match rg {
             Some(rg) => format!(
-                "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ContainerService/managedClusters?api-version={}",
+                "/subscriptions/{}/resourceGroups/{}/providers/Microsoft.ContainerService/managedClusters?api-version={}",
+                seg(sub),
+                seg(rg),
                 api_version::AKS_STABLE
             ),
             None => format!(
-                "/subscriptions/{sub}/providers/Microsoft.ContainerService/managedClusters?api-version={}",
+                "/subscriptions/{}/providers/Microsoft.ContainerService/managedClusters?api-version={}",
+                seg(sub),
                 api_version::AKS_STABLE
             ),
         }
     }
     pub fn pool(sub: &str, rg: &str, cluster: &str, pool: &str, api: &str) -> String {
         format!(
-            "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ContainerService/managedClusters/{cluster}/agentPools/{pool}?api-version={api}"
+            "/subscriptions/{}/resourceGroups/{}/providers/Microsoft.ContainerService/managedClusters/{}/agentPools/{}?api-version={}",
+            seg(sub),
+            seg(rg),
+            seg(cluster),
+            seg(pool),
+            seg(api)
         )
     }
     pub fn pools(sub: &str, rg: &str, cluster: &str) -> String {
         format!(
-            "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ContainerService/managedClusters/{cluster}/agentPools?api-version={}",
+            "/subscriptions/{}/resourceGroups/{}/providers/Microsoft.ContainerService/managedClusters/{}/agentPools?api-version={}",
+            seg(sub),
+            seg(rg),
+            seg(cluster),
             api_version::AKS_STABLE
         )
     }
     pub fn kubernetes_versions(sub: &str, location: &str) -> String {
         format!(
-            "/subscriptions/{sub}/providers/Microsoft.ContainerService/locations/{location}/kubernetesVersions?api-version={}",
+            "/subscriptions/{}/providers/Microsoft.ContainerService/locations/{}/kubernetesVersions?api-version={}",
+            seg(sub),
+            seg(location),
             api_version::AKS_STABLE
         )
     }

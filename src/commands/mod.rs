@@ -3,6 +3,7 @@
 //! (recommend, audit) run without one, so they start in milliseconds.
 
 pub mod feature;
+pub mod inputs;
 pub mod lifecycle;
 pub mod provider;
 pub mod provision;
@@ -18,6 +19,8 @@ use crate::output::Ui;
 pub fn dispatch(cli: Cli) -> AppResult<u8> {
     let ui = Ui::detect(cli.global.output, cli.global.no_color);
     init_logging(cli.global.verbose);
+    // Names reach URL paths: every one is checked before anything else runs.
+    inputs::check(&cli.command)?;
     match &cli.command {
         Command::Recommend(a) => crate::recommend::run(a, &ui),
         Command::Audit(a) => crate::audit::run(a, &ui),

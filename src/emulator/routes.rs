@@ -152,7 +152,14 @@ pub fn handle(ctx: &mut Ctx, req: &EmuRequest) -> EmuResponse {
             )
         }
     }
-    let segs: Vec<&str> = req.path.trim_matches('/').split('/').collect();
+    // ARM decodes each path segment (`rg%281%29` is resource group `rg(1)`).
+    let decoded: Vec<String> = req
+        .path
+        .trim_matches('/')
+        .split('/')
+        .map(percent_decode)
+        .collect();
+    let segs: Vec<&str> = decoded.iter().map(String::as_str).collect();
     let lower: Vec<String> = segs.iter().map(|s| s.to_ascii_lowercase()).collect();
     let l: Vec<&str> = lower.iter().map(|s| s.as_str()).collect();
     let Some(api) = req.query.get("api-version").cloned() else {
@@ -164,6 +171,33 @@ pub fn handle(ctx: &mut Ctx, req: &EmuRequest) -> EmuResponse {
     };
     let resp = route(ctx, req, &segs, &l, &api);
     maybe_malform(ctx, req, resp)
+}
+
+/// `%XX` escapes of one path segment decoded; a malformed escape or non-UTF-8
+/// result leaves the segment as sent (it then matches no name rule).
+fn percent_decode(seg: &str) -> String {
+    let b = seg.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = (b[i] == b'%')
+            .then(|| b.get(i + 1..i + 3))
+            .flatten()
+            .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match hex {
+            Some(v) => {
+                out.push(v);
+                i += 3;
+            }
+            None => {
+                out.push(b[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| seg.to_string())
 }
 
 fn inject_fault(ctx: &mut Ctx, _req: &EmuRequest) -> Option<EmuResponse> {
