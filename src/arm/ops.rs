@@ -495,6 +495,55 @@ mod tests {
         assert!(matches!(bad.unwrap_err().kind, ArmErrorKind::Protocol));
     }
 
+    mod paths_are_exact {
+        use super::super::paths;
+        use crate::names::{decode_segment, ClusterName, PoolName, ResourceGroup};
+        use azure_core::http::Url;
+        use proptest::prelude::*;
+
+        const SUB: &str = "00000000-0000-0000-0000-000000000000";
+
+        proptest! {
+            /// For names ARM allows, the URL parser keeps the path exactly as
+            /// built (so `--dry-run` prints what is sent), and each name comes
+            /// back whole from its one segment.
+            #[test]
+            fn valid_names_build_paths_the_parser_keeps(
+                rg in "[-\\p{L}\\p{Nd}_.()]{0,89}[-\\p{L}\\p{Nd}_()]",
+                cluster in "[a-zA-Z0-9][-_a-zA-Z0-9]{0,61}[a-zA-Z0-9]",
+                pool in "[a-z][a-z0-9]{0,11}",
+            ) {
+                prop_assert!(ResourceGroup::parse(&rg).is_ok());
+                prop_assert!(ClusterName::parse(&cluster).is_ok() && PoolName::parse(&pool).is_ok());
+                let built = [
+                    paths::cluster(SUB, &rg, &cluster, "2026-08-01"),
+                    paths::pool(SUB, &rg, &cluster, &pool, "2026-08-01"),
+                    paths::pools(SUB, &rg, &cluster),
+                    paths::clusters(SUB, Some(&rg)),
+                ];
+                for path in built {
+                    let text = format!("https://management.azure.com{path}");
+                    let url = Url::parse(&text).expect("parses");
+                    prop_assert_eq!(url.as_str(), text.as_str());
+                    let segs: Vec<&str> = url.path_segments().expect("path").collect();
+                    prop_assert_eq!(segs[1], SUB);
+                    let names = [(3, &rg), (7, &cluster), (9, &pool)];
+                    for (i, name) in names.into_iter().filter(|(i, _)| *i < segs.len()) {
+                        prop_assert_eq!(decode_segment(segs[i]), Some(name.clone()));
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn every_name_is_one_encoded_segment() {
+            assert_eq!(
+                paths::feature_action(SUB, "Microsoft.ContainerService", "a/../b?c#", "register"),
+                format!("/subscriptions/{SUB}/providers/Microsoft.Features/providers/Microsoft.ContainerService/features/a%2F..%2Fb%3Fc%23/register?api-version=2021-07-01")
+            );
+        }
+    }
+
     #[test]
     fn poll_url_prefers_async_operation_over_location() {
         let both = resp(
