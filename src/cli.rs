@@ -97,7 +97,9 @@ pub struct GlobalArgs {
 fn parse_duration(s: &str) -> Result<Duration, String> {
     let d = match s.parse::<u64>() {
         Ok(secs) => Duration::from_secs(secs),
-        Err(_) => humantime::parse_duration(s).map_err(|e| format!("{e} (use e.g. 90s, 15m, 1h)"))?,
+        Err(_) => {
+            humantime::parse_duration(s).map_err(|e| format!("{e} (use e.g. 90s, 15m, 1h)"))?
+        }
     };
     if d.is_zero() {
         return Err("must be more than 0 (use e.g. 90s, 15m, 1h)".into());

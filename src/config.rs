@@ -302,11 +302,18 @@ mod tests {
         assert!(validate_subscription("").is_err());
         assert!(validate_subscription("x?api-version=1").is_err());
         for bad in ["..", ".", "sub-1", "00000000-0000-0000-0000-00000000000/"] {
-            assert_eq!(validate_subscription(bad).unwrap_err().exit_code(), 2, "{bad}");
+            assert_eq!(
+                validate_subscription(bad).unwrap_err().exit_code(),
+                2,
+                "{bad}"
+            );
         }
         let env = check_subscription("..", SubscriptionSource::Environment).unwrap_err();
         assert!(env.to_string().contains("AZURE_SUBSCRIPTION_ID"), "{env}");
         let profile = check_subscription("..", SubscriptionSource::CliProfile).unwrap_err();
-        assert!(profile.to_string().contains("azureProfile.json"), "{profile}");
+        assert!(
+            profile.to_string().contains("azureProfile.json"),
+            "{profile}"
+        );
     }
 }

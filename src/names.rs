@@ -41,7 +41,11 @@ pub struct Invalid {
 
 impl fmt::Display for Invalid {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "`{}` is not a valid {}: {}", self.shown, self.what, self.rule)
+        write!(
+            f,
+            "`{}` is not a valid {}: {}",
+            self.shown, self.what, self.rule
+        )
     }
 }
 
@@ -338,7 +342,14 @@ mod tests {
 
     #[test]
     fn the_issue_s_attacks_are_refused() {
-        for s in ["..", ".", "../../../../Microsoft.ContainerService", "c1?x=1#", "a/b", ""] {
+        for s in [
+            "..",
+            ".",
+            "../../../../Microsoft.ContainerService",
+            "c1?x=1#",
+            "a/b",
+            "",
+        ] {
             assert!(ClusterName::parse(s).is_err(), "{s}");
             assert!(ResourceGroup::parse(s).is_err(), "{s}");
             assert!(PoolName::parse(s).is_err(), "{s}");
@@ -367,12 +378,20 @@ mod tests {
         }
         assert!(ResourceGroup::parse("rg.").is_err());
         assert!(ResourceGroup::parse(&"r".repeat(91)).is_err());
-        assert_eq!(ResourceGroup::parse("rg(1)").unwrap().segment(), "rg%281%29");
+        assert_eq!(
+            ResourceGroup::parse("rg(1)").unwrap().segment(),
+            "rg%281%29"
+        );
         assert_eq!(ResourceGroup::parse("é").unwrap().segment(), "%C3%A9");
         assert!(ClusterName::parse("my-cluster_1").is_ok() && ClusterName::parse("-a").is_err());
         assert!(PoolName::parse("np1").is_ok() && PoolName::parse("Np1").is_err());
         assert!(FeatureName::parse("AKS-GitOps_Preview2").is_ok());
-        for ns in ["Microsoft.ContainerService", "microsoft.insights", "84codes.CloudAMQP", "Microsoft.Azure.Geneva"] {
+        for ns in [
+            "Microsoft.ContainerService",
+            "microsoft.insights",
+            "84codes.CloudAMQP",
+            "Microsoft.Azure.Geneva",
+        ] {
             assert!(ProviderNamespace::parse(ns).is_ok(), "{ns}");
         }
         assert!(ProviderNamespace::parse("Microsoft").is_err());
@@ -381,7 +400,9 @@ mod tests {
 
     #[test]
     fn errors_name_the_rule_and_escape_the_value() {
-        let e = ClusterName::parse("a\u{1b}]0;pwned\u{7}").unwrap_err().to_string();
+        let e = ClusterName::parse("a\u{1b}]0;pwned\u{7}")
+            .unwrap_err()
+            .to_string();
         assert!(!e.contains('\u{1b}') && !e.contains('\u{7}'), "{e}");
         assert!(e.contains("\\u{1b}") && e.contains("cluster name") && e.contains("1-63"));
         let long = ClusterName::parse(&"x".repeat(500)).unwrap_err();

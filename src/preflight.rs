@@ -9,8 +9,8 @@
 
 use crate::catalog::{self, Minor, OsSku, Support, Verdict};
 use crate::cli::{ClusterCreateArgs, NodepoolAddArgs, PoolFlags, WriteFlags};
-use crate::names;
 use crate::error::{AppError, AppResult};
+use crate::names;
 use crate::request::{ClusterRequest, NodePoolRequest, PoolSpec};
 use std::collections::BTreeMap;
 

@@ -18,7 +18,11 @@ fn args(v: &[&str]) -> Vec<String> {
 fn refused(emu: &Background, line: &[&str], flag: &str) {
     let r = run_args(emu, &args(line));
     assert_eq!(r.code, 2, "{line:?}\n{}", r.dump());
-    assert!(r.stderr.contains(flag), "{line:?} names {flag}\n{}", r.dump());
+    assert!(
+        r.stderr.contains(flag),
+        "{line:?} names {flag}\n{}",
+        r.dump()
+    );
     assert!(r.requests.is_empty(), "{line:?} sent nothing\n{}", r.dump());
 }
 
@@ -34,7 +38,11 @@ fn the_issue_s_attacks_exit_2_with_nothing_sent() {
     dry.push("--dry-run");
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (
-            vec!["feature", "unregister", "../../../../Microsoft.ContainerService"],
+            vec![
+                "feature",
+                "unregister",
+                "../../../../Microsoft.ContainerService",
+            ],
             "<NAME>",
         ),
         (dry, "--resource-group"),
@@ -42,18 +50,43 @@ fn the_issue_s_attacks_exit_2_with_nothing_sent() {
         (vec!["scan", "-g", ".."], "--resource-group"),
         (vec!["scan", "-g", "rg1", "--cluster", "../x"], "--cluster"),
         (
-            vec!["cluster", "show", "-g", "rg1", "-n", "../../../../../../otherSub"],
+            vec![
+                "cluster",
+                "show",
+                "-g",
+                "rg1",
+                "-n",
+                "../../../../../../otherSub",
+            ],
             "--name",
         ),
-        (vec!["cluster", "show", "-g", "rg1", "-n", "c1?x=1#"], "--name"),
-        (vec!["cluster", "show", "-g", "rg1/x", "-n", "c1"], "--resource-group"),
+        (
+            vec!["cluster", "show", "-g", "rg1", "-n", "c1?x=1#"],
+            "--name",
+        ),
+        (
+            vec!["cluster", "show", "-g", "rg1/x", "-n", "c1"],
+            "--resource-group",
+        ),
         (vec!["feature", "register", "X?api-version=evil&"], "<NAME>"),
-        (vec!["feature", "show", "X", "--namespace", ".."], "--namespace"),
+        (
+            vec!["feature", "show", "X", "--namespace", ".."],
+            "--namespace",
+        ),
         (vec!["feature", "list", "--namespace", "a/b"], "--namespace"),
-        (vec!["provider", "show", "../Microsoft.Features"], "<NAMESPACE>"),
+        (
+            vec!["provider", "show", "../Microsoft.Features"],
+            "<NAMESPACE>",
+        ),
         (vec!["provider", "register", "."], "<NAMESPACE>"),
         (
-            vec!["--subscription", "..", "feature", "show", "AKSFlatcarPreview"],
+            vec![
+                "--subscription",
+                "..",
+                "feature",
+                "show",
+                "AKSFlatcarPreview",
+            ],
             "--subscription",
         ),
         (
@@ -61,7 +94,16 @@ fn the_issue_s_attacks_exit_2_with_nothing_sent() {
             "--subscription",
         ),
         (
-            vec!["nodepool", "show", "-g", "rg1", "--cluster", "c1", "-n", ".."],
+            vec![
+                "nodepool",
+                "show",
+                "-g",
+                "rg1",
+                "--cluster",
+                "c1",
+                "-n",
+                "..",
+            ],
             "--name",
         ),
         (
@@ -70,7 +112,16 @@ fn the_issue_s_attacks_exit_2_with_nothing_sent() {
         ),
         (
             vec![
-                "nodepool", "add", "-g", "rg1", "--cluster", "c1", "-n", "..", "--os-sku", "Ubuntu",
+                "nodepool",
+                "add",
+                "-g",
+                "rg1",
+                "--cluster",
+                "c1",
+                "-n",
+                "..",
+                "--os-sku",
+                "Ubuntu",
             ],
             "--name",
         ),
@@ -80,13 +131,29 @@ fn the_issue_s_attacks_exit_2_with_nothing_sent() {
         ),
         (
             vec![
-                "migrate", "-g", "rg1", "--cluster", "c1", "--pool", "np1", "--new-pool", "..",
+                "migrate",
+                "-g",
+                "rg1",
+                "--cluster",
+                "c1",
+                "--pool",
+                "np1",
+                "--new-pool",
+                "..",
             ],
             "--new-pool",
         ),
         (
             vec![
-                "migrate", "-g", "rg1", "--cluster", "c1", "--pool", "np1", "--to", "../../x",
+                "migrate",
+                "-g",
+                "rg1",
+                "--cluster",
+                "c1",
+                "--pool",
+                "np1",
+                "--to",
+                "../../x",
             ],
             "--to",
         ),
@@ -123,7 +190,10 @@ fn a_bad_subscription_is_reported_against_its_source() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&r.stderr);
     assert_eq!(r.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("--subscription") && stderr.contains("AZURE_SUBSCRIPTION_ID"), "{stderr}");
+    assert!(
+        stderr.contains("--subscription") && stderr.contains("AZURE_SUBSCRIPTION_ID"),
+        "{stderr}"
+    );
 
     let az = tempfile::tempdir().unwrap();
     std::fs::write(
@@ -138,7 +208,10 @@ fn a_bad_subscription_is_reported_against_its_source() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&r.stderr);
     assert_eq!(r.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("--subscription") && stderr.contains("azureProfile.json"), "{stderr}");
+    assert!(
+        stderr.contains("--subscription") && stderr.contains("azureProfile.json"),
+        "{stderr}"
+    );
     assert!(emu.shared.requests().is_empty(), "nothing sent");
 }
 
@@ -177,13 +250,20 @@ fn names_that_need_escaping_are_one_segment_and_dry_run_prints_what_is_sent() {
         .to_string();
     assert!(plan.writes().is_empty(), "{}", plan.dump());
     let encoded = "rg%28%C3%A9%29.1";
-    assert!(printed.contains(&format!("/resourceGroups/{encoded}/")), "{printed}");
+    assert!(
+        printed.contains(&format!("/resourceGroups/{encoded}/")),
+        "{printed}"
+    );
 
     // The text dry-run prints the same URL.
     let mut text = create.to_vec();
     text.push("--dry-run");
     let plan = run_args(&emu, &args(&text)).ok();
-    assert!(plan.stdout.contains(&format!("PUT {printed}")), "{}", plan.dump());
+    assert!(
+        plan.stdout.contains(&format!("PUT {printed}")),
+        "{}",
+        plan.dump()
+    );
 
     let mut real = create.to_vec();
     real.push("--yes");
@@ -205,7 +285,9 @@ fn names_that_need_escaping_are_one_segment_and_dry_run_prints_what_is_sent() {
     .ok();
     assert_eq!(show.json()["name"], "c1");
     assert!(
-        show.requests[0].path.contains(&format!("/resourceGroups/{encoded}/")),
+        show.requests[0]
+            .path
+            .contains(&format!("/resourceGroups/{encoded}/")),
         "{}",
         show.dump()
     );

@@ -233,7 +233,9 @@ mod tests {
         assert_eq!(at.host_str(), Some("127.0.0.1"));
         assert_eq!(at.as_str(), "http://127.0.0.1:8080/@127.0.0.2:9/op");
         // A base path is kept.
-        let prefixed = local("http://127.0.0.1:8080/arm/").resolve("/op?a=1").unwrap();
+        let prefixed = local("http://127.0.0.1:8080/arm/")
+            .resolve("/op?a=1")
+            .unwrap();
         assert_eq!(prefixed.as_str(), "http://127.0.0.1:8080/arm/op?a=1");
     }
 

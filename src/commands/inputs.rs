@@ -7,9 +7,7 @@
 use crate::catalog;
 use crate::cli::{ClusterCommand, Command, FeatureCommand, NodepoolCommand, ProviderCommand};
 use crate::error::{AppError, AppResult};
-use crate::names::{
-    ClusterName, FeatureName, Invalid, PoolName, ProviderNamespace, ResourceGroup,
-};
+use crate::names::{ClusterName, FeatureName, Invalid, PoolName, ProviderNamespace, ResourceGroup};
 
 /// Collects the problems of one command line.
 #[derive(Default)]
@@ -134,9 +132,15 @@ mod tests {
 
     #[test]
     fn every_named_input_is_checked() {
-        refused("feature unregister ../../../../Microsoft.ContainerService", "<NAME>");
+        refused(
+            "feature unregister ../../../../Microsoft.ContainerService",
+            "<NAME>",
+        );
         refused("feature register X?api-version=evil&", "<NAME>");
-        refused("feature show AKSFlatcarPreview --namespace ..", "--namespace");
+        refused(
+            "feature show AKSFlatcarPreview --namespace ..",
+            "--namespace",
+        );
         refused("feature list --namespace a/b", "--namespace");
         refused("provider show ../x", "<NAMESPACE>");
         refused("provider register .", "<NAMESPACE>");
@@ -148,7 +152,10 @@ mod tests {
         refused("scan -g ..", "--resource-group");
         refused("scan --cluster .", "--cluster");
         refused("migrate -g rg --cluster c --pool ..", "--pool");
-        refused("migrate -g rg --cluster c --pool p --new-pool ../x", "--new-pool");
+        refused(
+            "migrate -g rg --cluster c --pool p --new-pool ../x",
+            "--new-pool",
+        );
         refused("migrate -g rg --cluster c --pool p --to ../x", "--to");
         refused("migrate -g . --cluster . --pool p", "2 problems");
     }
