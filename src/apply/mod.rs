@@ -155,10 +155,7 @@ pub fn run(a: &ApplyArgs, g: &GlobalArgs, ui: &Ui) -> AppResult<u8> {
             }
         }
     }
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| AppError::Io(format!("cannot start the async runtime: {e}")))?;
+    let rt = crate::commands::runtime()?;
     rt.block_on(async {
         let s = Session::connect(g).await?;
         apply(&work, a, &s, ui).await

@@ -163,6 +163,10 @@ async fn serve_request(
             .map(str::to_string),
         body: body.to_vec(),
         base: format!("http://{host}"),
+        if_none_match: headers
+            .get("if-none-match")
+            .and_then(|h| h.to_str().ok())
+            .map(str::to_string),
     };
     let resp = shared.handle(req);
     to_http(resp, client_request_id)
