@@ -95,7 +95,11 @@ impl From<ArmError> for AppError {
     fn from(e: ArmError) -> Self {
         if e.kind == crate::arm::ArmErrorKind::Interrupted {
             return AppError::Interrupted {
-                hint: format!("stopped at: {}; nothing more was sent to Azure.", e.context),
+                hint: format!(
+                    "stopped at: {}; {}",
+                    e.context,
+                    e.error.message.as_deref().unwrap_or_default()
+                ),
             };
         }
         AppError::Arm(Box::new(e))

@@ -398,3 +398,21 @@ fn apply_interrupted_exits_130_and_lists_the_rows_done() {
     assert!(late.is_empty(), "no write after Ctrl-C: {late:?}\n{dump}");
     assert!(err.contains("1 created before Ctrl-C"), "{dump}");
 }
+
+#[test]
+fn the_409_wait_out_stops_at_the_timeout_with_exit_5() {
+    let emu = with_cluster("conflict=100000");
+    let out = run(
+        &emu,
+        "--timeout 2s nodepool add -g rg1 --cluster c1 -n np2 --os-sku Ubuntu",
+    );
+    assert_eq!(out.code, 5, "{}", out.dump());
+    assert!(out.stderr.contains("timed out"), "{}", out.dump());
+    assert!(
+        out.stderr
+            .contains("np2 could be sent (nothing of it was sent)"),
+        "{}",
+        out.dump()
+    );
+    assert!(out.puts().iter().all(|p| p.status == 409), "{}", out.dump());
+}

@@ -199,7 +199,7 @@ impl ArmClient for PipelineClient {
         if req.method.is_write() && crate::cancel::is_interrupted() {
             // No write after Ctrl-C, whichever code path asks for one.
             return Err(ArmError::new(ArmErrorKind::Interrupted, &req.context)
-                .with_message("Interrupted", "not sent: Ctrl-C was pressed"));
+                .with_message("Interrupted", "it was not sent, and nothing more was."));
         }
         let url = self.resolve(&req.path).map_err(|m| {
             ArmError::new(ArmErrorKind::Protocol, &req.context).with_message("InvalidUrl", m)
@@ -228,8 +228,14 @@ impl ArmClient for PipelineClient {
         );
         // Ctrl-C cuts the call, retry back-off included (see crate::cancel).
         let interrupted = || {
-            ArmError::new(ArmErrorKind::Interrupted, &req.context)
-                .with_message("Interrupted", "stopped by Ctrl-C")
+            ArmError::new(ArmErrorKind::Interrupted, &req.context).with_message(
+                "Interrupted",
+                if req.method.is_write() {
+                    "the request may have reached Azure before Ctrl-C (check the resource before re-running); nothing more was sent."
+                } else {
+                    "nothing more was sent to Azure."
+                },
+            )
         };
         let timed = tokio::time::timeout(self.request_timeout, fut);
         let result = match tokio::select! {
