@@ -326,6 +326,42 @@ mod tests {
     use super::*;
 
     #[test]
+    fn unusable_state_files_are_refused_naming_the_reset() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s.json");
+        let refused = |p: &Path| {
+            let e = State::load(p).unwrap_err();
+            assert!(e.contains("aksos sandbox --reset"), "{e}");
+            assert!(e.contains(&p.display().to_string()), "{e}");
+            e
+        };
+        std::fs::write(&p, r#"{"features":{},"providers":{},"operations":{},"clusters":{"c":{"body":[1],"pools":{}}}}"#).unwrap();
+        assert!(refused(&p).contains("clusters.c.body"));
+        std::fs::write(
+            &p,
+            r#"{"features":{},"providers":{},"clusters":{},"operations":{"a":{"id":"b","cluster_key":"c","kind":"PutCluster","started_ms":0,"done_ms":0,"outcome":"Succeeded","applied":false}}}"#,
+        )
+        .unwrap();
+        assert!(refused(&p).contains("operations.a"));
+        std::fs::write(&p, vec![b' '; MAX_STATE_BYTES as usize + 1]).unwrap();
+        assert!(refused(&p).contains("larger than"));
+        assert!(refused(dir.path()).contains("not a regular file"));
+    }
+
+    #[test]
+    fn the_state_lock_is_exclusive_until_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s.json");
+        let held = StateLock::acquire(&p).unwrap();
+        let mut name = p.as_os_str().to_owned();
+        name.push(".lock");
+        let other = std::fs::File::open(std::path::PathBuf::from(name)).unwrap();
+        assert!(other.try_lock().is_err(), "held by the first");
+        drop(held);
+        assert!(other.try_lock().is_ok(), "free once dropped");
+    }
+
+    #[test]
     fn registration_moves_with_the_clock_and_persists() {
         let mut s = State::default();
         s.features.insert(
