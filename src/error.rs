@@ -50,6 +50,9 @@ impl AppError {
         match self {
             AppError::Usage { .. } | AppError::UsageMany(_) | AppError::Io(_) => exit::USAGE,
             AppError::Auth(_) => exit::AUTH,
+            AppError::Arm(e) if e.kind == crate::arm::ArmErrorKind::Interrupted => {
+                exit::INTERRUPTED
+            }
             AppError::Arm(e) if e.is_auth() => exit::AUTH,
             AppError::Arm(e) if e.code() == "RequestTimeout" => exit::TIMEOUT,
             AppError::Arm(_) => exit::AZURE,
@@ -90,6 +93,15 @@ impl std::error::Error for AppError {}
 
 impl From<ArmError> for AppError {
     fn from(e: ArmError) -> Self {
+        if e.kind == crate::arm::ArmErrorKind::Interrupted {
+            return AppError::Interrupted {
+                hint: format!(
+                    "stopped at: {}; {}",
+                    e.context,
+                    e.error.message.as_deref().unwrap_or_default()
+                ),
+            };
+        }
         AppError::Arm(Box::new(e))
     }
 }

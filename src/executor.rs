@@ -2,13 +2,15 @@
 //! and wait for the feature, refresh and wait for the provider, PUT and wait for
 //! the operation — each wait bounded by `--timeout` and interruptible by Ctrl-C
 //! with a hint naming what keeps running in Azure. A 409 OperationNotAllowed
-//! (another operation on the cluster) is waited out; a PreviewFeatureNotRegistered
+//! (another operation on the cluster) is waited out, within the deadline and
+//! until Ctrl-C; after a 409 or 412 a create is planned again from fresh state
+//! rather than re-sent (never overwrite); a PreviewFeatureNotRegistered
 //! on an already-registered feature triggers one provider refresh and a retry.
 
 use crate::arm::lro::{wait_feature, wait_operation, wait_provider};
 use crate::arm::models::{Feature, Provider};
 use crate::arm::ops::Accepted;
-use crate::arm::{ArmError, ArmRequest};
+use crate::arm::ArmRequest;
 use crate::catalog::PROVIDER_NAMESPACE;
 use crate::config::Session;
 use crate::error::{AppError, AppResult};
@@ -62,23 +64,90 @@ impl Run<'_> {
         Ok(())
     }
 
-    /// PUT, waiting out 409 OperationNotAllowed (another operation on the cluster).
-    async fn put(&self, req: &ArmRequest) -> Result<Accepted<Value>, ArmError> {
+    /// Sends the plan's PUT. A 409 `OperationNotAllowed` (another operation on
+    /// the cluster) is waited out; after it, and after any 412 (the resource
+    /// appeared since the plan: `If-None-Match: *` refused) or other 409 on a
+    /// create, the plan is made again from fresh state instead of re-sending a
+    /// stale body: the resource now exists as asked → `None` (nothing to do);
+    /// exists with other settings → refused, naming it; still absent → the
+    /// fresh PUT. Stops at the deadline (exit 5) and at Ctrl-C (exit 130).
+    async fn put(&self, target: &Target, first: &ArmRequest) -> AppResult<Option<Accepted<Value>>> {
+        let mut req = first.clone();
         let mut wait = Duration::from_millis(500).max(self.s.cadence.first);
+        let mut refused = 0;
         loop {
-            match self.s.arm.put::<Value>(req).await {
-                Err(e)
-                    if e.status() == Some(409)
-                        && e.code() == "OperationNotAllowed"
-                        && self.left() > wait =>
-                {
+            if crate::cancel::is_interrupted() {
+                return Err(not_sent(target));
+            }
+            match self.s.arm.put::<Value>(&req).await {
+                Ok(a) => return Ok(Some(a)),
+                Err(e) if e.status() == Some(409) && e.code() == "OperationNotAllowed" => {
                     tracing::info!("cluster busy (409 OperationNotAllowed); retrying in {wait:?}");
-                    tokio::time::sleep(wait).await;
+                    self.pause(wait, target).await?;
                     wait = (wait * 2).min(Duration::from_secs(30));
                 }
-                other => return other,
+                Err(e) if req.if_none_match && matches!(e.status(), Some(409 | 412)) => {
+                    // A server that keeps refusing while the GET says absent is
+                    // not waited on forever.
+                    refused += 1;
+                    if refused > 3 {
+                        return Err(e.into());
+                    }
+                    tracing::info!(
+                        "{} refused (HTTP {}); planning again from fresh state",
+                        req.context,
+                        e.status().unwrap_or_default()
+                    );
+                }
+                Err(e) => return Err(e.into()),
+            }
+            if !req.if_none_match {
+                // An update (in-place migration) keeps its body: it is the
+                // resource as read for this run, with only the OS changed.
+                continue;
+            }
+            let fresh = crate::plan::compute(&self.s.arm, target).await?;
+            match fresh.put {
+                Some(put) => req = put,
+                None => {
+                    tracing::info!(
+                        "{} now exists as asked: {}",
+                        target.describe(),
+                        fresh.up_to_date.unwrap_or_default()
+                    );
+                    return Ok(None);
+                }
             }
         }
+    }
+
+    /// Sleeps `wait` in the 409 wait-out, or ends the run: exit 5 when the
+    /// `--timeout` deadline comes first, exit 130 on Ctrl-C.
+    async fn pause(&self, wait: Duration, target: &Target) -> AppResult<()> {
+        if self.left() <= wait {
+            return Err(AppError::Timeout {
+                what: format!(
+                    "another operation on the cluster to finish before {} could be sent (nothing of it was sent)",
+                    target.describe()
+                ),
+                hint: target.show_command(&self.s.replay_flags),
+            });
+        }
+        if crate::cancel::sleep(wait).await {
+            Ok(())
+        } else {
+            Err(not_sent(target))
+        }
+    }
+}
+
+/// Ctrl-C before the PUT went out: nothing of it runs in Azure.
+fn not_sent(target: &Target) -> AppError {
+    AppError::Interrupted {
+        hint: format!(
+            "{} was not sent, so nothing of it runs in Azure.",
+            target.describe()
+        ),
     }
 }
 
@@ -212,8 +281,8 @@ async fn run_plan(
     let Some(put) = &plan.put else {
         return Ok(Outcome::Done(Value::Null));
     };
-    let accepted = match run.put(put).await {
-        Err(e)
+    let accepted = match run.put(target, put).await {
+        Err(AppError::Arm(e))
             if e.code() == "PreviewFeatureNotRegistered"
                 && plan.feature_was_registered
                 && !plan.refresh_provider =>
@@ -222,9 +291,15 @@ async fn run_plan(
                 "feature registered but provider not refreshed since; refreshing and retrying once"
             );
             run.refresh_provider(done).await?;
-            run.put(put).await?
+            run.put(target, put).await?
         }
         other => other?,
+    };
+    let Some(accepted) = accepted else {
+        // Made meanwhile, by another run, with the same settings.
+        return Ok(Outcome::Done(
+            current(s, target).await?.unwrap_or(Value::Null),
+        ));
     };
     done.push(format!("PUT of {} accepted by Azure", target.describe()));
     let show = target.show_command(&s.replay_flags);
@@ -256,7 +331,13 @@ async fn run_plan(
         .await;
         step.settle(r, "Succeeded")?;
     }
-    let final_resource = match target {
+    let final_resource = current(s, target).await?;
+    Ok(Outcome::Done(final_resource.unwrap_or(accepted.resource)))
+}
+
+/// The resource as Azure reports it now.
+async fn current(s: &Session, target: &Target) -> AppResult<Option<Value>> {
+    Ok(match target {
         Target::Cluster(c) => s
             .arm
             .get_cluster(&c.resource_group, &c.name)
@@ -267,6 +348,5 @@ async fn run_plan(
             .get_pool(&p.resource_group, &p.cluster, &p.pool.name)
             .await?
             .map(|r| serde_json::to_value(r).expect("serialisable")),
-    };
-    Ok(Outcome::Done(final_resource.unwrap_or(accepted.resource)))
+    })
 }

@@ -13,6 +13,7 @@ pub mod apply;
 pub mod arm;
 pub mod audit;
 pub mod auth;
+pub mod cancel;
 pub mod catalog;
 pub mod cli;
 pub mod commands;

@@ -2,7 +2,9 @@
 //! (GET first, reads only). Feature not Registered → register, wait, refresh the
 //! provider; provider not Registered → refresh it; resource absent → PUT;
 //! present and the same → nothing to do; present and different → refused
-//! (never clobber). `--dry-run` prints it with the exact requests.
+//! (never clobber). Creates carry `If-None-Match: *`, so a resource that appears
+//! between this GET and the PUT is refused by ARM (412) rather than overwritten;
+//! the executor then plans again. `--dry-run` prints it with the exact requests.
 
 use crate::arm::{Arm, ArmRequest, Method};
 use crate::catalog::{Minor, OsSku, FEATURE_NAMESPACE, PROVIDER_NAMESPACE};
@@ -260,19 +262,21 @@ pub async fn compute(arm: &Arm, target: &Target) -> AppResult<Plan> {
             };
             plan_feature(arm, &c.pool, &mut plan).await?;
             let body = serde_json::to_value(c.body(version.as_deref())).expect("serialisable");
-            plan.put = Some(
-                ArmRequest::new(
-                    Method::Put,
-                    crate::arm::ops::paths::cluster(
-                        &arm.subscription,
-                        &c.resource_group,
-                        &c.name,
-                        c.pool.api_version(),
-                    ),
-                    format!("create {}", target.describe()),
-                )
-                .with_body(body),
-            );
+            let put = ArmRequest::new(
+                Method::Put,
+                crate::arm::ops::paths::cluster(
+                    &arm.subscription,
+                    &c.resource_group,
+                    &c.name,
+                    c.pool.api_version(),
+                ),
+                format!("create {}", target.describe()),
+            )
+            .with_body(body);
+            // A create never overwrites: `If-None-Match: *` makes ARM refuse (412)
+            // if the cluster appeared since the GET. Re-creating over a Failed
+            // cluster is an update of that resource, so it goes without.
+            plan.put = Some(if failed { put } else { put.create_only() });
         }
         Target::Pool(p) => {
             let Some(cluster) = arm.get_cluster(&p.resource_group, &p.cluster).await? else {
@@ -319,7 +323,8 @@ pub async fn compute(arm: &Arm, target: &Target) -> AppResult<Plan> {
                     ),
                     format!("create {}", target.describe()),
                 )
-                .with_body(body),
+                .with_body(body)
+                .create_only(),
             );
         }
     }

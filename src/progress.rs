@@ -133,7 +133,8 @@ impl Step {
     }
 }
 
-/// Runs `fut` until it ends, the deadline passes (exit 5) or Ctrl-C (exit 130).
+/// Runs `fut` until it ends, the deadline passes (exit 5) or Ctrl-C (exit 130,
+/// also when Ctrl-C came before this wait began: see [`crate::cancel`]).
 /// `what` names what is being waited on; `hint` is the command that checks it later.
 pub async fn bounded<T>(
     fut: impl Future<Output = AppResult<T>>,
@@ -142,13 +143,14 @@ pub async fn bounded<T>(
     hint: &str,
 ) -> AppResult<T> {
     tokio::select! {
+        biased;
+        _ = crate::cancel::interrupted() => Err(AppError::Interrupted {
+            hint: format!("stopped waiting for {what}; it keeps running in Azure. Check it with: {hint}"),
+        }),
         r = fut => r,
         _ = tokio::time::sleep(deadline) => Err(AppError::Timeout {
             what: what.to_string(),
             hint: hint.to_string(),
-        }),
-        _ = tokio::signal::ctrl_c() => Err(AppError::Interrupted {
-            hint: format!("stopped waiting for {what}; it keeps running in Azure. Check it with: {hint}"),
         }),
     }
 }

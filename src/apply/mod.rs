@@ -10,7 +10,9 @@
 //!    through [`plan::compute`] and [`execute_with`]: present and the same →
 //!    unchanged, no write; present and different → shown, not applied.
 //! 4. One progress line per cluster/pool, a summary table (or `-o json`); a
-//!    failure does not stop the others, and makes the exit code 4.
+//!    failure does not stop the others, and makes the exit code 4. Ctrl-C stops
+//!    every row (no write after it): the table still lists what was done, and
+//!    the exit code is 130.
 
 pub mod file;
 
@@ -44,6 +46,8 @@ pub enum Status {
     Skipped,
     /// `--dry-run`: would be created.
     Planned,
+    /// Ctrl-C came before it finished (or started).
+    Interrupted,
 }
 
 impl Status {
@@ -55,6 +59,7 @@ impl Status {
             Status::Failed => "failed",
             Status::Skipped => "skipped",
             Status::Planned => "would create",
+            Status::Interrupted => "interrupted",
         }
     }
 }
@@ -129,6 +134,12 @@ pub struct Summary {
     pub failed: usize,
     pub skipped: usize,
     pub planned: usize,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub interrupted: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// Runs `aksos apply`.
@@ -155,10 +166,7 @@ pub fn run(a: &ApplyArgs, g: &GlobalArgs, ui: &Ui) -> AppResult<u8> {
             }
         }
     }
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| AppError::Io(format!("cannot start the async runtime: {e}")))?;
+    let rt = crate::commands::runtime()?;
     rt.block_on(async {
         let s = Session::connect(g).await?;
         apply(&work, a, &s, ui).await
@@ -186,9 +194,12 @@ async fn apply(work: &[ClusterWork], a: &ApplyArgs, s: &Session, ui: &Ui) -> App
             Status::Failed => &mut summary.failed,
             Status::Skipped => &mut summary.skipped,
             Status::Planned => &mut summary.planned,
+            Status::Interrupted => &mut summary.interrupted,
         } += 1;
     }
     let failed = summary.failed + summary.skipped > 0;
+    let interrupted = summary.interrupted > 0 || crate::cancel::is_interrupted();
+    let created = summary.created;
     let report = Report {
         dry_run: a.dry_run,
         features_registered: features,
@@ -200,6 +211,14 @@ async fn apply(work: &[ClusterWork], a: &ApplyArgs, s: &Session, ui: &Ui) -> App
         ui.print_json(&report);
     } else {
         print_report(&report, ui);
+    }
+    if interrupted {
+        // The table above lists what was done; exit 130, not "failed" (4).
+        return Err(AppError::Interrupted {
+            hint: format!(
+                "{created} created before Ctrl-C (see the results above); operations already accepted keep running in Azure. Re-running `aksos apply` continues from there."
+            ),
+        });
     }
     Ok(if failed { exit::AZURE } else { exit::OK })
 }
@@ -282,6 +301,11 @@ async fn cluster_chain(
         let path = format!("{at}.nodePools[{j}]");
         let order = (w.index, j + 1);
         let row = match cluster_status {
+            Status::Interrupted => {
+                let mut r = Row::new(&t, path, order, Status::Interrupted);
+                r.detail = Some("not started (Ctrl-C)".into());
+                r
+            }
             Status::Failed | Status::Skipped => {
                 let mut r = Row::new(&t, path, order, Status::Skipped);
                 r.detail = Some("its cluster failed".into());
@@ -311,11 +335,22 @@ async fn one(
     s: &Session,
     reporter: &Reporter,
 ) -> Row {
-    let step = reporter.step(t.describe());
     let mut row = Row::new(t, path, order, Status::Failed);
+    if crate::cancel::is_interrupted() {
+        row.status = Status::Interrupted;
+        row.detail = Some("not started (Ctrl-C)".into());
+        return row;
+    }
+    let step = reporter.step(t.describe());
     let plan = match compute(&s.arm, t).await {
         Ok(plan) => plan,
         Err(e) => {
+            if let AppError::Interrupted { .. } = e {
+                row.status = Status::Interrupted;
+                row.detail = Some("not sent (Ctrl-C while planning)".into());
+                step.fail("interrupted");
+                return row;
+            }
             match differences(&e) {
                 Some(diffs) => {
                     row.status = Status::Differs;
@@ -348,6 +383,11 @@ async fn one(
             row.status = Status::Created;
             row.detail = plan.kubernetes.map(|k| format!("Kubernetes {k}"));
             step.finish("created");
+        }
+        Err(AppError::Interrupted { hint }) => {
+            row.status = Status::Interrupted;
+            row.detail = Some(hint);
+            step.fail("interrupted");
         }
         Err(e) => {
             row.error = Some(e.to_string());
@@ -432,7 +472,7 @@ fn print_report(r: &Report, ui: &Ui) {
         };
         let style = match row.status {
             Status::Created | Status::Unchanged => Style::Good,
-            Status::Differs | Status::Planned => Style::Warn,
+            Status::Differs | Status::Planned | Status::Interrupted => Style::Warn,
             Status::Failed | Status::Skipped => Style::Bad,
         };
         let detail = row
@@ -467,12 +507,19 @@ fn print_report(r: &Report, ui: &Ui) {
         (s.planned, "would be created"),
         (s.failed, "failed"),
         (s.skipped, "skipped"),
+        (s.interrupted, "interrupted"),
     ] {
         if n > 0 {
             parts.push(format!("{n} {w}"));
         }
     }
-    if s.created == 0 && s.failed == 0 && s.planned == 0 && s.skipped == 0 && s.differs == 0 {
+    if s.created == 0
+        && s.failed == 0
+        && s.planned == 0
+        && s.skipped == 0
+        && s.differs == 0
+        && s.interrupted == 0
+    {
         println!("{}; up to date, nothing sent.", parts.join(", "));
     } else {
         println!("{}.", parts.join(", "));

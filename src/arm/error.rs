@@ -32,7 +32,7 @@ pub struct ErrorResponse {
     pub error: ErrorDetail,
 }
 
-/// What went wrong, in one of four shapes.
+/// What went wrong.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ArmErrorKind {
     /// ARM answered with an error status (and usually an error body).
@@ -45,6 +45,8 @@ pub enum ArmErrorKind {
     Protocol,
     /// No token could be obtained.
     Auth,
+    /// Ctrl-C: the request was not sent, or its answer no longer awaited.
+    Interrupted,
 }
 
 /// An error from ARM with everything needed to act on it.
@@ -159,6 +161,7 @@ impl fmt::Display for ArmError {
             ArmErrorKind::Transport => "could not reach the ARM endpoint".to_string(),
             ArmErrorKind::Protocol => "unexpected response from ARM".to_string(),
             ArmErrorKind::Auth => "authentication failed".to_string(),
+            ArmErrorKind::Interrupted => "interrupted (Ctrl-C)".to_string(),
         };
         write!(f, "{}: {what}", self.context)?;
         if let Some(code) = &self.error.code {

@@ -270,11 +270,19 @@ fn az_method(m: Method) -> azure_core::http::Method {
 #[async_trait::async_trait]
 impl ArmClient for PipelineClient {
     async fn send(&self, req: &ArmRequest) -> Result<ArmResponse, ArmError> {
+        if req.method.is_write() && crate::cancel::is_interrupted() {
+            // No write after Ctrl-C, whichever code path asks for one.
+            return Err(ArmError::new(ArmErrorKind::Interrupted, &req.context)
+                .with_message("Interrupted", "it was not sent, and nothing more was."));
+        }
         let url = self.resolve(&req.path).map_err(|m| {
             ArmError::new(ArmErrorKind::Protocol, &req.context).with_message("InvalidUrl", m)
         })?;
         let mut request = Request::new(url, az_method(req.method));
         request.insert_header("accept", "application/json");
+        if req.if_none_match {
+            request.insert_header("if-none-match", "*");
+        }
         match &req.body {
             Some(body) => {
                 request.insert_header("content-type", "application/json");
@@ -292,7 +300,23 @@ impl ArmClient for PipelineClient {
                 ..Default::default()
             }),
         );
-        let result = match tokio::time::timeout(self.request_timeout, fut).await {
+        // Ctrl-C cuts the call, retry back-off included (see crate::cancel).
+        let interrupted = || {
+            ArmError::new(ArmErrorKind::Interrupted, &req.context).with_message(
+                "Interrupted",
+                if req.method.is_write() {
+                    "the request may have reached Azure before Ctrl-C (check the resource before re-running); nothing more was sent."
+                } else {
+                    "nothing more was sent to Azure."
+                },
+            )
+        };
+        let timed = tokio::time::timeout(self.request_timeout, fut);
+        let result = match tokio::select! {
+            biased;
+            _ = crate::cancel::interrupted() => return Err(interrupted()),
+            r = timed => r,
+        } {
             Ok(r) => r,
             Err(_) => {
                 return Err(

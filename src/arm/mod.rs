@@ -54,6 +54,10 @@ pub struct ArmRequest {
     /// What this request does, for messages ("register feature AKSFlatcarPreview").
     #[serde(skip)]
     pub context: String,
+    /// Create only: sent with `If-None-Match: *`, so ARM answers 412 instead of
+    /// overwriting a resource that appeared since the plan was made.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub if_none_match: bool,
 }
 
 impl ArmRequest {
@@ -63,7 +67,14 @@ impl ArmRequest {
             path: path.into(),
             body: None,
             context: context.into(),
+            if_none_match: false,
         }
+    }
+
+    /// Marks the request create-only (`If-None-Match: *`).
+    pub fn create_only(mut self) -> Self {
+        self.if_none_match = true;
+        self
     }
 
     pub fn with_body(mut self, body: serde_json::Value) -> Self {

@@ -96,11 +96,19 @@ fn write_stdout(bytes: &[u8]) {
     let _ = std::io::stdout().lock().write_all(bytes);
 }
 
-fn runtime() -> AppResult<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_current_thread()
+/// The runtime network commands run on, with the Ctrl-C listener
+/// ([`crate::cancel`]) already registered, so no Ctrl-C is ever missed.
+pub fn runtime() -> AppResult<tokio::runtime::Runtime> {
+    let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| AppError::Io(format!("cannot start the async runtime: {e}")))
+        .map_err(|e| AppError::Io(format!("cannot start the async runtime: {e}")))?;
+    {
+        let _in = rt.enter();
+        crate::cancel::install()
+            .map_err(|e| AppError::Io(format!("cannot watch for Ctrl-C: {e}")))?;
+    }
+    Ok(rt)
 }
 
 /// `-v` logs aksos's own events (requests, credential choice); `-vv` adds the

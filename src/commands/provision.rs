@@ -128,12 +128,16 @@ pub fn print_plan(
         let requests: Vec<_> = writes
             .iter()
             .map(|r| {
-                json!({
+                let mut j = json!({
                     "method": r.method,
                     "url": format!("{}{}", s.arm.client.base_url(), r.path),
                     "api_version": r.api_version(),
                     "body": r.body,
-                })
+                });
+                if r.if_none_match {
+                    j["headers"] = json!({"If-None-Match": "*"});
+                }
+                j
             })
             .collect();
         ui.print_json(&json!({
@@ -168,6 +172,9 @@ pub fn print_plan(
                 s.arm.client.base_url(),
                 r.path
             ));
+            if r.if_none_match {
+                out("If-None-Match: *".into());
+            }
             if let Some(b) = &r.body {
                 out(serde_json::to_string_pretty(b).unwrap_or_default());
             }

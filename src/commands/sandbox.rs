@@ -36,7 +36,7 @@ pub async fn run(a: &SandboxArgs, ui: &Ui) -> AppResult<u8> {
         url = running.url,
         state = path.display()
     ));
-    let _ = tokio::signal::ctrl_c().await;
+    crate::cancel::interrupted().await;
     drop(running);
     Ok(0)
 }

@@ -87,10 +87,25 @@ impl Shared {
 
     /// Handles one request end to end (tick, route, record, persist).
     pub fn handle(&self, req: EmuRequest) -> routes::EmuResponse {
-        let now = state::now_ms();
         let timings = self.timings();
-        let mut guard = self.inner.lock().expect("lock");
+        let mut guard = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         let inner = &mut *guard;
+        // A persisted state is shared with other processes: lock it, and work
+        // on what is on disk now, not on what this process read earlier.
+        let _lock = match &self.persist {
+            Some(p) => match state::StateLock::acquire(p).and_then(|l| Ok((l, State::load(p)?))) {
+                Ok((lock, fresh)) => {
+                    inner.state = fresh;
+                    Some(lock)
+                }
+                Err(e) => {
+                    tracing::warn!("{e}");
+                    return routes::error(500, "SandboxStateUnavailable", e);
+                }
+            },
+            None => None,
+        };
+        let now = state::now_ms();
         inner.state.tick(now, &timings);
         let mut ctx = routes::Ctx {
             state: &mut inner.state,
@@ -163,6 +178,10 @@ async fn serve_request(
             .map(str::to_string),
         body: body.to_vec(),
         base: format!("http://{host}"),
+        if_none_match: headers
+            .get("if-none-match")
+            .and_then(|h| h.to_str().ok())
+            .map(str::to_string),
     };
     let resp = shared.handle(req);
     to_http(resp, client_request_id)

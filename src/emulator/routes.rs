@@ -21,6 +21,8 @@ pub struct EmuRequest {
     pub body: Vec<u8>,
     /// `scheme://host:port` the client used, for URLs we hand back.
     pub base: String,
+    /// The `If-None-Match` header (`*` on a create-only PUT).
+    pub if_none_match: Option<String>,
 }
 
 /// A response before it becomes HTTP.
@@ -848,6 +850,22 @@ fn conflict_fault(ctx: &mut Ctx) -> Option<EmuResponse> {
     None
 }
 
+/// `If-None-Match: *` on a resource that exists: the write is refused (412),
+/// as ARM does for conditional requests (RFC 9110 §13.1.2).
+fn precondition(req: &EmuRequest, exists: bool, what: &str) -> Option<EmuResponse> {
+    let wants_absent = req
+        .if_none_match
+        .as_deref()
+        .is_some_and(|v| v.trim() == "*");
+    (exists && wants_absent).then(|| {
+        error(
+            412,
+            "PreconditionFailed",
+            format!("The condition specified in the request header 'If-None-Match: *' was not met: {what} already exists."),
+        )
+    })
+}
+
 fn operation_not_allowed(what: &str) -> EmuResponse {
     error(
         409,
@@ -1125,6 +1143,9 @@ fn put_cluster(
     };
     let ck = key(&[sub, rg, name]);
     let exists = ctx.state.clusters.contains_key(&ck);
+    if let Some(refused) = precondition(req, exists, &format!("managed cluster '{name}'")) {
+        return refused;
+    }
     if exists {
         if let Some(op) = ctx.state.running_op(&ck, ctx.now) {
             return operation_not_allowed(&format!("{:?}", op.kind));
@@ -1263,6 +1284,9 @@ fn put_pool(
         .as_str()
         .map(str::to_string);
     let existing = c.pools.get(&pool.to_ascii_lowercase()).cloned();
+    if let Some(refused) = precondition(req, existing.is_some(), &format!("agent pool '{pool}'")) {
+        return refused;
+    }
     let body = match parse_body(req) {
         Ok(b) => b,
         Err(e) => return e,
@@ -1447,7 +1471,62 @@ mod tests {
             authorization: Some("Bearer t".into()),
             body: body.as_bytes().to_vec(),
             base: "http://127.0.0.1:1".into(),
+            if_none_match: None,
         }
+    }
+
+    #[test]
+    fn create_only_puts_are_refused_with_412_when_the_resource_exists() {
+        let mut state = State::default();
+        let mut counters = FaultCounters::default();
+        let faults = Faults::instant();
+        let path = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/c1";
+        let body = r#"{"location":"eastus","properties":{"agentPoolProfiles":[{"name":"np1","mode":"System","count":1,"vmSize":"Standard_D4s_v5"}]}}"#;
+        let pool = format!("{path}/agentPools/np2");
+        let pool_body = r#"{"properties":{"mode":"User","count":1,"vmSize":"Standard_D4s_v5"}}"#;
+        let t = Timings {
+            reg_delay_ms: 0,
+            provider_delay_ms: 0,
+            stuck: false,
+        };
+        let mut call = |state: &mut State, r: EmuRequest, now: u64| {
+            state.tick(now, &t);
+            let mut ctx = Ctx {
+                state,
+                faults: &faults,
+                counters: &mut counters,
+                now,
+                dirty: false,
+            };
+            handle(&mut ctx, &r)
+        };
+        let create_only = |r: EmuRequest| EmuRequest {
+            if_none_match: Some("*".into()),
+            ..r
+        };
+        assert_eq!(
+            call(&mut state, create_only(req("PUT", path, body)), 1).status,
+            201
+        );
+        let again = call(&mut state, create_only(req("PUT", path, body)), 2);
+        assert_eq!(again.status, 412);
+        assert_eq!(
+            again.body.unwrap()["error"]["code"],
+            json!("PreconditionFailed")
+        );
+        assert_eq!(
+            call(&mut state, create_only(req("PUT", &pool, pool_body)), 3).status,
+            201
+        );
+        assert_eq!(
+            call(&mut state, create_only(req("PUT", &pool, pool_body)), 4).status,
+            412
+        );
+        // Without the header a PUT on an existing pool is an update.
+        assert_eq!(
+            call(&mut state, req("PUT", &pool, pool_body), 5).status,
+            200
+        );
     }
 
     #[test]

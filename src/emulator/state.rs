@@ -1,7 +1,9 @@
 //! The emulator's world: features, providers, clusters with their pools, and
 //! long-running operations, keyed case-insensitively as ARM does. Transitions are
 //! driven by wall-clock timestamps (so a persisted sandbox keeps moving between
-//! runs) and applied by [`State::tick`] before each request. Saved atomically.
+//! runs) and applied by [`State::tick`] before each request. A persisted state
+//! is shared by every `--sandbox` process: each request takes [`StateLock`],
+//! re-reads the file, applies, and saves atomically (temp file + rename).
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -95,28 +97,131 @@ pub struct Timings {
     pub stuck: bool,
 }
 
-impl State {
-    pub fn load(path: &Path) -> Result<State, String> {
-        match std::fs::read(path) {
-            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
-                format!(
-                    "sandbox state {} is unreadable ({e}); run `aksos sandbox --reset`",
-                    path.display()
-                )
-            }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(State::default()),
-            Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+/// The largest sandbox state file read (a busy sandbox stays far below 1 MiB).
+pub const MAX_STATE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// How long a `--sandbox` run waits for another one to release the state.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// "… run `aksos sandbox --reset`" for a state file that cannot be used.
+fn unusable(path: &Path, why: impl std::fmt::Display) -> String {
+    format!(
+        "sandbox state {} is unusable ({why}); start afresh with `aksos sandbox --reset`",
+        path.display()
+    )
+}
+
+/// Holds the advisory lock on a state file (`FILE.lock` beside it) until dropped.
+/// Every process that reads-modifies-writes the state takes it first, so
+/// concurrent `--sandbox` runs see each other's changes and lose none.
+pub struct StateLock {
+    _file: std::fs::File,
+}
+
+impl StateLock {
+    /// Takes the lock, waiting (bounded) while another process holds it.
+    pub fn acquire(path: &Path) -> Result<StateLock, String> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        }
+        let mut name = path.as_os_str().to_owned();
+        name.push(".lock");
+        let lock_path = std::path::PathBuf::from(name);
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| format!("cannot open the sandbox lock {}: {e}", lock_path.display()))?;
+        let start = std::time::Instant::now();
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(StateLock { _file: file }),
+                Err(std::fs::TryLockError::WouldBlock) if start.elapsed() < LOCK_WAIT => {
+                    std::thread::sleep(std::time::Duration::from_millis(2));
+                }
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    return Err(format!(
+                        "the sandbox state {} stayed locked by another aksos process for {}s",
+                        path.display(),
+                        LOCK_WAIT.as_secs()
+                    ))
+                }
+                Err(std::fs::TryLockError::Error(e)) => {
+                    return Err(format!("cannot lock {}: {e}", lock_path.display()))
+                }
+            }
         }
     }
+}
 
-    /// Writes to a temporary file beside `path`, then renames it over.
+impl State {
+    /// Reads a state file: absent → empty; a file that is not a regular file,
+    /// larger than [`MAX_STATE_BYTES`], not JSON, or JSON of the wrong shape is
+    /// refused with a message naming it and `aksos sandbox --reset`.
+    pub fn load(path: &Path) -> Result<State, String> {
+        use std::io::Read;
+        let file = match std::fs::File::open(path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(State::default()),
+            Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+        };
+        let meta = file
+            .metadata()
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        if !meta.is_file() {
+            return Err(unusable(path, "not a regular file"));
+        }
+        let mut bytes = Vec::new();
+        file.take(MAX_STATE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        if bytes.len() as u64 > MAX_STATE_BYTES {
+            return Err(unusable(
+                path,
+                format!("larger than {} MiB", MAX_STATE_BYTES / (1024 * 1024)),
+            ));
+        }
+        let state: State = serde_json::from_slice(&bytes).map_err(|e| unusable(path, e))?;
+        state.check_shape().map_err(|e| unusable(path, e))?;
+        Ok(state)
+    }
+
+    /// Checks what serde cannot: resource bodies are JSON objects where the
+    /// handlers write into them, and operations are filed under their own id.
+    fn check_shape(&self) -> Result<(), String> {
+        let object_or_absent = |v: &Value| v.is_null() || v.is_object();
+        for (k, c) in &self.clusters {
+            if !c.body.is_object() || !object_or_absent(&c.body["properties"]) {
+                return Err(format!("clusters.{k}.body is not a cluster object"));
+            }
+            for (pk, p) in &c.pools {
+                if !p.is_object() || !object_or_absent(&p["properties"]) {
+                    return Err(format!("clusters.{k}.pools.{pk} is not a pool object"));
+                }
+            }
+        }
+        for (k, op) in &self.operations {
+            if op.id != *k {
+                return Err(format!("operations.{k} has id {:?}", op.id));
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes to a temporary file beside `path`, flushes it, then renames it
+    /// over, so a reader sees the old state or the new one, never half of one.
     pub fn save(&self, path: &Path) -> Result<(), String> {
-        if let Some(dir) = path.parent() {
+        use std::io::Write;
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         }
         let tmp = path.with_extension(format!("tmp{}", std::process::id()));
         let bytes = serde_json::to_vec_pretty(self).map_err(|e| e.to_string())?;
-        std::fs::write(&tmp, bytes).map_err(|e| format!("{}: {e}", tmp.display()))?;
+        let mut f = std::fs::File::create(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
+        f.write_all(&bytes)
+            .and_then(|()| f.sync_all())
+            .map_err(|e| format!("{}: {e}", tmp.display()))?;
         std::fs::rename(&tmp, path).map_err(|e| format!("{}: {e}", path.display()))
     }
 
@@ -219,6 +324,42 @@ pub fn sync_profiles(cluster: &mut ClusterRec) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unusable_state_files_are_refused_naming_the_reset() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s.json");
+        let refused = |p: &Path| {
+            let e = State::load(p).unwrap_err();
+            assert!(e.contains("aksos sandbox --reset"), "{e}");
+            assert!(e.contains(&p.display().to_string()), "{e}");
+            e
+        };
+        std::fs::write(&p, r#"{"features":{},"providers":{},"operations":{},"clusters":{"c":{"body":[1],"pools":{}}}}"#).unwrap();
+        assert!(refused(&p).contains("clusters.c.body"));
+        std::fs::write(
+            &p,
+            r#"{"features":{},"providers":{},"clusters":{},"operations":{"a":{"id":"b","cluster_key":"c","kind":"PutCluster","started_ms":0,"done_ms":0,"outcome":"Succeeded","applied":false}}}"#,
+        )
+        .unwrap();
+        assert!(refused(&p).contains("operations.a"));
+        std::fs::write(&p, vec![b' '; MAX_STATE_BYTES as usize + 1]).unwrap();
+        assert!(refused(&p).contains("larger than"));
+        assert!(refused(dir.path()).contains("not a regular file"));
+    }
+
+    #[test]
+    fn the_state_lock_is_exclusive_until_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s.json");
+        let held = StateLock::acquire(&p).unwrap();
+        let mut name = p.as_os_str().to_owned();
+        name.push(".lock");
+        let other = std::fs::File::open(std::path::PathBuf::from(name)).unwrap();
+        assert!(other.try_lock().is_err(), "held by the first");
+        drop(held);
+        assert!(other.try_lock().is_ok(), "free once dropped");
+    }
 
     #[test]
     fn registration_moves_with_the_clock_and_persists() {
