@@ -192,7 +192,9 @@ pub static CATALOG: &[OsSku] = &[
         immutable: true,
         feature_flag: None,
         api_channel: ApiChannel::Stable,
-        fips: Support::Unknown,
+        // A FIPS-enabled image ships since AKS release 2026-05-29
+        // (microsoft/azurelinux#17193, closed 2026-06-05; Azure/AKS PR #5798).
+        fips: Support::Available,
         trusted_launch: Support::Required,
         required_os_disk: None,
         node_os_channels: IMMUTABLE_CHANNELS,

@@ -1,10 +1,9 @@
 //! Entry point: parse flags, run the command, turn the outcome into an exit code.
 
-use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = match aksos::cli::Cli::try_parse() {
+    let cli = match aksos::cli::parse() {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();

@@ -300,7 +300,8 @@ fn resolve_target(to: Option<&str>, source: Option<&OsSku>) -> AppResult<&'stati
             AppError::usage(
                 "--to",
                 format!(
-                    "`{t}` is not a known OS SKU; known: {}",
+                    "`{t}` is not a known OS SKU.{} Known: {}",
+                    crate::suggest::did_you_mean(t, catalog::known_values()),
                     catalog::known_values().join(", ")
                 ),
             )

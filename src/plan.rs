@@ -8,6 +8,7 @@ use crate::arm::{Arm, ArmRequest, Method};
 use crate::catalog::{Minor, OsSku, FEATURE_NAMESPACE, PROVIDER_NAMESPACE};
 use crate::error::{AppError, AppResult};
 use crate::request::{ClusterRequest, NodePoolRequest, PoolSpec};
+use crate::shellquote::quote;
 use serde::Serialize;
 
 /// What is being provisioned.
@@ -41,11 +42,14 @@ impl Target {
         match self {
             Target::Cluster(c) => format!(
                 "aksos {flags}cluster show -g {} -n {}",
-                c.resource_group, c.name
+                quote(&c.resource_group),
+                quote(&c.name)
             ),
             Target::Pool(p) => format!(
                 "aksos {flags}nodepool show -g {} --cluster {} -n {}",
-                p.resource_group, p.cluster, p.pool.name
+                quote(&p.resource_group),
+                quote(&p.cluster),
+                quote(&p.pool.name)
             ),
         }
     }
@@ -280,7 +284,11 @@ pub async fn compute(arm: &Arm, target: &Target) -> AppResult<Plan> {
                     "--cluster",
                     format!(
                         "no cluster {} in resource group {}; create it first with `aksos cluster create -g {} -n {} -l LOCATION --os-sku {}`",
-                        p.cluster, p.resource_group, p.resource_group, p.cluster, p.pool.os_sku
+                        p.cluster,
+                        p.resource_group,
+                        quote(&p.resource_group),
+                        quote(&p.cluster),
+                        quote(&p.pool.os_sku)
                     ),
                 ));
             };

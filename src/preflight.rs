@@ -78,7 +78,8 @@ pub fn check_pool_name(s: &str) -> Result<String, String> {
     }
 }
 
-/// Normalises a location ("East US" → "eastus").
+/// Normalises a location ("East US" → "eastus") and checks it names an Azure
+/// region ([`crate::regions`]), suggesting the closest one for a typo.
 pub fn check_location(s: &str) -> Result<String, String> {
     let norm: String = s
         .chars()
@@ -86,7 +87,13 @@ pub fn check_location(s: &str) -> Result<String, String> {
         .collect::<String>()
         .to_ascii_lowercase();
     if !norm.is_empty() && norm.chars().all(|c| c.is_ascii_alphanumeric()) {
-        Ok(norm)
+        if crate::regions::is_known(&norm) {
+            return Ok(norm);
+        }
+        Err(format!(
+            "`{s}` is not an Azure region.{} See `az account list-locations -o table` for the names",
+            crate::suggest::did_you_mean(&norm, crate::regions::REGIONS.iter().copied())
+        ))
     } else {
         Err(format!(
             "`{s}` is not an Azure region name; use e.g. eastus, westeurope (see `az account list-locations -o table`)"
@@ -199,7 +206,8 @@ fn resolve_sku(
         c.err(
             "--os-sku",
             format!(
-                "`{raw}` is not a known OS SKU; known: {}. Add --allow-unknown-sku to send it anyway.",
+                "`{raw}` is not a known OS SKU.{} Known: {}. Add --allow-unknown-sku to send it anyway.",
+                crate::suggest::did_you_mean(raw, catalog::known_values()),
                 catalog::known_values().join(", ")
             ),
         );

@@ -22,14 +22,14 @@ pub fn dispatch(cli: Cli) -> AppResult<u8> {
         Command::Recommend(a) => crate::recommend::run(a, &ui),
         Command::Audit(a) => crate::audit::run(a, &ui),
         Command::Completions { shell } => {
-            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut cmd = crate::cli::command();
             let mut buf = Vec::new();
             clap_complete::generate(*shell, &mut cmd, "aksos", &mut buf);
             write_stdout(&buf);
             Ok(0)
         }
         Command::Man => {
-            let cmd = <Cli as clap::CommandFactory>::command();
+            let cmd = crate::cli::command();
             let mut buf = Vec::new();
             clap_mangen::Man::new(cmd)
                 .render(&mut buf)

@@ -24,6 +24,7 @@ use crate::output::{Style, Ui};
 use crate::plan::Target;
 use crate::preflight;
 use crate::recommend::{recommend, Answers, Recommendation, RunsOn};
+use crate::shellquote::quote;
 use dialoguer::{Confirm, Input, Select};
 use std::path::PathBuf;
 
@@ -127,18 +128,18 @@ impl Built {
         match self {
             Built::Cluster(a) => format!(
                 "aksos {replay_flags}cluster create -g {} -n {} -l {}{}",
-                a.resource_group.as_deref().unwrap_or_default(),
-                a.name.as_deref().unwrap_or_default(),
-                a.location.as_deref().unwrap_or_default(),
+                quote(a.resource_group.as_deref().unwrap_or_default()),
+                quote(a.name.as_deref().unwrap_or_default()),
+                quote(a.location.as_deref().unwrap_or_default()),
                 pool_flags(&a.pool)
             ),
             Built::Pool(a) => format!(
                 "aksos {replay_flags}nodepool add -g {} --cluster {} -n {}{} --mode {}",
-                a.resource_group.as_deref().unwrap_or_default(),
-                a.cluster.as_deref().unwrap_or_default(),
-                a.name.as_deref().unwrap_or_default(),
+                quote(a.resource_group.as_deref().unwrap_or_default()),
+                quote(a.cluster.as_deref().unwrap_or_default()),
+                quote(a.name.as_deref().unwrap_or_default()),
                 pool_flags(&a.pool),
-                a.mode
+                quote(&a.mode)
             ),
         }
     }
@@ -147,14 +148,15 @@ impl Built {
 fn pool_flags(p: &PoolFlags) -> String {
     let mut out = String::new();
     if let Some(sku) = &p.os_sku {
-        out += &format!(" --os-sku {sku}");
+        out += &format!(" --os-sku {}", quote(sku));
     }
     if let Some(v) = &p.kubernetes_version {
-        out += &format!(" --kubernetes-version {v}");
+        out += &format!(" --kubernetes-version {}", quote(v));
     }
     out += &format!(
         " --node-vm-size {} --node-count {}",
-        p.node_vm_size, p.node_count
+        quote(&p.node_vm_size),
+        p.node_count
     );
     if p.enable_fips_image {
         out += " --enable-fips-image";
