@@ -596,6 +596,12 @@ pub fn known_values() -> Vec<&'static str> {
     CATALOG.iter().map(|s| s.api_value).collect()
 }
 
+/// Whether the SKU runs on Arm64 only on Cobalt 100 (v6) sizes: Azure Container
+/// Linux (the ACL overview, 2026-07; os-facts.md "Arm64 only on Cobalt v6 sizes").
+pub fn arm64_only_on_cobalt_v6(sku: &OsSku) -> bool {
+    sku.family == Family::AzureContainerLinux
+}
+
 /// The SKU whose feature flag this is, if any.
 pub fn sku_for_feature(feature: &str) -> Option<&'static OsSku> {
     CATALOG.iter().find(|s| {

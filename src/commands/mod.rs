@@ -17,7 +17,10 @@ use crate::output::Ui;
 /// Runs the command; returns the exit code on success.
 pub fn dispatch(cli: Cli) -> AppResult<u8> {
     let ui = Ui::detect(cli.global.output, cli.global.no_color);
-    init_logging(cli.global.verbose);
+    let log_colour = ui.stderr_tty
+        && !cli.global.no_color
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    init_logging(cli.global.verbose, log_colour);
     match &cli.command {
         Command::Recommend(a) => crate::recommend::run(a, &ui),
         Command::Audit(a) => crate::audit::run(a, &ui),
@@ -102,7 +105,9 @@ fn runtime() -> AppResult<tokio::runtime::Runtime> {
 
 /// `-v` logs aksos's own events (requests, credential choice); `-vv` adds the
 /// libraries'. Nothing logged carries a header value, so tokens never appear.
-fn init_logging(verbose: u8) {
+/// Colour codes only when stderr is a terminal and colour is allowed: piped logs
+/// stay plain text.
+fn init_logging(verbose: u8, colour: bool) {
     if verbose == 0 {
         return;
     }
@@ -115,6 +120,7 @@ fn init_logging(verbose: u8) {
         .with_writer(std::io::stderr)
         .with_max_level(level)
         .with_target(false)
+        .with_ansi(colour)
         .without_time()
         .try_init();
 }

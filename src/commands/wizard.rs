@@ -172,6 +172,45 @@ fn pool_flags(p: &PoolFlags) -> String {
 
 // ---- prompts -------------------------------------------------------------
 
+/// dialoguer's plain theme, except that a question keeps its question mark
+/// without a colon after it ("Which OS?", not "Which OS?:").
+struct Plain;
+
+fn label(prompt: &str) -> String {
+    if prompt.ends_with('?') {
+        prompt.to_string()
+    } else {
+        format!("{prompt}:")
+    }
+}
+
+impl dialoguer::theme::Theme for Plain {
+    fn format_prompt(&self, f: &mut dyn std::fmt::Write, prompt: &str) -> std::fmt::Result {
+        write!(f, "{}", label(prompt))
+    }
+
+    fn format_input_prompt(
+        &self,
+        f: &mut dyn std::fmt::Write,
+        prompt: &str,
+        default: Option<&str>,
+    ) -> std::fmt::Result {
+        match default {
+            Some(d) => write!(f, "{prompt} [{d}]{} ", if prompt.ends_with('?') { "" } else { ":" }),
+            None => write!(f, "{} ", label(prompt)),
+        }
+    }
+
+    fn format_input_prompt_selection(
+        &self,
+        f: &mut dyn std::fmt::Write,
+        prompt: &str,
+        sel: &str,
+    ) -> std::fmt::Result {
+        write!(f, "{} {sel}", label(prompt))
+    }
+}
+
 fn cancelled() -> AppError {
     // A choice list hides the cursor; give it back before the message.
     let _ = console::Term::stderr().show_cursor();
@@ -190,7 +229,7 @@ fn prompt_failed(e: dialoguer::Error) -> AppError {
 }
 
 fn yes_no(question: &str, default: bool) -> AppResult<bool> {
-    Confirm::new()
+    Confirm::with_theme(&Plain)
         .with_prompt(question)
         .default(default)
         .interact_opt()
@@ -199,7 +238,7 @@ fn yes_no(question: &str, default: bool) -> AppResult<bool> {
 }
 
 fn choose(question: &str, items: &[String], default: usize) -> AppResult<usize> {
-    Select::new()
+    Select::with_theme(&Plain)
         .with_prompt(question)
         .items(items)
         .default(default)
@@ -215,7 +254,7 @@ fn text(
     default: &str,
     check: impl Fn(&str) -> Result<String, String>,
 ) -> AppResult<String> {
-    let raw: String = Input::new()
+    let raw: String = Input::with_theme(&Plain)
         .with_prompt(question)
         .default(default.to_string())
         .validate_with(|s: &String| check(s.trim()).map(|_| ()))
@@ -225,7 +264,7 @@ fn text(
 }
 
 fn count(question: &str, default: i64, mode: &str) -> AppResult<i64> {
-    Input::<i64>::new()
+    Input::<i64>::with_theme(&Plain)
         .with_prompt(question)
         .default(default)
         .validate_with(|n: &i64| preflight::check_count(*n, mode).map(|_| ()))
@@ -371,14 +410,16 @@ fn default_pool_name(sku: &OsSku) -> String {
 }
 
 fn pool_flags_for(sku: &OsSku, answers: &Answers) -> AppResult<PoolFlags> {
-    let default_size = if answers.arm64 {
-        "Standard_D4ps_v5"
-    } else {
-        "Standard_D4s_v5"
+    let default_size = match (answers.arm64, catalog::arm64_only_on_cobalt_v6(sku)) {
+        (true, true) => "Standard_D4ps_v6",
+        (true, false) => "Standard_D4ps_v5",
+        _ => "Standard_D4s_v5",
     };
     Ok(PoolFlags {
         os_sku: Some(sku.api_value.to_string()),
-        node_vm_size: text("VM size", default_size, preflight::check_vm_size)?,
+        node_vm_size: text("VM size", default_size, |s| {
+            preflight::check_vm_size_for(s, sku)
+        })?,
         enable_fips_image: answers.fips,
         enable_secure_boot: answers.secure_boot,
         enable_vtpm: answers.secure_boot,
