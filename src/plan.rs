@@ -398,12 +398,24 @@ pub fn check_cluster_fits(
             .iter()
             .any(|c| c.eq_ignore_ascii_case(channel))
     {
+        let rg = cluster
+            .id
+            .as_deref()
+            .and_then(|id| {
+                let mut parts = id.split('/');
+                parts.find(|p| p.eq_ignore_ascii_case("resourceGroups"))?;
+                parts.next()
+            })
+            .unwrap_or("RG");
         return Err(AppError::usage(
             "--os-sku",
             format!(
-                "{} needs the cluster's node OS upgrade channel to be {}, and it is {channel}; change it first: az aks update --node-os-upgrade-channel NodeImage",
+                "{} needs the cluster's node OS upgrade channel to be {}, and it is {channel}; change it first: az aks update -g {} -n {} --node-os-upgrade-channel {}",
                 sku.api_value,
-                sku.node_os_channels.join(" or ")
+                sku.node_os_channels.join(" or "),
+                quote(rg),
+                quote(cluster.name.as_deref().unwrap_or("CLUSTER")),
+                sku.node_os_channels[0]
             ),
         ));
     }
