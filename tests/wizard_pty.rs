@@ -361,7 +361,11 @@ fn a_taken_pool_name_is_refused_at_its_prompt_and_an_unsuitable_cluster_is_not_o
     .stdin(Stdio::null())
     .output()
     .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let writes = emu.writes().len();
 
     let mut p = wizard(&emu);
@@ -380,7 +384,10 @@ fn a_taken_pool_name_is_refused_at_its_prompt_and_an_unsuitable_cluster_is_not_o
     let picker = p.exp_string("Node pool name").unwrap();
     assert!(picker.contains("node pool on rg1/c1"), "{picker}");
     assert!(!picker.contains("node pool on rg1/c2"), "{picker}");
-    assert!(!picker.contains("?:"), "prompts end in `?`, not `?:`: {picker}");
+    assert!(
+        !picker.contains("?:"),
+        "prompts end in `?`, not `?:`: {picker}"
+    );
     // The pool name is checked against the cluster's pools at its prompt, not
     // after every other answer.
     p.send_line("nodepool1").unwrap();

@@ -92,7 +92,11 @@ fn containers(pod: &Node) -> Vec<Container<'_>> {
     for (field, role, kind) in [
         ("initContainers", "init container", "initContainer"),
         ("containers", "container", "container"),
-        ("ephemeralContainers", "ephemeral container", "ephemeralContainer"),
+        (
+            "ephemeralContainers",
+            "ephemeral container",
+            "ephemeralContainer",
+        ),
     ] {
         for node in pod.get(field).map(Node::items).unwrap_or_default() {
             all.push(Container {

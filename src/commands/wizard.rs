@@ -199,7 +199,11 @@ impl dialoguer::theme::Theme for Plain {
         default: Option<&str>,
     ) -> std::fmt::Result {
         match default {
-            Some(d) => write!(f, "{prompt} [{d}]{} ", if prompt.ends_with('?') { "" } else { ":" }),
+            Some(d) => write!(
+                f,
+                "{prompt} [{d}]{} ",
+                if prompt.ends_with('?') { "" } else { ":" }
+            ),
             None => write!(f, "{} ", label(prompt)),
         }
     }
@@ -491,11 +495,14 @@ fn suits(mc: &crate::arm::models::ManagedCluster, rg: &str, sku: &OsSku) -> Resu
 /// A pool name the cluster does not have yet: acl1, acl2, ...
 fn free_pool_name(sku: &OsSku, taken: &[String]) -> String {
     let first = default_pool_name(sku);
-    let stem = first.trim_end_matches(|c: char| c.is_ascii_digit()).to_string();
+    let stem = first
+        .trim_end_matches(|c: char| c.is_ascii_digit())
+        .to_string();
     (1..100)
         .map(|n| format!("{stem}{n}"))
         .find(|n| {
-            preflight::check_pool_name(n).is_ok() && !taken.iter().any(|t| t.eq_ignore_ascii_case(n))
+            preflight::check_pool_name(n).is_ok()
+                && !taken.iter().any(|t| t.eq_ignore_ascii_case(n))
         })
         .unwrap_or(first)
 }
@@ -555,7 +562,10 @@ async fn ask_target(s: &Session, sku: &'static OsSku, answers: &Answers) -> AppR
         });
     }
     if !unsuited.is_empty() {
-        eprintln!("Not offered: these clusters cannot take {} yet.", sku.api_value);
+        eprintln!(
+            "Not offered: these clusters cannot take {} yet.",
+            sku.api_value
+        );
         for u in &unsuited {
             eprintln!("  {u}");
         }
