@@ -192,7 +192,9 @@ pub static CATALOG: &[OsSku] = &[
         immutable: true,
         feature_flag: None,
         api_channel: ApiChannel::Stable,
-        fips: Support::Unknown,
+        // A FIPS-enabled image ships since AKS release 2026-05-29
+        // (microsoft/azurelinux#17193, closed 2026-06-05; Azure/AKS PR #5798).
+        fips: Support::Available,
         trusted_launch: Support::Required,
         required_os_disk: None,
         node_os_channels: IMMUTABLE_CHANNELS,
@@ -592,6 +594,12 @@ pub fn effective(os_sku: &str, kubernetes: Option<Minor>) -> Option<&'static OsS
 /// The API values of every SKU, for error messages and completions.
 pub fn known_values() -> Vec<&'static str> {
     CATALOG.iter().map(|s| s.api_value).collect()
+}
+
+/// Whether the SKU runs on Arm64 only on Cobalt 100 (v6) sizes: Azure Container
+/// Linux (the ACL overview, 2026-07; os-facts.md "Arm64 only on Cobalt v6 sizes").
+pub fn arm64_only_on_cobalt_v6(sku: &OsSku) -> bool {
+    sku.family == Family::AzureContainerLinux
 }
 
 /// The SKU whose feature flag this is, if any.

@@ -18,13 +18,16 @@ Exit codes:
 const TOP_EXAMPLES: &str = "\
 Examples:
   # try it without an Azure account, against the built-in sandbox
-  aksos --sandbox feature register AKSFlatcarPreview --wait --refresh-provider
+  aksos --sandbox feature register Ubuntu2604Preview --wait --refresh-provider
 
   # questions, recommendation, plan, confirm, run: all in one
   aksos --sandbox wizard
 
   # which OS fits? (no Azure calls)
   aksos recommend --runs-on azure --secure-boot
+
+  # a node pool on Azure Container Linux, plan only
+  aksos --sandbox nodepool add -g rg1 --cluster prod1 -n acl1 --os-sku AzureContainerLinux --dry-run
 
   # register a preview feature on a real subscription and refresh the provider
   aksos feature register Ubuntu2604Preview --wait --refresh-provider";
@@ -45,8 +48,11 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Options every command takes.
+/// Options every command takes (shown under their own heading in `--help`;
+/// the Azure connection options are hidden from commands that never call Azure,
+/// see [`command`]).
 #[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Subscription ID [default: the Azure CLI's default subscription]
     #[arg(long, global = true, env = "AZURE_SUBSCRIPTION_ID", value_name = "ID")]
@@ -88,13 +94,93 @@ pub struct GlobalArgs {
     pub sandbox: bool,
 
     /// Longest time to wait for a registration or operation, e.g. 90s, 15m
-    #[arg(long, global = true, value_parser = parse_duration, default_value = "30m")]
+    #[arg(
+        long,
+        global = true,
+        value_parser = parse_duration,
+        default_value = "30m",
+        allow_hyphen_values = true
+    )]
     pub timeout: Duration,
+}
+
+/// The ids of the options that only matter to commands that call Azure.
+pub const AZURE_OPTIONS: [&str; 5] = ["subscription", "cloud", "arm_endpoint", "auth", "sandbox"];
+
+/// Commands that never call Azure: their `--help` does not offer [`AZURE_OPTIONS`].
+const OFFLINE_COMMANDS: [&str; 6] = [
+    "recommend",
+    "audit",
+    "completions",
+    "man",
+    "export",
+    "sandbox",
+];
+
+/// The full command definition, as `--help`, completions and the man page show
+/// it: the derived one, with the Azure options hidden from offline commands.
+pub fn command() -> clap::Command {
+    /// Gives `c` and its subcommands their own hidden copy of each Azure
+    /// option: clap then does not propagate the visible global one into them,
+    /// and a value given there still reaches [`GlobalArgs`] (same id).
+    fn hide_azure(mut c: clap::Command, hidden: &[clap::Arg]) -> clap::Command {
+        for a in hidden {
+            c = c.arg(a.clone());
+        }
+        let subs: Vec<String> = c
+            .get_subcommands()
+            .map(|s| s.get_name().to_string())
+            .collect();
+        for name in subs {
+            c = c.mut_subcommand(name, |sc| hide_azure(sc, hidden));
+        }
+        c
+    }
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    let hidden: Vec<clap::Arg> = cmd
+        .get_arguments()
+        .filter(|a| AZURE_OPTIONS.contains(&a.get_id().as_str()))
+        .map(|a| a.clone().global(false).hide(true))
+        .collect();
+    for name in OFFLINE_COMMANDS {
+        cmd = cmd.mut_subcommand(name, |sc| hide_azure(sc, &hidden));
+    }
+    cmd
+}
+
+/// Parses the process arguments with [`command`].
+pub fn parse() -> Result<Cli, clap::Error> {
+    parse_from(std::env::args_os())
+}
+
+/// Parses the process arguments with [`command`], keeping the matches (so the
+/// caller can ask where a value came from: flag, environment, default).
+pub fn parse_with_matches() -> Result<(Cli, clap::ArgMatches), clap::Error> {
+    use clap::FromArgMatches;
+    let matches = command().try_get_matches()?;
+    let cli = Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut command()))?;
+    Ok((cli, matches))
+}
+
+/// Parses `args` (the program name first) with [`command`].
+pub fn parse_from<I, T>(args: I) -> Result<Cli, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    use clap::FromArgMatches;
+    let mut matches = command().try_get_matches_from(args)?;
+    Cli::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut command()))
 }
 
 /// A `--timeout`: whole seconds or a humantime duration, more than zero (a
 /// zero deadline would give up before the first request).
 fn parse_duration(s: &str) -> Result<Duration, String> {
+    if s.trim_start().starts_with('-') {
+        return Err(format!(
+            "`{s}` is negative; give how long to wait, e.g. 90s, 15m, 1h"
+        ));
+    }
     let d = match s.parse::<u64>() {
         Ok(secs) => Duration::from_secs(secs),
         Err(_) => {
@@ -130,16 +216,43 @@ pub enum AuthMode {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Show, register or unregister preview features (Microsoft.Features)
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "\
+Examples:
+  aksos feature register Ubuntu2604Preview --wait --refresh-provider
+  aksos feature show Ubuntu2604Preview
+  aksos feature list -o json"
+    )]
     Feature(FeatureCommand),
     /// Show or register a resource provider (default Microsoft.ContainerService)
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "\
+Examples:
+  aksos provider show
+  aksos provider register --wait     # re-register so AKS honours new features"
+    )]
     Provider(ProviderCommand),
     /// Create an AKS cluster on a chosen OS (registers the feature it needs first)
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "\
+Examples:
+  aksos cluster create -g rg1 -n prod1 -l eastus --os-sku AzureContainerLinux
+  aksos cluster create -g rg1 -n edge -l westeurope --os-sku Ubuntu2604 --dry-run
+  aksos cluster show -g rg1 -n prod1 -o json"
+    )]
     Cluster(ClusterCommand),
     /// Add a node pool on a chosen OS to a cluster, or show/list pools
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "\
+Examples:
+  aksos nodepool add -g rg1 --cluster prod1 -n acl1 --os-sku AzureContainerLinux
+  aksos nodepool list -g rg1 --cluster prod1
+  aksos nodepool show -g rg1 --cluster prod1 -n acl1 -o json"
+    )]
     Nodepool(NodepoolCommand),
     /// Find node pools on retired or retiring OSes across a subscription
     Scan(ScanArgs),
@@ -165,7 +278,13 @@ pub enum Command {
     /// Ask a few questions, recommend an OS, then create a cluster or add a node pool
     Wizard(WizardArgs),
     /// Write the cluster or node pool as Bicep, Terraform, an ARM template or an az script (no Azure calls)
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "\
+Examples:
+  aksos export cluster --format terraform -g rg1 -n prod1 -l eastus --os-sku AzureContainerLinux
+  aksos export nodepool --format bicep -g rg1 --cluster prod1 -n acl1 --os-sku AzureContainerLinux --out pool.bicep"
+    )]
     Export(ExportCommand),
     /// Create the clusters and node pools a YAML file declares (idempotent)
     Apply(ApplyArgs),
@@ -286,7 +405,7 @@ pub struct WizardArgs {}
 #[derive(Debug, Subcommand)]
 pub enum FeatureCommand {
     /// Show a feature's registration state
-    #[command(after_help = "Example:\n  aksos feature show AKSFlatcarPreview")]
+    #[command(after_help = "Example:\n  aksos feature show Ubuntu2604Preview")]
     Show(FeatureArgs),
     /// Register a feature; with --wait, poll until Registered
     #[command(after_help = "\
@@ -308,7 +427,7 @@ re-registered: --refresh-provider does it, or run `aksos provider register --wai
 
 #[derive(Debug, Args)]
 pub struct FeatureArgs {
-    /// Feature name, e.g. AKSFlatcarPreview
+    /// Feature name, e.g. Ubuntu2604Preview
     pub name: String,
     /// Resource provider namespace of the feature
     #[arg(long, default_value = crate::catalog::FEATURE_NAMESPACE)]
@@ -424,7 +543,12 @@ pub struct PoolFlags {
     #[arg(long, value_name = "SIZE", default_value = "Standard_D4s_v5")]
     pub node_vm_size: String,
     /// Number of nodes
-    #[arg(long, value_name = "N", default_value_t = 3)]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 3,
+        allow_negative_numbers = true
+    )]
     pub node_count: i64,
     /// Use a FIPS-enabled image (required by AzureLinuxOSGuard, filled in)
     #[arg(long)]

@@ -174,11 +174,14 @@ fn replay_flags(g: &GlobalArgs, base: &Url, subscription: &str) -> String {
     if g.arm_endpoint.is_some() {
         flags.push_str(&format!(
             "--arm-endpoint {} ",
-            base.as_str().trim_end_matches('/')
+            crate::shellquote::quote(base.as_str().trim_end_matches('/'))
         ));
     }
     if g.subscription.is_some() {
-        flags.push_str(&format!("--subscription {subscription} "));
+        flags.push_str(&format!(
+            "--subscription {} ",
+            crate::shellquote::quote(subscription)
+        ));
     }
     flags
 }

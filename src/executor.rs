@@ -167,7 +167,11 @@ pub async fn wait_for_feature(
         step.finish("Registered");
         return Ok(current.clone());
     }
-    let hint = format!("aksos {}feature show {name}", s.replay_flags);
+    let hint = format!(
+        "aksos {}feature show {}",
+        s.replay_flags,
+        crate::shellquote::quote(name)
+    );
     let r = bounded(
         async {
             wait_feature(&s.arm, ns, name, s.cadence, |p| step.update(&p.state, None))
@@ -201,7 +205,11 @@ pub async fn refresh_provider(
         done.push(format!("provider {ns} refreshed"));
         return Ok(first);
     }
-    let hint = format!("aksos {}provider show {ns}", s.replay_flags);
+    let hint = format!(
+        "aksos {}provider show {}",
+        s.replay_flags,
+        crate::shellquote::quote(ns)
+    );
     let r = bounded(
         async {
             wait_provider(&s.arm, ns, s.cadence, |p| step.update(&p.state, None))

@@ -29,5 +29,8 @@ pub mod plan;
 pub mod preflight;
 pub mod progress;
 pub mod recommend;
+pub mod regions;
 pub mod request;
 pub mod scan;
+pub mod shellquote;
+pub mod suggest;

@@ -1,13 +1,10 @@
 //! Entry point: parse flags, run the command, turn the outcome into an exit code.
 
 use clap::parser::ValueSource;
-use clap::{CommandFactory, FromArgMatches};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let parsed = aksos::cli::Cli::command()
-        .try_get_matches()
-        .and_then(|m| Ok((aksos::cli::Cli::from_arg_matches(&m)?, m)));
+    let parsed = aksos::cli::parse_with_matches();
     let cli = match parsed {
         Ok((mut cli, m)) => {
             cli.global.subscription_from_env =

@@ -99,6 +99,30 @@ fn pool_flags(old: &AgentPool, to: &OsSku) -> PoolFlags {
     }
 }
 
+/// What happens to the old pool's `enableFIPS: true`: kept (said, so nobody is
+/// surprised by a FIPS image) or dropped because the target has none.
+fn fips_note(old: &AgentPool, from: &str, to: &OsSku) -> Option<String> {
+    if old.properties.enable_fips != Some(true) {
+        return None;
+    }
+    let name = old.name.as_deref().unwrap_or("the old pool");
+    Some(match to.fips {
+        catalog::Support::Unsupported => format!(
+            "enableFIPS dropped: {name} runs a FIPS image and {} has none",
+            to.api_value
+        ),
+        _ => format!(
+            "enableFIPS=true (copied from {name} on {from}; {} has a FIPS image{})",
+            to.api_value,
+            if to.family == catalog::Family::AzureContainerLinux {
+                " since AKS release 2026-05-29"
+            } else {
+                ""
+            }
+        ),
+    })
+}
+
 fn placement(old: &AgentPool) -> PoolPlacement {
     let p = &old.properties;
     PoolPlacement {
@@ -266,7 +290,10 @@ pub async fn decide(arm: &crate::arm::Arm, ask: &Ask<'_>) -> AppResult<Migration
         pool: flags,
         write: ask.write.clone(),
     };
-    let (mut req, findings): (NodePoolRequest, Findings) = preflight::nodepool(&args)?;
+    let (mut req, mut findings): (NodePoolRequest, Findings) = preflight::nodepool(&args)?;
+    if let Some(note) = fips_note(old, &from, to) {
+        findings.filled.push(note);
+    }
     req.pool.placement = placement(old);
     let target = Target::Pool(req.clone());
     let decision = match strategy {
@@ -300,7 +327,8 @@ fn resolve_target(to: Option<&str>, source: Option<&OsSku>) -> AppResult<&'stati
             AppError::usage(
                 "--to",
                 format!(
-                    "`{t}` is not a known OS SKU; known: {}",
+                    "`{t}` is not a known OS SKU.{} Known: {}",
+                    crate::suggest::did_you_mean(t, catalog::known_values()),
                     catalog::known_values().join(", ")
                 ),
             )
@@ -358,9 +386,8 @@ async fn in_place_plan(
     .expect("serialisable");
     let mut p = plan::empty();
     plan::plan_feature(arm, &req.pool, &mut p).await?;
-    p.kubernetes = cluster
-        .kubernetes_version()
-        .map(|v| format!("{v} (the cluster's)"));
+    p.kubernetes = cluster.kubernetes_version().map(str::to_string);
+    p.kubernetes_why = p.kubernetes.as_ref().map(|_| "the cluster's".into());
     p.put = Some(
         ArmRequest::new(
             Method::Put,

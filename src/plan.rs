@@ -10,6 +10,7 @@ use crate::arm::{Arm, ArmRequest, Method};
 use crate::catalog::{Minor, OsSku, FEATURE_NAMESPACE, PROVIDER_NAMESPACE};
 use crate::error::{AppError, AppResult};
 use crate::request::{ClusterRequest, NodePoolRequest, PoolSpec};
+use crate::shellquote::quote;
 use serde::Serialize;
 
 /// What is being provisioned.
@@ -43,11 +44,14 @@ impl Target {
         match self {
             Target::Cluster(c) => format!(
                 "aksos {flags}cluster show -g {} -n {}",
-                c.resource_group, c.name
+                quote(&c.resource_group),
+                quote(&c.name)
             ),
             Target::Pool(p) => format!(
                 "aksos {flags}nodepool show -g {} --cluster {} -n {}",
-                p.resource_group, p.cluster, p.pool.name
+                quote(&p.resource_group),
+                quote(&p.cluster),
+                quote(&p.pool.name)
             ),
         }
     }
@@ -64,8 +68,10 @@ pub struct Plan {
     pub put: Option<ArmRequest>,
     /// Why nothing needs doing, when so.
     pub up_to_date: Option<String>,
-    /// Kubernetes version chosen, and why.
+    /// Kubernetes version chosen (`None`: AKS picks its default).
     pub kubernetes: Option<String>,
+    /// Why that version ("asked", "newest in eastus that Ubuntu supports").
+    pub kubernetes_why: Option<String>,
     /// The feature was already Registered when planned (a PreviewFeatureNotRegistered
     /// answer then means the provider was never refreshed: refresh and retry once).
     #[serde(skip)]
@@ -86,8 +92,24 @@ impl Plan {
         out
     }
 
-    /// Human-readable steps.
+    /// "1.36 (newest in eastus that Ubuntu supports)", for text output.
+    pub fn kubernetes_text(&self) -> Option<String> {
+        match (&self.kubernetes, &self.kubernetes_why) {
+            (Some(v), Some(why)) => Some(format!("{v} ({why})")),
+            (Some(v), None) => Some(v.clone()),
+            (None, why) => why.clone(),
+        }
+    }
+
+    /// Human-readable steps (waiting for the operation, as a run without
+    /// `--no-wait` does).
     pub fn steps(&self) -> Vec<String> {
+        self.steps_for(true)
+    }
+
+    /// Human-readable steps; `wait` says whether the run waits for the operation
+    /// (false under `--no-wait`).
+    pub fn steps_for(&self, wait: bool) -> Vec<String> {
         let mut out = vec![];
         if let Some((ns, name)) = &self.register_feature {
             out.push(format!(
@@ -101,9 +123,14 @@ impl Plan {
         }
         match (&self.put, &self.up_to_date) {
             (Some(put), _) => out.push(format!(
-                "{} (PUT at api-version {}) and wait for the operation",
+                "{} (PUT at api-version {}){}",
                 put.context,
-                put.api_version().unwrap_or("?")
+                put.api_version().unwrap_or("?"),
+                if wait {
+                    " and wait for the operation"
+                } else {
+                    "; return once Azure accepted it (--no-wait)"
+                }
             )),
             (None, Some(why)) => out.push(format!("nothing to do: {why}")),
             (None, None) => {}
@@ -177,6 +204,7 @@ pub fn empty() -> Plan {
         put: None,
         up_to_date: None,
         kubernetes: None,
+        kubernetes_why: None,
         feature_was_registered: false,
     }
 }
@@ -224,7 +252,8 @@ pub async fn compute(arm: &Arm, target: &Target) -> AppResult<Plan> {
             }
             let version = match &c.pool.kubernetes_version {
                 Some(v) => {
-                    plan.kubernetes = Some(format!("{v} (asked)"));
+                    plan.kubernetes = Some(v.clone());
+                    plan.kubernetes_why = Some("asked".into());
                     Some(v.clone())
                 }
                 None => match arm.kubernetes_versions(&c.location).await {
@@ -234,7 +263,7 @@ pub async fn compute(arm: &Arm, target: &Target) -> AppResult<Plan> {
                     Err(e) => {
                         // Without the list AKS picks its default; say so rather than fail.
                         tracing::info!("kubernetesVersions unavailable: {e}");
-                        plan.kubernetes = Some(format!(
+                        plan.kubernetes_why = Some(format!(
                             "AKS's default (the kubernetesVersions API answered {}; pass --kubernetes-version to choose)",
                             e.status().map(|s| format!("HTTP {s}")).unwrap_or_else(|| "an error".into())
                         ));
@@ -252,8 +281,9 @@ pub async fn compute(arm: &Arm, target: &Target) -> AppResult<Plan> {
                             ),
                         ));
                         };
-                        plan.kubernetes = Some(format!(
-                            "{v} (newest in {} that {} supports)",
+                        plan.kubernetes = Some(v.clone());
+                        plan.kubernetes_why = Some(format!(
+                            "newest in {} that {} supports",
                             c.location, c.pool.os_sku
                         ));
                         Some(v)
@@ -284,14 +314,17 @@ pub async fn compute(arm: &Arm, target: &Target) -> AppResult<Plan> {
                     "--cluster",
                     format!(
                         "no cluster {} in resource group {}; create it first with `aksos cluster create -g {} -n {} -l LOCATION --os-sku {}`",
-                        p.cluster, p.resource_group, p.resource_group, p.cluster, p.pool.os_sku
+                        p.cluster,
+                        p.resource_group,
+                        quote(&p.resource_group),
+                        quote(&p.cluster),
+                        quote(&p.pool.os_sku)
                     ),
                 ));
             };
             check_cluster_fits(&cluster, &p.pool)?;
-            plan.kubernetes = cluster
-                .kubernetes_version()
-                .map(|v| format!("{v} (the cluster's)"));
+            plan.kubernetes = cluster.kubernetes_version().map(str::to_string);
+            plan.kubernetes_why = plan.kubernetes.as_ref().map(|_| "the cluster's".into());
             if let Some(existing) = arm
                 .get_pool(&p.resource_group, &p.cluster, &p.pool.name)
                 .await?
@@ -370,12 +403,24 @@ pub fn check_cluster_fits(
             .iter()
             .any(|c| c.eq_ignore_ascii_case(channel))
     {
+        let rg = cluster
+            .id
+            .as_deref()
+            .and_then(|id| {
+                let mut parts = id.split('/');
+                parts.find(|p| p.eq_ignore_ascii_case("resourceGroups"))?;
+                parts.next()
+            })
+            .unwrap_or("RG");
         return Err(AppError::usage(
             "--os-sku",
             format!(
-                "{} needs the cluster's node OS upgrade channel to be {}, and it is {channel}; change it first: az aks update --node-os-upgrade-channel NodeImage",
+                "{} needs the cluster's node OS upgrade channel to be {}, and it is {channel}; change it first: az aks update -g {} -n {} --node-os-upgrade-channel {}",
                 sku.api_value,
-                sku.node_os_channels.join(" or ")
+                sku.node_os_channels.join(" or "),
+                quote(rg),
+                quote(cluster.name.as_deref().unwrap_or("CLUSTER")),
+                sku.node_os_channels[0]
             ),
         ));
     }

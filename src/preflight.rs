@@ -74,11 +74,20 @@ pub fn check_pool_name(s: &str) -> Result<String, String> {
     }
 }
 
-/// Normalises a location ("East US" → "eastus").
+/// Normalises a location ("East US" → "eastus") and checks it names an Azure
+/// region ([`crate::regions`]), suggesting the closest one for a typo.
 pub fn check_location(s: &str) -> Result<String, String> {
-    names::Location::parse(s)
+    let norm = names::Location::parse(s)
         .map(|n| n.as_str().to_string())
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string())?;
+    if crate::regions::is_known(&norm) {
+        return Ok(norm);
+    }
+    Err(format!(
+        "`{}` is not an Azure region.{} See `az account list-locations -o table` for the names",
+        names::shown(s),
+        crate::suggest::did_you_mean(&norm, crate::regions::REGIONS.iter().copied())
+    ))
 }
 
 pub fn check_count(n: i64, mode: &str) -> Result<i64, String> {
@@ -116,6 +125,40 @@ pub fn is_arm64_size(s: &str) -> bool {
         .trim_start_matches(|c: char| c.is_ascii_digit())
         .to_string();
     letters.contains('p')
+}
+
+/// Whether the OS runs on the size's CPU architecture (Arm64 sizes need an OS
+/// with Arm64 images; Azure Container Linux only on Cobalt 100 v6 sizes).
+fn architecture_problem(size: &str, sku: &OsSku) -> Option<String> {
+    let name = sku.api_value;
+    if !is_arm64_size(size) {
+        return None;
+    }
+    if !sku.architectures.contains(&catalog::Arch::Arm64) {
+        return Some(format!(
+            "{size} is an Arm64 size and {name} runs on AMD64 only; pick e.g. Standard_D4s_v5"
+        ));
+    }
+    if catalog::arm64_only_on_cobalt_v6(sku) && !is_cobalt_v6_size(size) {
+        return Some(format!(
+            "{size} is an Arm64 size of an older generation; {name} runs on Arm64 only on Cobalt 100 (v6) sizes, e.g. Standard_D4ps_v6 (or an AMD64 size such as Standard_D4s_v5)"
+        ));
+    }
+    None
+}
+
+/// A VM size checked for the OS that will run on it (the wizard's prompt).
+pub fn check_vm_size_for(s: &str, sku: &OsSku) -> Result<String, String> {
+    let size = check_vm_size(s)?;
+    match architecture_problem(&size, sku) {
+        Some(problem) => Err(problem),
+        None => Ok(size),
+    }
+}
+
+/// Cobalt 100 sizes: Arm64 sizes of the v6 generation (D4ps_v6, E8pds_v6).
+pub fn is_cobalt_v6_size(s: &str) -> bool {
+    is_arm64_size(s) && s.to_ascii_lowercase().ends_with("_v6")
 }
 
 pub fn check_kubernetes_version(s: &str) -> Result<Minor, String> {
@@ -186,7 +229,8 @@ fn resolve_sku(
         c.err(
             "--os-sku",
             format!(
-                "`{raw}` is not a known OS SKU; known: {}. Add --allow-unknown-sku to send it anyway.",
+                "`{raw}` is not a known OS SKU.{} Known: {}. Add --allow-unknown-sku to send it anyway.",
+                crate::suggest::did_you_mean(raw, catalog::known_values()),
                 catalog::known_values().join(", ")
             ),
         );
@@ -283,14 +327,8 @@ fn apply_os_rules(
             }
         }
     }
-    if is_arm64_size(&p.node_vm_size) && !sku.architectures.contains(&catalog::Arch::Arm64) {
-        c.err(
-            "--node-vm-size",
-            format!(
-                "{} is an Arm64 size and {name} runs on AMD64 only; pick e.g. Standard_D4s_v5",
-                p.node_vm_size
-            ),
-        );
+    if let Some(problem) = architecture_problem(&p.node_vm_size, sku) {
+        c.err("--node-vm-size", problem);
     }
     if let Some(v) = p.kubernetes_version.as_deref().and_then(Minor::parse) {
         if !sku.supports_kubernetes(v) {
@@ -511,6 +549,7 @@ mod tests {
         assert!(check_count(0, "System").is_err() && check_count(0, "User").is_ok());
         assert!(is_arm64_size("Standard_D4ps_v5") && is_arm64_size("Standard_E8pds_v6"));
         assert!(!is_arm64_size("Standard_D4s_v5") && !is_arm64_size("Standard_DS2_v2"));
+        assert!(is_cobalt_v6_size("Standard_D4ps_v6") && !is_cobalt_v6_size("Standard_D4ps_v5"));
         assert!(check_taints(&["gpu=true:NoSchedule".into()]).is_ok());
         assert!(check_taints(&["gpu=true".into()]).is_err());
     }

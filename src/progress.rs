@@ -124,9 +124,13 @@ impl Step {
 
 impl Step {
     /// Ends the step according to `r` (its first line on failure) and passes `r` on.
+    /// An interruption or a timeout is only named here: the error itself, with
+    /// what keeps running and how to check it, is printed once, at exit.
     pub fn settle<T>(self, r: AppResult<T>, ok: &str) -> AppResult<T> {
         match &r {
             Ok(_) => self.finish(ok),
+            Err(AppError::Interrupted { .. }) => self.fail("interrupted"),
+            Err(AppError::Timeout { .. }) => self.fail("timed out"),
             Err(e) => self.fail(e.to_string().lines().next().unwrap_or_default()),
         }
         r

@@ -154,8 +154,14 @@ pub fn classify(
         }),
         _ => None,
     };
-    let migrate = (level >= Level::Retiring)
-        .then(|| format!("aksos {flags}migrate -g {rg} --cluster {cluster} --pool {name}"));
+    let migrate = (level >= Level::Retiring).then(|| {
+        format!(
+            "aksos {flags}migrate -g {} --cluster {} --pool {}",
+            crate::shellquote::quote(rg),
+            crate::shellquote::quote(cluster),
+            crate::shellquote::quote(&name)
+        )
+    });
     PoolRow {
         resource_group: rg.to_string(),
         cluster: cluster.to_string(),

@@ -751,7 +751,7 @@ fn dry_run_reads_only_and_prints_the_put_body() {
     );
     assert!(
         out.stdout
-            .contains("then drain and delete node pool flatpool"),
+            .contains("then delete node pool flatpool (AKS cordons and drains its nodes first"),
         "{}",
         out.dump()
     );

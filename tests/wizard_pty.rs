@@ -336,3 +336,65 @@ fn creates_a_new_cluster_when_the_subscription_has_none() {
         "NodeImage"
     );
 }
+
+#[test]
+fn a_taken_pool_name_is_refused_at_its_prompt_and_an_unsuitable_cluster_is_not_offered() {
+    let emu = emulator();
+    seed_cluster(&emu); // rg1/c1 on AzureContainerLinux, system pool nodepool1
+    let out = aksos(
+        &emu,
+        &[
+            "cluster",
+            "create",
+            "-g",
+            "rg1",
+            "-n",
+            "c2",
+            "-l",
+            "eastus",
+            "--os-sku",
+            "Ubuntu",
+            "--node-os-upgrade-channel",
+            "SecurityPatch",
+        ],
+    )
+    .stdin(Stdio::null())
+    .output()
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let writes = emu.writes().len();
+
+    let mut p = wizard(&emu);
+    answer_needs(&mut p);
+    // c2's channel does not suit Azure Container Linux: not offered, and the
+    // complete command that makes it suit is shown.
+    p.exp_string("Not offered").unwrap();
+    p.exp_string("rg1/c2: its node OS upgrade channel is SecurityPatch")
+        .unwrap();
+    p.exp_string("az aks update -g rg1 -n c2 --node-os-upgrade-channel NodeImage")
+        .unwrap();
+    p.exp_string("New cluster, or a node pool on AzureContainerLinux?")
+        .unwrap();
+    key(&mut p, "\x1b[B");
+    p.send_line("").unwrap();
+    let picker = p.exp_string("Node pool name").unwrap();
+    assert!(picker.contains("node pool on rg1/c1"), "{picker}");
+    assert!(!picker.contains("node pool on rg1/c2"), "{picker}");
+    assert!(
+        !picker.contains("?:"),
+        "prompts end in `?`, not `?:`: {picker}"
+    );
+    // The pool name is checked against the cluster's pools at its prompt, not
+    // after every other answer.
+    p.send_line("nodepool1").unwrap();
+    p.exp_string("rg1/c1 already has a node pool `nodepool1`")
+        .unwrap();
+    key(&mut p, "\x03"); // Ctrl-C
+    p.exp_eof().unwrap();
+    assert_eq!(exit_code(&mut p), 130);
+    assert_eq!(emu.writes().len(), writes, "{:?}", emu.writes());
+}

@@ -277,10 +277,7 @@ fn bare_plan(register_feature: Option<(String, String)>, refresh_provider: bool)
     Plan {
         register_feature,
         refresh_provider,
-        put: None,
-        up_to_date: None,
-        kubernetes: None,
-        feature_was_registered: false,
+        ..crate::plan::empty()
     }
 }
 

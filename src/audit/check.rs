@@ -11,7 +11,15 @@ pub struct Hit {
     pub rule: RuleId,
     pub line: usize,
     pub message: String,
-    pub container: Option<String>,
+    pub container: Option<ContainerRef>,
+}
+
+/// The container a finding is about: its name, and which list of the pod spec
+/// holds it (`container`, `initContainer` or `ephemeralContainer`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContainerRef {
+    pub name: String,
+    pub kind: &'static str,
 }
 
 /// Directories an immutable OS keeps read-only.
@@ -27,9 +35,18 @@ struct Container<'a> {
     name: &'a str,
     /// "container", "init container", "ephemeral container".
     role: &'static str,
+    /// "container", "initContainer", "ephemeralContainer".
+    kind: &'static str,
 }
 
 impl Container<'_> {
+    fn reference(&self) -> ContainerRef {
+        ContainerRef {
+            name: self.name.to_string(),
+            kind: self.kind,
+        }
+    }
+
     fn label(&self) -> String {
         format!("{} {}", self.role, self.name)
     }
@@ -72,16 +89,21 @@ impl Container<'_> {
 
 fn containers(pod: &Node) -> Vec<Container<'_>> {
     let mut all = Vec::new();
-    for (field, role) in [
-        ("initContainers", "init container"),
-        ("containers", "container"),
-        ("ephemeralContainers", "ephemeral container"),
+    for (field, role, kind) in [
+        ("initContainers", "init container", "initContainer"),
+        ("containers", "container", "container"),
+        (
+            "ephemeralContainers",
+            "ephemeral container",
+            "ephemeralContainer",
+        ),
     ] {
         for node in pod.get(field).map(Node::items).unwrap_or_default() {
             all.push(Container {
                 node,
                 name: node.str_at("name").unwrap_or("(unnamed)"),
                 role,
+                kind,
             });
         }
     }
@@ -141,7 +163,7 @@ fn check_host_paths(pod: &Node, containers: &[Container], hits: &mut Vec<Hit>) {
                 rule,
                 line,
                 message: format!("writable hostPath {target}"),
-                container: Some(c.label()),
+                container: Some(c.reference()),
             });
         }
     }
@@ -192,7 +214,7 @@ fn check_host_namespaces(pod: &Node, containers: &[Container], hits: &mut Vec<Hi
             Some(c) => (
                 RuleId::HostNamespacePrivileged,
                 format!("{key}: true with privileged {}", c.label()),
-                Some(c.label()),
+                Some(c.reference()),
             ),
             None => (RuleId::HostNamespace, format!("{key}: true"), None),
         };
@@ -229,7 +251,7 @@ fn check_privileged_mounts(pod: &Node, containers: &[Container], hits: &mut Vec<
             rule: RuleId::PrivilegedHostMount,
             line,
             message: format!("{} ({power}) mounts host {}", c.label(), mounted.join(", ")),
-            container: Some(c.label()),
+            container: Some(c.reference()),
         });
     }
 }
@@ -287,7 +309,7 @@ fn check_commands(c: &Container, hits: &mut Vec<Hit>) {
             rule,
             line,
             message,
-            container: Some(c.label()),
+            container: Some(c.reference()),
         });
     }
 }

@@ -67,8 +67,12 @@ pub struct Finding {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
     pub name: String,
+    /// The container's name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub container: Option<String>,
+    /// Which list holds it: `container`, `initContainer` or `ephemeralContainer`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container_kind: Option<&'static str>,
     pub message: String,
     pub why: &'static str,
     pub fix: &'static str,
@@ -229,7 +233,8 @@ pub fn audit_text(file: &str, text: &str, ignore: &[RuleId], audit: &mut Audit) 
                     kind: w.kind.clone(),
                     namespace: w.namespace.clone(),
                     name: w.name.clone(),
-                    container: hit.container,
+                    container: hit.container.as_ref().map(|c| c.name.clone()),
+                    container_kind: hit.container.as_ref().map(|c| c.kind),
                     message: hit.message,
                     why: rule.why,
                     fix: rule.fix,

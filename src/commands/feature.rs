@@ -9,6 +9,7 @@ use crate::error::AppResult;
 use crate::executor::{refresh_provider, report_done, wait_for_feature};
 use crate::output::{Style, Ui};
 use crate::progress::Reporter;
+use crate::shellquote::quote;
 use std::time::Instant;
 
 pub async fn run(cmd: &FeatureCommand, s: &Session, ui: &Ui) -> AppResult<u8> {
@@ -126,7 +127,11 @@ async fn register_steps(
     let (ns, name) = (a.feature.namespace.as_str(), a.feature.name.as_str());
     let started = Instant::now();
     let flags = &s.replay_flags;
-    let show_cmd = format!("aksos {flags}feature show {name} --namespace {ns}");
+    let show_cmd = format!(
+        "aksos {flags}feature show {} --namespace {}",
+        quote(name),
+        quote(ns)
+    );
     let current = s.arm.get_feature(ns, name).await?;
     let reporter = Reporter::new(ui.stderr_tty);
     let wait = a.wait || a.refresh_provider;

@@ -101,8 +101,9 @@ pub fn check(cmd: &Command) -> AppResult<()> {
                     p.0.push(AppError::usage(
                         "--to",
                         format!(
-                            "`{}` is not a known OS SKU; known: {}",
+                            "`{}` is not a known OS SKU.{} Known: {}",
                             crate::names::shown(to),
+                            crate::suggest::did_you_mean(to, catalog::known_values()),
                             catalog::known_values().join(", ")
                         ),
                     ));

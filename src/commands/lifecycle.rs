@@ -205,14 +205,22 @@ pub async fn migrate(a: &MigrateArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
             .map(|n| format!(": {n}"))
             .unwrap_or_default()
     ));
-    crate::commands::provision::print_plan(target, plan, s, ui, a.write.dry_run, a.write.dry_run);
+    crate::commands::provision::print_plan(
+        target,
+        plan,
+        s,
+        ui,
+        a.write.dry_run,
+        a.write.dry_run,
+        a.write.no_wait,
+    );
     let delete_req = s
         .arm
         .delete_pool_request(&a.resource_group, &a.cluster, &a.pool);
     if m.strategy != Strategy::InPlace && old_exists {
         let extra = if a.delete_old {
             format!(
-                "then drain and delete node pool {} (DELETE {}{})",
+                "then delete node pool {} (AKS cordons and drains its nodes first, respecting PodDisruptionBudgets) (DELETE {}{})",
                 a.pool,
                 s.arm.client.base_url(),
                 delete_req.path
@@ -223,7 +231,7 @@ pub async fn migrate(a: &MigrateArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
                 a.pool
             )
         };
-        if a.write.dry_run {
+        if a.write.dry_run && !ui.json() {
             println!("  + {extra}");
         } else {
             ui.note(&format!("  + {extra}"));
@@ -242,12 +250,24 @@ pub async fn migrate(a: &MigrateArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
     let outcome = execute(s, target, plan, a.write.no_wait, ui.stderr_tty).await?;
     if let Outcome::Accepted { poll_url } = &outcome {
         let show = target.show_command(&s.replay_flags);
-        println!(
-            "{} accepted; it keeps running in Azure. Check it with: {show}",
-            target.describe()
-        );
-        if let Some(u) = poll_url {
-            println!("  operation: {u}");
+        if ui.json() {
+            ui.print_json(&json!({
+                "accepted": true,
+                "from": m.from,
+                "to": m.to.api_value,
+                "strategy": m.strategy,
+                "new_pool": m.new_pool,
+                "operation": poll_url,
+                "check": show,
+            }));
+        } else {
+            println!(
+                "{} accepted; it keeps running in Azure. Check it with: {show}",
+                target.describe()
+            );
+            if let Some(u) = poll_url {
+                println!("  operation: {u}");
+            }
         }
         return Ok(0);
     }
@@ -276,7 +296,17 @@ pub async fn migrate(a: &MigrateArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
                 ),
             ));
         }
-        if !ui.json() {
+        if !ui.json() && a.delete_old {
+            // AKS drains a pool it deletes: no kubectl for the user to run, and
+            // no instruction that the next second would overtake.
+            println!(
+                "✓ {} runs {}. Deleting {}: AKS cordons and drains its nodes first, respecting PodDisruptionBudgets, so the workloads move to {}.",
+                target.describe(),
+                m.to.api_value,
+                a.pool,
+                m.new_pool.as_deref().unwrap_or("the new pool")
+            );
+        } else if !ui.json() {
             println!(
                 "✓ {} runs {}. Move the workloads off {}:",
                 target.describe(),
@@ -286,13 +316,19 @@ pub async fn migrate(a: &MigrateArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
             for c in &drain {
                 println!("  {c}");
             }
+            println!(
+                "  (or let AKS do it: re-run with --delete-old, which drains the nodes as it deletes the pool)"
+            );
         }
         if a.delete_old {
             migrate::check_delete_allowed(&pools, &a.pool)?;
             crate::commands::provision::confirm(
                 ui,
                 &a.write,
-                &format!("deleting node pool {} (drain it first)", a.pool),
+                &format!(
+                    "deleting node pool {} (AKS drains its nodes first, respecting PodDisruptionBudgets)",
+                    a.pool
+                ),
             )?;
             delete_old(s, ui, &delete_req, &a.pool).await?;
             deleted = true;
@@ -315,7 +351,7 @@ pub async fn migrate(a: &MigrateArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
             "strategy": m.strategy,
             "new_pool": m.new_pool,
             "old_pool_deleted": deleted,
-            "drain_commands": if m.strategy == Strategy::InPlace { vec![] } else { drain.to_vec() },
+            "drain_commands": if m.strategy == Strategy::InPlace || deleted { vec![] } else { drain.to_vec() },
         }));
     }
     Ok(0)

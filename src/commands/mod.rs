@@ -18,21 +18,24 @@ use crate::output::Ui;
 /// Runs the command; returns the exit code on success.
 pub fn dispatch(cli: Cli) -> AppResult<u8> {
     let ui = Ui::detect(cli.global.output, cli.global.no_color);
-    init_logging(cli.global.verbose);
+    let log_colour = ui.stderr_tty
+        && !cli.global.no_color
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    init_logging(cli.global.verbose, log_colour);
     // Names reach URL paths: every one is checked before anything else runs.
     inputs::check(&cli.command)?;
     match &cli.command {
         Command::Recommend(a) => crate::recommend::run(a, &ui),
         Command::Audit(a) => crate::audit::run(a, &ui),
         Command::Completions { shell } => {
-            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut cmd = crate::cli::command();
             let mut buf = Vec::new();
             clap_complete::generate(*shell, &mut cmd, "aksos", &mut buf);
             write_stdout(&buf);
             Ok(0)
         }
         Command::Man => {
-            let cmd = <Cli as clap::CommandFactory>::command();
+            let cmd = crate::cli::command();
             let mut buf = Vec::new();
             clap_mangen::Man::new(cmd)
                 .render(&mut buf)
@@ -113,7 +116,9 @@ pub fn runtime() -> AppResult<tokio::runtime::Runtime> {
 
 /// `-v` logs aksos's own events (requests, credential choice); `-vv` adds the
 /// libraries'. Nothing logged carries a header value, so tokens never appear.
-fn init_logging(verbose: u8) {
+/// Colour codes only when stderr is a terminal and colour is allowed: piped logs
+/// stay plain text.
+fn init_logging(verbose: u8, colour: bool) {
     if verbose == 0 {
         return;
     }
@@ -126,6 +131,7 @@ fn init_logging(verbose: u8) {
         .with_writer(std::io::stderr)
         .with_max_level(level)
         .with_target(false)
+        .with_ansi(colour)
         .without_time()
         .try_init();
 }

@@ -122,6 +122,7 @@ pub fn print_plan(
     ui: &Ui,
     dry_run: bool,
     show_requests: bool,
+    no_wait: bool,
 ) {
     let writes = plan.writes(&s.arm);
     if ui.json() && dry_run {
@@ -142,8 +143,9 @@ pub fn print_plan(
             .collect();
         ui.print_json(&json!({
             "target": t.describe(),
-            "steps": plan.steps(),
+            "steps": plan.steps_for(!no_wait),
             "kubernetes_version": plan.kubernetes,
+            "kubernetes_version_reason": plan.kubernetes_why,
             "up_to_date": plan.up_to_date.is_some(),
             "requests": requests,
         }));
@@ -157,10 +159,10 @@ pub fn print_plan(
         }
     };
     out(format!("Plan for {}:", t.describe()));
-    for (i, step) in plan.steps().iter().enumerate() {
+    for (i, step) in plan.steps_for(!no_wait).iter().enumerate() {
         out(format!("  {}. {step}", i + 1));
     }
-    if let Some(k) = &plan.kubernetes {
+    if let Some(k) = plan.kubernetes_text() {
         out(format!("  Kubernetes: {k}"));
     }
     if dry_run || show_requests {
@@ -234,7 +236,7 @@ pub async fn provision_with(
     show_requests: bool,
 ) -> AppResult<u8> {
     let plan = compute(&s.arm, t).await?;
-    print_plan(t, &plan, s, ui, w.dry_run, show_requests);
+    print_plan(t, &plan, s, ui, w.dry_run, show_requests, w.no_wait);
     if w.dry_run {
         return Ok(0);
     }
@@ -269,8 +271,7 @@ pub async fn provision_with(
                     p.count,
                     p.vm_size,
                     ui.paint(&p.os_sku, Style::Strong),
-                    plan.kubernetes
-                        .as_ref()
+                    plan.kubernetes_text()
                         .map(|k| format!(", Kubernetes {k}"))
                         .unwrap_or_default()
                 );

@@ -24,6 +24,7 @@ use crate::output::{Style, Ui};
 use crate::plan::Target;
 use crate::preflight;
 use crate::recommend::{recommend, Answers, Recommendation, RunsOn};
+use crate::shellquote::quote;
 use dialoguer::{Confirm, Input, Select};
 use std::path::PathBuf;
 
@@ -52,13 +53,14 @@ pub async fn run(_args: &WizardArgs, g: &GlobalArgs, ui: &Ui) -> AppResult<u8> {
 
     let s = Session::connect(g).await?;
     let built = ask_target(&s, sku, &answers).await?;
+    let is_pool = matches!(built, Built::Pool(_));
     let (target, findings) = match &built {
         Built::Cluster(a) => {
-            let (r, f) = preflight::cluster(a)?;
+            let (r, f) = preflight::cluster(a).map_err(|e| for_the_wizard(e, false))?;
             (Target::Cluster(r), f)
         }
         Built::Pool(a) => {
-            let (r, f) = preflight::nodepool(a)?;
+            let (r, f) = preflight::nodepool(a).map_err(|e| for_the_wizard(e, true))?;
             (Target::Pool(r), f)
         }
     };
@@ -70,7 +72,9 @@ pub async fn run(_args: &WizardArgs, g: &GlobalArgs, ui: &Ui) -> AppResult<u8> {
     }
 
     let write = WriteFlags::default();
-    let result = provision::provision_with(&target, &findings, &write, &s, ui, true).await;
+    let result = provision::provision_with(&target, &findings, &write, &s, ui, true)
+        .await
+        .map_err(|e| for_the_wizard(e, is_pool));
     let say = |line: String| {
         if ui.json() {
             eprintln!("{line}")
@@ -127,18 +131,18 @@ impl Built {
         match self {
             Built::Cluster(a) => format!(
                 "aksos {replay_flags}cluster create -g {} -n {} -l {}{}",
-                a.resource_group.as_deref().unwrap_or_default(),
-                a.name.as_deref().unwrap_or_default(),
-                a.location.as_deref().unwrap_or_default(),
+                quote(a.resource_group.as_deref().unwrap_or_default()),
+                quote(a.name.as_deref().unwrap_or_default()),
+                quote(a.location.as_deref().unwrap_or_default()),
                 pool_flags(&a.pool)
             ),
             Built::Pool(a) => format!(
                 "aksos {replay_flags}nodepool add -g {} --cluster {} -n {}{} --mode {}",
-                a.resource_group.as_deref().unwrap_or_default(),
-                a.cluster.as_deref().unwrap_or_default(),
-                a.name.as_deref().unwrap_or_default(),
+                quote(a.resource_group.as_deref().unwrap_or_default()),
+                quote(a.cluster.as_deref().unwrap_or_default()),
+                quote(a.name.as_deref().unwrap_or_default()),
                 pool_flags(&a.pool),
-                a.mode
+                quote(&a.mode)
             ),
         }
     }
@@ -147,14 +151,15 @@ impl Built {
 fn pool_flags(p: &PoolFlags) -> String {
     let mut out = String::new();
     if let Some(sku) = &p.os_sku {
-        out += &format!(" --os-sku {sku}");
+        out += &format!(" --os-sku {}", quote(sku));
     }
     if let Some(v) = &p.kubernetes_version {
-        out += &format!(" --kubernetes-version {v}");
+        out += &format!(" --kubernetes-version {}", quote(v));
     }
     out += &format!(
         " --node-vm-size {} --node-count {}",
-        p.node_vm_size, p.node_count
+        quote(&p.node_vm_size),
+        p.node_count
     );
     if p.enable_fips_image {
         out += " --enable-fips-image";
@@ -169,6 +174,49 @@ fn pool_flags(p: &PoolFlags) -> String {
 }
 
 // ---- prompts -------------------------------------------------------------
+
+/// dialoguer's plain theme, except that a question keeps its question mark
+/// without a colon after it ("Which OS?", not "Which OS?:").
+struct Plain;
+
+fn label(prompt: &str) -> String {
+    if prompt.ends_with('?') {
+        prompt.to_string()
+    } else {
+        format!("{prompt}:")
+    }
+}
+
+impl dialoguer::theme::Theme for Plain {
+    fn format_prompt(&self, f: &mut dyn std::fmt::Write, prompt: &str) -> std::fmt::Result {
+        write!(f, "{}", label(prompt))
+    }
+
+    fn format_input_prompt(
+        &self,
+        f: &mut dyn std::fmt::Write,
+        prompt: &str,
+        default: Option<&str>,
+    ) -> std::fmt::Result {
+        match default {
+            Some(d) => write!(
+                f,
+                "{prompt} [{d}]{} ",
+                if prompt.ends_with('?') { "" } else { ":" }
+            ),
+            None => write!(f, "{} ", label(prompt)),
+        }
+    }
+
+    fn format_input_prompt_selection(
+        &self,
+        f: &mut dyn std::fmt::Write,
+        prompt: &str,
+        sel: &str,
+    ) -> std::fmt::Result {
+        write!(f, "{} {sel}", label(prompt))
+    }
+}
 
 fn cancelled() -> AppError {
     // A choice list hides the cursor; give it back before the message.
@@ -188,7 +236,7 @@ fn prompt_failed(e: dialoguer::Error) -> AppError {
 }
 
 fn yes_no(question: &str, default: bool) -> AppResult<bool> {
-    Confirm::new()
+    Confirm::with_theme(&Plain)
         .with_prompt(question)
         .default(default)
         .interact_opt()
@@ -197,7 +245,7 @@ fn yes_no(question: &str, default: bool) -> AppResult<bool> {
 }
 
 fn choose(question: &str, items: &[String], default: usize) -> AppResult<usize> {
-    Select::new()
+    Select::with_theme(&Plain)
         .with_prompt(question)
         .items(items)
         .default(default)
@@ -213,7 +261,7 @@ fn text(
     default: &str,
     check: impl Fn(&str) -> Result<String, String>,
 ) -> AppResult<String> {
-    let raw: String = Input::new()
+    let raw: String = Input::with_theme(&Plain)
         .with_prompt(question)
         .default(default.to_string())
         .validate_with(|s: &String| check(s.trim()).map(|_| ()))
@@ -223,7 +271,7 @@ fn text(
 }
 
 fn count(question: &str, default: i64, mode: &str) -> AppResult<i64> {
-    Input::<i64>::new()
+    Input::<i64>::with_theme(&Plain)
         .with_prompt(question)
         .default(default)
         .validate_with(|n: &i64| preflight::check_count(*n, mode).map(|_| ()))
@@ -369,14 +417,16 @@ fn default_pool_name(sku: &OsSku) -> String {
 }
 
 fn pool_flags_for(sku: &OsSku, answers: &Answers) -> AppResult<PoolFlags> {
-    let default_size = if answers.arm64 {
-        "Standard_D4ps_v5"
-    } else {
-        "Standard_D4s_v5"
+    let default_size = match (answers.arm64, catalog::arm64_only_on_cobalt_v6(sku)) {
+        (true, true) => "Standard_D4ps_v6",
+        (true, false) => "Standard_D4ps_v5",
+        _ => "Standard_D4s_v5",
     };
     Ok(PoolFlags {
         os_sku: Some(sku.api_value.to_string()),
-        node_vm_size: text("VM size", default_size, preflight::check_vm_size)?,
+        node_vm_size: text("VM size", default_size, |s| {
+            preflight::check_vm_size_for(s, sku)
+        })?,
         enable_fips_image: answers.fips,
         enable_secure_boot: answers.secure_boot,
         enable_vtpm: answers.secure_boot,
@@ -408,31 +458,129 @@ async fn offer_migration(s: &Session, rg: &str, cluster: &str) -> AppResult<()> 
     Ok(())
 }
 
-async fn ask_target(s: &Session, sku: &'static OsSku, answers: &Answers) -> AppResult<Built> {
-    let clusters: Vec<Existing> = s
-        .arm
-        .list_clusters(None)
-        .await?
-        .into_iter()
-        .filter_map(|mc| {
-            let rg = resource_group_of(mc.id.as_deref()?)?;
-            let name = mc.name.clone()?;
-            let label = format!(
-                "node pool on {rg}/{name} ({}, Kubernetes {})",
-                mc.location,
-                mc.kubernetes_version().unwrap_or("?")
-            );
-            Some(Existing {
-                resource_group: rg,
-                name,
-                label,
-            })
+/// Whether a cluster can take a pool on `sku` as it is; `Err` says why not and
+/// the complete command that makes it suit.
+fn suits(mc: &crate::arm::models::ManagedCluster, rg: &str, sku: &OsSku) -> Result<(), String> {
+    let name = mc.name.as_deref().unwrap_or_default();
+    if let Some(v) = mc.kubernetes_version().and_then(Minor::parse) {
+        if !sku.supports_kubernetes(v) {
+            return Err(format!(
+                "runs Kubernetes {v} and {} needs {}; upgrade it first: az aks upgrade -g {} -n {} --kubernetes-version VERSION",
+                sku.api_value,
+                sku.kubernetes_range(),
+                quote(rg),
+                quote(name)
+            ));
+        }
+    }
+    let channel = mc.node_os_upgrade_channel().unwrap_or("NodeImage");
+    if !sku.node_os_channels.is_empty()
+        && !sku
+            .node_os_channels
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case(channel))
+    {
+        return Err(format!(
+            "its node OS upgrade channel is {channel} and {} needs {}; change it first: az aks update -g {} -n {} --node-os-upgrade-channel {}",
+            sku.api_value,
+            sku.node_os_channels.join(" or "),
+            quote(rg),
+            quote(name),
+            sku.node_os_channels[0]
+        ));
+    }
+    Ok(())
+}
+
+/// A pool name the cluster does not have yet: acl1, acl2, ...
+fn free_pool_name(sku: &OsSku, taken: &[String]) -> String {
+    let first = default_pool_name(sku);
+    let stem = first
+        .trim_end_matches(|c: char| c.is_ascii_digit())
+        .to_string();
+    (1..100)
+        .map(|n| format!("{stem}{n}"))
+        .find(|n| {
+            preflight::check_pool_name(n).is_ok()
+                && !taken.iter().any(|t| t.eq_ignore_ascii_case(n))
         })
-        .collect();
+        .unwrap_or(first)
+}
+
+/// Renames the flags in a preflight or plan error after the wizard's questions,
+/// which is what the user answered.
+fn for_the_wizard(e: AppError, pool: bool) -> AppError {
+    let question = |flag: &str| -> Option<&'static str> {
+        Some(match flag {
+            "--name" if pool => "Node pool name",
+            "--name" => "Cluster name",
+            "--resource-group" => "Resource group",
+            "--location" => "Region",
+            "--node-vm-size" => "VM size",
+            "--node-count" => "Node count",
+            "--kubernetes-version" => "Kubernetes version",
+            "--os-sku" => "Which OS?",
+            "--cluster" => "New cluster, or a node pool?",
+            _ => return None,
+        })
+    };
+    match e {
+        AppError::Usage { flag, message } => match question(&flag) {
+            Some(q) => AppError::usage(format!("your answer to \"{q}\""), message),
+            None => AppError::Usage { flag, message },
+        },
+        AppError::UsageMany(all) => {
+            AppError::UsageMany(all.into_iter().map(|e| for_the_wizard(e, pool)).collect())
+        }
+        other => other,
+    }
+}
+
+async fn ask_target(s: &Session, sku: &'static OsSku, answers: &Answers) -> AppResult<Built> {
+    let mut clusters: Vec<Existing> = vec![];
+    let mut unsuited: Vec<String> = vec![];
+    for mc in s.arm.list_clusters(None).await? {
+        let (Some(rg), Some(name)) = (
+            mc.id.as_deref().and_then(resource_group_of),
+            mc.name.clone(),
+        ) else {
+            continue;
+        };
+        if let Err(why) = suits(&mc, &rg, sku) {
+            unsuited.push(format!("{rg}/{name}: {why}"));
+            continue;
+        }
+        let label = format!(
+            "node pool on {rg}/{name} ({}, Kubernetes {})",
+            mc.location,
+            mc.kubernetes_version().unwrap_or("?")
+        );
+        clusters.push(Existing {
+            resource_group: rg,
+            name,
+            label,
+        });
+    }
+    if !unsuited.is_empty() {
+        eprintln!(
+            "Not offered: these clusters cannot take {} yet.",
+            sku.api_value
+        );
+        for u in &unsuited {
+            eprintln!("  {u}");
+        }
+    }
     let mut items = vec!["new cluster".to_string()];
     items.extend(clusters.iter().map(|c| c.label.clone()));
     let pick = if clusters.is_empty() {
-        eprintln!("No clusters in this subscription yet: creating a new one.");
+        if unsuited.is_empty() {
+            eprintln!("No clusters in this subscription yet: creating a new one.");
+        } else {
+            eprintln!(
+                "No cluster here can take {} as it is: creating a new one.",
+                sku.api_value
+            );
+        }
         0
     } else {
         choose(
@@ -444,11 +592,24 @@ async fn ask_target(s: &Session, sku: &'static OsSku, answers: &Answers) -> AppR
     if pick > 0 {
         let c = &clusters[pick - 1];
         offer_migration(s, &c.resource_group, &c.name).await?;
-        let name = text(
-            "Node pool name",
-            &default_pool_name(sku),
-            preflight::check_pool_name,
-        )?;
+        let taken: Vec<String> = s
+            .arm
+            .list_pools(&c.resource_group, &c.name)
+            .await?
+            .into_iter()
+            .filter_map(|p| p.name)
+            .collect();
+        let cluster = format!("{}/{}", c.resource_group, c.name);
+        let name = text("Node pool name", &free_pool_name(sku, &taken), |n| {
+            let n = preflight::check_pool_name(n)?;
+            if taken.iter().any(|t| t.eq_ignore_ascii_case(&n)) {
+                return Err(format!(
+                    "{cluster} already has a node pool `{n}` (it has {}); choose another name",
+                    taken.join(", ")
+                ));
+            }
+            Ok(n)
+        })?;
         let mut pool = pool_flags_for(sku, answers)?;
         pool.node_count = count("Node count", 3, "User")?;
         return Ok(Built::Pool(NodepoolAddArgs {
@@ -467,7 +628,17 @@ async fn ask_target(s: &Session, sku: &'static OsSku, answers: &Answers) -> AppR
         "rg-aksos",
         preflight::check_resource_group,
     )?;
-    let name = text("Cluster name", "aksos1", preflight::check_cluster_name)?;
+    // The cluster name is checked against the subscription as soon as it is
+    // given (a prompt's own check cannot wait on Azure): asked again if taken.
+    let name = loop {
+        let name = text("Cluster name", "aksos1", preflight::check_cluster_name)?;
+        match s.arm.get_cluster(&rg, &name).await? {
+            None => break name,
+            Some(_) => eprintln!(
+                "error: {rg} already has a cluster `{name}`; choose another name (or start again and pick it to add a node pool)"
+            ),
+        }
+    };
     let location = text("Region", "eastus", preflight::check_location)?;
     let versions = s.arm.kubernetes_versions(&location).await?;
     let mut fitting: Vec<(Minor, String)> = versions
@@ -480,7 +651,7 @@ async fn ask_target(s: &Session, sku: &'static OsSku, answers: &Answers) -> AppR
     fitting.sort_by(|a, b| b.cmp(a));
     if fitting.is_empty() {
         return Err(AppError::usage(
-            "--location",
+            "your answer to \"Region\"",
             format!(
                 "{location} offers no generally available Kubernetes version that {} supports ({})",
                 sku.api_value,
@@ -529,6 +700,45 @@ mod tests {
             Some("rg1")
         );
         assert_eq!(resource_group_of("/subscriptions/s"), None);
+    }
+
+    #[test]
+    fn scripted_command_pastes_into_bash_for_a_resource_group_with_parentheses() {
+        let built = Built::Pool(NodepoolAddArgs {
+            resource_group: Some("my.rg(prod)".into()),
+            cluster: Some("c1".into()),
+            name: Some("acl1".into()),
+            mode: "User".into(),
+            labels: vec![],
+            taints: vec![],
+            pool: PoolFlags {
+                os_sku: Some("AzureContainerLinux".into()),
+                node_vm_size: "Standard_D4s_v5".into(),
+                node_count: 3,
+                ..PoolFlags::default()
+            },
+            write: WriteFlags::default(),
+        });
+        let line = built.scripted("--sandbox ");
+        assert!(line.contains("-g 'my.rg(prod)'"), "{line}");
+        // bash splits it back into the very words (skipped without bash).
+        let Ok(out) = std::process::Command::new("bash")
+            .args(["--norc", "-c", &format!("printf '%s\\0' {line}")])
+            .output()
+        else {
+            return;
+        };
+        assert!(out.status.success(), "{line}: {out:?}");
+        let words: Vec<String> = String::from_utf8(out.stdout)
+            .unwrap()
+            .split_terminator('\0')
+            .map(str::to_string)
+            .collect();
+        let cli = crate::cli::parse_from(&words).unwrap();
+        let crate::cli::Command::Nodepool(crate::cli::NodepoolCommand::Add(a)) = cli.command else {
+            panic!("{line}");
+        };
+        assert_eq!(a.resource_group.as_deref(), Some("my.rg(prod)"));
     }
 
     #[test]

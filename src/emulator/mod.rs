@@ -9,6 +9,7 @@
 //! `DELETE /_emulator/requests` clears them, `GET /_emulator/state` dumps state.
 
 pub mod faults;
+pub mod regions;
 pub mod routes;
 pub mod schema;
 pub mod state;

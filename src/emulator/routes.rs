@@ -332,9 +332,12 @@ fn route(ctx: &mut Ctx, req: &EmuRequest, segs: &[&str], l: &[&str], api: &str) 
             }
             list_clusters(ctx, req, sub, None)
         }
-        ["providers", "microsoft.containerservice", "locations", _, "kubernetesversions"] => {
+        ["providers", "microsoft.containerservice", "locations", location, "kubernetesversions"] => {
             if let Some(e) = check_api(api, schema::AKS_VERSIONS, "Microsoft.ContainerService") {
                 return e;
+            }
+            if !super::regions::served(location) {
+                return super::regions::not_available(location);
             }
             kubernetes_versions()
         }
@@ -1096,6 +1099,9 @@ fn put_cluster(
         return error_target(400, "InvalidParameter", "location is required.", "location");
     };
     let location = location.to_string();
+    if !super::regions::served(&location) {
+        return super::regions::not_available(&location);
+    }
     let Some(props) = body.get("properties").and_then(Value::as_object) else {
         return error_target(
             400,

@@ -1,7 +1,7 @@
 //! The recommendation engine: answers and a date in, ranked options out.
 //!
 //! Pure: no I/O, no clock, no environment. Every OS fact comes from the
-//! [`catalog`](crate::catalog); the seeds' decision rules come from
+//! [`catalog`](crate::catalog); the decision rules of the AKS team's published OS recommendations come from
 //! [`rules`](super::rules). How an option is judged:
 //!
 //! 1. **Blockers exclude.** A SKU AKS no longer accepts on `today`, or one that
@@ -11,7 +11,7 @@
 //! 2. **Preferences score.** Each answered preference that a SKU meets adds
 //!    points with a reason (cross-cloud +3, vendor-neutral +3, immutable +3,
 //!    IPE +3, Microsoft support +2, Secure Boot by default +2, ...), and each
-//!    seeds' rule that points at the SKU adds [`RULE_WEIGHT`]. Caveats cost
+//!    guidance rule that points at the SKU adds [`RULE_WEIGHT`]. Caveats cost
 //!    points with a warning: retiring, preview, a requirement whose support is
 //!    unknown, an immutable OS for workloads nobody has checked.
 //! 3. **Lifecycle orders.** When a rule's pick is retired or retiring, its
@@ -32,7 +32,7 @@ pub struct RankedOption {
     /// 1 for the recommendation; `None` when a blocker excludes the SKU.
     pub rank: Option<usize>,
     pub score: i32,
-    /// Why it fits (each traces to a catalog fact or a seeds' rule).
+    /// Why it fits (each traces to a catalog fact or a rule of the AKS guidance).
     pub reasons: Vec<String>,
     /// Why it cannot be used; any blocker excludes the option.
     pub blockers: Vec<String>,
@@ -68,7 +68,7 @@ impl RankedOption {
 }
 
 /// The ranked options (ranked first, then the excluded ones in catalog order)
-/// and notes that read the seeds' rules with today's lifecycle.
+/// and notes that read the AKS guidance's rules with today's lifecycle.
 #[derive(Debug, Clone)]
 pub struct Recommendation {
     pub options: Vec<RankedOption>,
@@ -151,7 +151,10 @@ fn assess(
     judge_workloads(&mut option, answers);
     judge_preferences(&mut option, answers);
     for rule in rules.iter().filter(|r| (r.fits)(sku)) {
-        option.reason(RULE_WEIGHT, format!("the seeds' pick for {}", rule.need));
+        option.reason(
+            RULE_WEIGHT,
+            format!("what the AKS guidance recommends for {}", rule.need),
+        );
     }
     option
 }
@@ -332,12 +335,7 @@ fn credit_successors(options: &mut [RankedOption], rules: &[&SeedRule]) {
                 }
                 Some((
                     index,
-                    format!(
-                        "AKS's successor to {} ({}), the seeds' pick for {}",
-                        pick.sku.api_value,
-                        lifecycle_phrase(&pick.verdict),
-                        rule.need
-                    ),
+                    successor_reason(pick.sku, heir.sku, &pick.verdict, rule),
                 ))
             })
             .collect();
@@ -345,6 +343,38 @@ fn credit_successors(options: &mut [RankedOption], rules: &[&SeedRule]) {
             options[index].reason(RULE_WEIGHT, text);
         }
     }
+}
+
+/// Why a successor inherits a rule's points, without claiming for it what the
+/// retired pick had and it lacks (vendor-neutral, cross-cloud).
+fn successor_reason(pick: &OsSku, heir: &OsSku, verdict: &Verdict, rule: &SeedRule) -> String {
+    let mut text = format!(
+        "AKS's successor to {} ({}), which the AKS guidance recommended for {}",
+        pick.api_value,
+        lifecycle_phrase(verdict),
+        rule.need
+    );
+    let mut lacks = vec![];
+    if pick.vendor_neutral && !heir.vendor_neutral {
+        lacks.push("not vendor-neutral");
+    }
+    if pick.cross_cloud && !heir.cross_cloud {
+        lacks.push("AKS only");
+    }
+    if !lacks.is_empty() {
+        let _ = write!(
+            text,
+            "; {} keeps {}, but is {}",
+            heir.api_value,
+            if heir.immutable {
+                "the immutable image"
+            } else {
+                "the role"
+            },
+            lacks.join(" and ")
+        );
+    }
+    text
 }
 
 /// A retiring SKU never outscores its (usable) successor; ties go to the successor.
@@ -418,14 +448,14 @@ fn notes(answers: &Answers, options: &[RankedOption], rules: &[&SeedRule]) -> Ve
     notes
 }
 
-/// "Seeds' rule — <need>: <picks>", then what today's lifecycle changes.
+/// "For <need>: <picks>", then what today's lifecycle changes.
 fn rule_note(rule: &SeedRule, options: &[RankedOption]) -> String {
     let fitting = || options.iter().filter(|o| (rule.fits)(o.sku));
     let current: Vec<&str> = fitting()
         .filter(|o| o.rank.is_some())
         .map(|o| o.sku.api_value)
         .collect();
-    let mut text = format!("Seeds' rule, {}: ", rule.need);
+    let mut text = format!("For {}: ", rule.need);
     if current.is_empty() {
         text.push_str("no fitting option is usable today.");
     } else {

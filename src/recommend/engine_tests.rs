@@ -348,24 +348,40 @@ fn hard_requirements_exclude_with_a_stated_blocker() {
 }
 
 #[test]
-fn unknown_support_is_a_caveat_not_an_exclusion() {
-    // The catalog does not know whether Azure Container Linux has a FIPS image.
+fn azure_fips_immutable_recommends_azure_container_linux() {
+    // ACL has a FIPS image since AKS release 2026-05-29 (microsoft/azurelinux#17193).
     let rec = recommend(
         &Answers {
             fips: true,
-            ..azure_security_first()
+            immutable: true,
+            ..Answers::default()
         },
         TODAY,
     );
+    assert_eq!(top(&rec), "AzureContainerLinux");
     let acl = rec.option("AzureContainerLinux").unwrap();
-    assert!(acl.rank.is_some());
-    assert!(mentions(
-        &acl.warnings,
-        "FIPS support for AzureContainerLinux is not documented"
-    ));
+    assert!(mentions(&acl.reasons, "FIPS image available"), "{acl:?}");
     assert!(
-        acl.rank > rank_of(&rec, "AzureLinux"),
-        "known FIPS support ranks higher"
+        !mentions(&rec.notes, "No immutable option"),
+        "{:?}",
+        rec.notes
+    );
+}
+
+#[test]
+fn a_successor_is_not_credited_with_what_it_lacks() {
+    // Flatcar's rule (vendor-neutral, cross-cloud) passes to ACL, which is neither:
+    // the reason says so, in line with the "AKS only" warning beside it.
+    let rec = recommend(&multi_cloud_neutral(), TODAY);
+    let acl = rec.option("AzureContainerLinux").unwrap();
+    let inherited = acl
+        .reasons
+        .iter()
+        .find(|r| r.contains("successor to Flatcar"))
+        .expect("inherited reason");
+    assert!(
+        inherited.contains("not vendor-neutral") && inherited.contains("AKS only"),
+        "{inherited}"
     );
 }
 

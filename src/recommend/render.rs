@@ -5,6 +5,7 @@
 use super::answers::Answers;
 use super::engine::{RankedOption, Recommendation};
 use super::needs::{Commands, RequiredSetting};
+use super::rules::{GUIDANCE_TITLE, GUIDANCE_URL};
 use crate::catalog::Verdict;
 use crate::output::{Style, Ui};
 use std::fmt::Write as _;
@@ -30,8 +31,12 @@ pub fn text(rec: &Recommendation, ui: &Ui) -> String {
         let _ = writeln!(
             out,
             "\n{}",
-            ui.paint("Seeds' advice, read with today's lifecycle", Style::Strong)
+            ui.paint(
+                &format!("Advice from {GUIDANCE_TITLE}, read with today's lifecycle"),
+                Style::Strong
+            )
         );
+        let _ = writeln!(out, "  {}", ui.paint(GUIDANCE_URL, Style::Dim));
         for note in &rec.notes {
             let _ = writeln!(out, "  * {note}");
         }

@@ -1,4 +1,5 @@
-//! The seeds' decision rules (AKS guidance of late 2025), as predicates.
+//! The decision rules of the AKS team's published OS recommendations
+//! ([`GUIDANCE_TITLE`], November 2025), as predicates.
 //!
 //! Each rule says *when* it applies (a reading of the answers) and *which kind
 //! of OS* it points to (a reading of catalog attributes: immutable, vendor-neutral,
@@ -10,9 +11,14 @@
 use super::answers::Answers;
 use crate::catalog::OsSku;
 
-/// One of the seeds' "use X if you are looking for Y" rules.
+/// The published AKS guidance the rules come from, as output names it.
+pub const GUIDANCE_TITLE: &str = "the AKS team's OS recommendations (AKS blog, November 2025)";
+/// Where to read it.
+pub const GUIDANCE_URL: &str = "https://blog.aks.azure.com/2025/11/20/recommendations-for-container-and-security-optimized-os-options-on-aks";
+
+/// One of the guidance's "use X if you are looking for Y" rules.
 pub struct SeedRule {
-    /// The need, as the seeds phrase it ("a vendor-neutral ... OS").
+    /// The need, as the guidance phrases it ("a vendor-neutral ... OS").
     pub need: &'static str,
     /// Whether the answers express that need.
     pub applies: fn(&Answers) -> bool,
@@ -34,7 +40,7 @@ pub struct Fallback {
 /// SKU that AKS is retiring).
 pub const RULE_WEIGHT: i32 = 2;
 
-/// The four rules of the seeds, in the order they give them.
+/// The four rules of the guidance, in the order it gives them.
 pub static SEED_RULES: &[SeedRule] = &[
     SeedRule {
         need: "a vendor-neutral, community-governed immutable OS with cross-cloud support",
