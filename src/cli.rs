@@ -236,7 +236,7 @@ Existing resources that match are left alone (\"up to date\"); differences are
 shown, never applied. Exit 4 when any cluster or pool failed.
 A commented example: templates/apply-example.yaml (`aksos apply --example`).")]
 pub struct ApplyArgs {
-    /// The YAML file declaring clusters and node pools
+    /// The YAML file declaring clusters and node pools (or - for stdin; at most 16 MiB)
     #[arg(
         short = 'f',
         long = "file",

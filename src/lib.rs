@@ -21,6 +21,7 @@ pub mod emulator;
 pub mod error;
 pub mod executor;
 pub mod export;
+pub mod infile;
 pub mod migrate;
 pub mod output;
 pub mod plan;
