@@ -86,7 +86,8 @@ pub fn cli_default_subscription() -> Option<String> {
     let dir = std::env::var_os("AZURE_CONFIG_DIR")
         .map(std::path::PathBuf::from)
         .or_else(|| dirs::home_dir().map(|h| h.join(".azure")))?;
-    let raw = std::fs::read(dir.join("azureProfile.json")).ok()?;
+    // Read within the same limits as every other input (a regular file, at most 16 MiB).
+    let raw = crate::infile::read_file(&dir.join("azureProfile.json"), "AZURE_CONFIG_DIR").ok()?;
     let text = String::from_utf8_lossy(&raw);
     let text = text.trim_start_matches('\u{feff}');
     let v: serde_json::Value = serde_json::from_str(text).ok()?;
