@@ -172,4 +172,104 @@ mod tests {
             assert_eq!(refused_char(good), None, "{good:?}");
         }
     }
+
+    /// What Bicep reads from a single-quoted string (its documented escapes),
+    /// or None when the text is not one literal (an unescaped `'` or `${`).
+    fn bicep_value(quoted: &str) -> Option<String> {
+        let inner = quoted.strip_prefix('\'')?.strip_suffix('\'')?;
+        let mut out = String::new();
+        let mut chars = inner.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => match chars.next()? {
+                    '\\' => out.push('\\'),
+                    '\'' => out.push('\''),
+                    'n' => out.push('\n'),
+                    'r' => out.push('\r'),
+                    't' => out.push('\t'),
+                    '$' => out.push('$'),
+                    'u' => {
+                        let rest: String = chars.by_ref().take_while(|&c| c != '}').collect();
+                        let hex = rest.strip_prefix('{')?;
+                        out.push(char::from_u32(u32::from_str_radix(hex, 16).ok()?)?);
+                    }
+                    _ => return None,
+                },
+                '\'' => return None,
+                '$' if chars.peek() == Some(&'{') => return None,
+                c => out.push(c),
+            }
+        }
+        Some(out)
+    }
+
+    /// What ARM makes of a JSON string value: only a string that starts with
+    /// `[` and ends with `]` is special; then `[[…]` is the literal `[…]` and
+    /// anything else an expression (None).
+    fn arm_literal(s: &str) -> Option<String> {
+        if !(s.starts_with('[') && s.ends_with(']')) {
+            return Some(s.to_string());
+        }
+        s.strip_prefix('[')
+            .filter(|rest| rest.starts_with('['))
+            .map(str::to_string)
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(48))]
+
+            /// For any strings (without NUL, which no argv can carry), bash
+            /// expands each quoted word to exactly the original.
+            #[test]
+            fn bash_expands_a_quoted_word_to_the_original(
+                values in prop::collection::vec("[^\\x00]{0,24}", 1..8)
+            ) {
+                let words: Vec<String> = values.iter().map(|v| shell(v)).collect();
+                let script = format!("printf '%s\\0' {}", words.join(" "));
+                let out = std::process::Command::new("bash")
+                    .arg("-c")
+                    .arg(&script)
+                    .env("LC_ALL", "C")
+                    .output()
+                    .expect("bash runs");
+                prop_assert!(out.status.success(), "{script}: {:?}", out);
+                let mut got: Vec<String> = out
+                    .stdout
+                    .split(|b| *b == 0)
+                    .map(|w| String::from_utf8(w.to_vec()).unwrap())
+                    .collect();
+                prop_assert_eq!(got.pop(), Some(String::new()));
+                prop_assert_eq!(got, values);
+            }
+
+            /// An HCL2 parser reads the quoted string back as a plain string
+            /// (not a template) equal to the original.
+            #[test]
+            fn hcl_reads_back_the_original_and_interpolates_nothing(s in "\\PC{0,40}|[$%{}\"\\\\a\n\t]{0,20}") {
+                let quoted = hcl(&s);
+                match hcl_edit::parser::parse_expr(&quoted) {
+                    Ok(hcl_edit::expr::Expression::String(v)) => prop_assert_eq!(v.value(), &s),
+                    other => prop_assert!(false, "{quoted} parsed as {other:?}"),
+                }
+            }
+
+            /// Bicep reads the quoted string back as the original, and no
+            /// `'` or `${` is left unescaped.
+            #[test]
+            fn bicep_reads_back_the_original(s in "\\PC{0,40}|[$'{}\\\\a\n]{0,20}") {
+                prop_assert_eq!(bicep_value(&bicep(&s)), Some(s));
+            }
+
+            /// ARM takes every escaped string as the literal original.
+            #[test]
+            fn arm_takes_every_string_literally(s in "\\[?[\\[\\]a-z' ()]{0,12}\\]?") {
+                let escaped = arm(Value::String(s.clone()));
+                prop_assert_eq!(arm_literal(escaped.as_str().unwrap()), Some(s));
+            }
+        }
+    }
 }
