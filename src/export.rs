@@ -20,10 +20,10 @@ mod escape;
 mod hcl_fmt;
 
 use crate::catalog::{self, FEATURE_NAMESPACE, PROVIDER_NAMESPACE};
-use crate::preflight::REGISTERED_FOR_YOU;
 use crate::cli::{ExportCommand, ExportFormat, ExportOutput};
 use crate::error::{AppError, AppResult};
 use crate::output::Ui;
+use crate::preflight::REGISTERED_FOR_YOU;
 use crate::preflight::{self, Findings};
 use crate::request::{ClusterRequest, NodePoolRequest, PoolSpec};
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
@@ -162,7 +162,8 @@ fn write_atomically(
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(if executable { 0o755 } else { 0o644 });
     }
-    let _ = executable;
+    #[cfg(not(unix))]
+    let _ = executable; // no file modes to set
     let mut file = options.open(&temp).map_err(io_err)?;
     let placed = (|| {
         file.write_all(bytes)?;

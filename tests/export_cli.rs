@@ -339,7 +339,11 @@ fn fmt_misalignments(text: &str) -> Vec<String> {
     while i < lines.len() {
         if let Line::Opening(spaces) = kinds[i] {
             if spaces != 1 {
-                bad.push(format!("line {}: {spaces} spaces before `=`: {}", i + 1, lines[i]));
+                bad.push(format!(
+                    "line {}: {spaces} spaces before `=`: {}",
+                    i + 1,
+                    lines[i]
+                ));
             }
         }
         if !matches!(kinds[i], Line::Single(..)) {
@@ -367,7 +371,9 @@ fn fmt_misalignments(text: &str) -> Vec<String> {
 }
 
 /// The blocks of a parsed body: (kind, labels, body).
-fn blocks(body: &hcl_edit::structure::Body) -> Vec<(String, Vec<String>, &hcl_edit::structure::Body)> {
+fn blocks(
+    body: &hcl_edit::structure::Body,
+) -> Vec<(String, Vec<String>, &hcl_edit::structure::Body)> {
     use hcl_edit::structure::BlockLabel;
     body.iter()
         .filter_map(|s| s.as_block())
@@ -403,7 +409,9 @@ fn terraform_exports_parse_as_hcl2_register_with_azapi_actions_and_are_fmt_align
         assert!(misaligned.is_empty(), "{name}:\n{}", misaligned.join("\n"));
         let all = blocks(&body);
         assert!(
-            !all.iter().any(|(_, l, _)| l.iter().any(|l| l == "azurerm_resource_provider_registration")),
+            !all.iter().any(|(_, l, _)| l
+                .iter()
+                .any(|l| l == "azurerm_resource_provider_registration")),
             "{name}: a provider registration resource would unregister AKS on destroy"
         );
         let actions: Vec<_> = all
@@ -419,16 +427,26 @@ fn terraform_exports_parse_as_hcl2_register_with_azapi_actions_and_are_fmt_align
             assert!(actions.is_empty(), "{name}: registers nothing");
             continue;
         };
-        assert_eq!(actions.len(), 2, "{name}: feature register, then provider register");
+        assert_eq!(
+            actions.len(),
+            2,
+            "{name}: feature register, then provider register"
+        );
         for (_, labels, b) in &actions {
-            assert_eq!(string_attr(b, "action").as_deref(), Some("register"), "{labels:?}");
-            assert_eq!(string_attr(b, "method").as_deref(), Some("POST"), "{labels:?}");
+            assert_eq!(
+                string_attr(b, "action").as_deref(),
+                Some("register"),
+                "{labels:?}"
+            );
+            assert_eq!(
+                string_attr(b, "method").as_deref(),
+                Some("POST"),
+                "{labels:?}"
+            );
         }
         let ids: Vec<String> = actions
             .iter()
-            .map(|(_, _, b)| {
-                b.get_attribute("resource_id").unwrap().value.to_string()
-            })
+            .map(|(_, _, b)| b.get_attribute("resource_id").unwrap().value.to_string())
             .collect();
         assert!(
             ids[0].ends_with(&format!(
@@ -436,20 +454,37 @@ fn terraform_exports_parse_as_hcl2_register_with_azapi_actions_and_are_fmt_align
             )),
             "{ids:?}"
         );
-        assert!(ids[1].ends_with("/providers/Microsoft.ContainerService\""), "{ids:?}");
-        let owner = if name.ends_with("_pool") { "pool" } else { "cluster" };
+        assert!(
+            ids[1].ends_with("/providers/Microsoft.ContainerService\""),
+            "{ids:?}"
+        );
+        let owner = if name.ends_with("_pool") {
+            "pool"
+        } else {
+            "cluster"
+        };
         let (_, _, resource) = all
             .iter()
             .find(|(k, l, _)| k == "resource" && l == &["azapi_resource", owner])
             .unwrap();
-        let deps = resource.get_attribute("depends_on").unwrap().value.to_string();
-        assert!(deps.contains("azapi_resource_action.refresh_provider"), "{deps}");
+        let deps = resource
+            .get_attribute("depends_on")
+            .unwrap()
+            .value
+            .to_string();
+        assert!(
+            deps.contains("azapi_resource_action.refresh_provider"),
+            "{deps}"
+        );
     }
 }
 
 #[test]
 fn terraform_fmt_leaves_every_export_unchanged_when_terraform_is_installed() {
-    let Ok(v) = std::process::Command::new("terraform").arg("version").output() else {
+    let Ok(v) = std::process::Command::new("terraform")
+        .arg("version")
+        .output()
+    else {
         eprintln!("terraform is not installed: skipped (the alignment check above still ran)");
         return;
     };
@@ -468,7 +503,12 @@ fn terraform_fmt_leaves_every_export_unchanged_when_terraform_is_installed() {
             .spawn()
             .unwrap();
         use std::io::Write;
-        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
         let out = child.wait_with_output().unwrap();
         assert!(
             out.status.success(),
@@ -521,12 +561,22 @@ fn hostile_values_stay_data_in_the_az_script() {
     let out = std::process::Command::new("bash")
         .arg(&path)
         .current_dir(dir.path())
-        .env("PATH", format!("{}:{}", bin.display(), std::env::var("PATH").unwrap()))
+        .env(
+            "PATH",
+            format!("{}:{}", bin.display(), std::env::var("PATH").unwrap()),
+        )
         .env("AZ_LOG", &log)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}\n{script}", String::from_utf8_lossy(&out.stderr));
-    assert!(!dir.path().join("MARKER").exists(), "the script ran an injected command:\n{script}");
+    assert!(
+        out.status.success(),
+        "{}\n{script}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        !dir.path().join("MARKER").exists(),
+        "the script ran an injected command:\n{script}"
+    );
     let calls = std::fs::read(&log).unwrap();
     let create: Vec<String> = calls
         .split(|b| *b == b'\n')
@@ -537,7 +587,10 @@ fn hostile_values_stay_data_in_the_az_script() {
         .collect();
     let at = create.iter().position(|a| a == "--tags").unwrap();
     for (k, v) in HOSTILE_TAGS {
-        assert!(create[at + 1..].contains(&format!("{k}={v}")), "{k}: {create:?}");
+        assert!(
+            create[at + 1..].contains(&format!("{k}={v}")),
+            "{k}: {create:?}"
+        );
     }
 }
 
@@ -552,7 +605,8 @@ fn hostile_values_stay_data_in_terraform_bicep_and_arm() {
         .into_iter()
         .find(|(k, l, _)| k == "resource" && l == &["azapi_resource", "cluster"])
         .unwrap();
-    let hcl_edit::expr::Expression::Object(tags) = &cluster.get_attribute("tags").unwrap().value else {
+    let hcl_edit::expr::Expression::Object(tags) = &cluster.get_attribute("tags").unwrap().value
+    else {
         panic!("tags is an object:\n{tf}");
     };
     assert_eq!(tags.len(), HOSTILE_TAGS.len());
@@ -598,7 +652,9 @@ fn hostile_values_stay_data_in_terraform_bicep_and_arm() {
         let literal = line.trim_start()[k.len() + 2..].to_string();
         let want = format!(
             "'{}'",
-            v.replace('\\', "\\\\").replace('\'', "\\'").replace("${", "\\${")
+            v.replace('\\', "\\\\")
+                .replace('\'', "\\'")
+                .replace("${", "\\${")
         );
         assert_eq!(literal, want, "{k}");
     }
@@ -629,12 +685,30 @@ fn control_characters_are_refused_before_rendering_naming_the_flag() {
         // An escape sequence in a tag.
         let (code, stdout, stderr) = export(
             format,
-            &["cluster", "-g", "rg", "-n", "c1", "-l", "eastus", "--os-sku", "Ubuntu", "--tags", "t=\u{1b}]0;owned\u{7}"],
+            &[
+                "cluster",
+                "-g",
+                "rg",
+                "-n",
+                "c1",
+                "-l",
+                "eastus",
+                "--os-sku",
+                "Ubuntu",
+                "--tags",
+                "t=\u{1b}]0;owned\u{7}",
+            ],
         );
         assert_eq!(code, 2, "{format}: {stderr}");
         assert!(stdout.is_empty());
-        assert!(stderr.contains("--tags") && stderr.contains("U+001B"), "{format}: {stderr}");
-        assert!(!stderr.contains('\u{1b}'), "the escape reached the terminal");
+        assert!(
+            stderr.contains("--tags") && stderr.contains("U+001B"),
+            "{format}: {stderr}"
+        );
+        assert!(
+            !stderr.contains('\u{1b}'),
+            "the escape reached the terminal"
+        );
     }
 }
 
@@ -650,8 +724,25 @@ fn out_never_writes_through_a_symbolic_link() {
     let dangling = dir.path().join("dangling.sh");
     let nowhere = dir.path().join("nowhere");
     std::os::unix::fs::symlink(&nowhere, &dangling).unwrap();
-    let base = ["nodepool", "--format", "az", "-g", "rg", "--cluster", "c", "-n", "p1", "--os-sku", "Ubuntu"];
-    for (out, force) in [(&link, false), (&link, true), (&dangling, false), (&dangling, true)] {
+    let base = [
+        "nodepool",
+        "--format",
+        "az",
+        "-g",
+        "rg",
+        "--cluster",
+        "c",
+        "-n",
+        "p1",
+        "--os-sku",
+        "Ubuntu",
+    ];
+    for (out, force) in [
+        (&link, false),
+        (&link, true),
+        (&dangling, false),
+        (&dangling, true),
+    ] {
         let mut cmd = aksos();
         cmd.arg("export").args(base).arg("--out").arg(out);
         if force {
@@ -660,15 +751,28 @@ fn out_never_writes_through_a_symbolic_link() {
         let run = cmd.output().unwrap();
         let stderr = String::from_utf8_lossy(&run.stderr);
         assert_eq!(run.status.code(), Some(2), "{stderr}");
-        assert!(stderr.contains("--out") && stderr.contains("symbolic link"), "{stderr}");
-        assert!(std::fs::symlink_metadata(out).unwrap().file_type().is_symlink());
+        assert!(
+            stderr.contains("--out") && stderr.contains("symbolic link"),
+            "{stderr}"
+        );
+        assert!(std::fs::symlink_metadata(out)
+            .unwrap()
+            .file_type()
+            .is_symlink());
     }
     assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep me");
     let mode = std::fs::metadata(&target).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600, "the link's target was chmodded");
     assert!(!nowhere.exists(), "the dangling link's target was created");
     // A directory is refused too.
-    let run = aksos().arg("export").args(base).arg("--out").arg(dir.path()).arg("--force").output().unwrap();
+    let run = aksos()
+        .arg("export")
+        .args(base)
+        .arg("--out")
+        .arg(dir.path())
+        .arg("--force")
+        .output()
+        .unwrap();
     assert_eq!(run.status.code(), Some(2));
 }
 
@@ -676,7 +780,17 @@ fn out_never_writes_through_a_symbolic_link() {
 fn out_writes_the_whole_file_with_its_mode_and_leaves_no_temporary_file() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
-    let base = ["nodepool", "-g", "rg", "--cluster", "c", "-n", "p1", "--os-sku", "Ubuntu"];
+    let base = [
+        "nodepool",
+        "-g",
+        "rg",
+        "--cluster",
+        "c",
+        "-n",
+        "p1",
+        "--os-sku",
+        "Ubuntu",
+    ];
     for (format, file, mode) in [("az", "create.sh", 0o755), ("bicep", "pool.bicep", 0o644)] {
         let path = dir.path().join(file);
         let run = aksos()
@@ -685,7 +799,12 @@ fn out_writes_the_whole_file_with_its_mode_and_leaves_no_temporary_file() {
             .args(&base[1..])
             .output()
             .unwrap();
-        assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+        assert_eq!(
+            run.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
         let (_, stdout, _) = export(format, &base);
         assert_eq!(std::fs::read_to_string(&path).unwrap(), stdout);
         let got = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
@@ -712,15 +831,19 @@ fn export_does_not_claim_to_register_anything_itself() {
     }
 }
 
-
 #[test]
 fn the_alignment_check_catches_what_terraform_fmt_would_change() {
     // The shape exports had before: `=` not aligned, and a multi-line value
     // aligned with the single-line attributes before it.
     let unaligned = "x {\n  name = \"a\"\n  count = 3\n}\n";
     assert_eq!(fmt_misalignments(unaligned).len(), 1);
-    let over_aligned = "x {\n  type      = \"a\"\n  parent_id = b.id\n  tags      = {\n    k = \"v\"\n  }\n}\n";
+    let over_aligned =
+        "x {\n  type      = \"a\"\n  parent_id = b.id\n  tags      = {\n    k = \"v\"\n  }\n}\n";
     assert_eq!(fmt_misalignments(over_aligned).len(), 1);
     let good = "x {\n  type      = \"a\"\n  parent_id = b.id\n  tags = {\n    k = \"v\"\n  }\n\n  \"a.b\" = 1\n  c     = 2\n}\n";
-    assert!(fmt_misalignments(good).is_empty(), "{:?}", fmt_misalignments(good));
+    assert!(
+        fmt_misalignments(good).is_empty(),
+        "{:?}",
+        fmt_misalignments(good)
+    );
 }

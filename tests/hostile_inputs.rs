@@ -13,7 +13,9 @@ use std::time::Duration;
 /// for by a few hundred bytes.
 fn bomb() -> String {
     let mut text = String::new();
-    text.push_str("a0: &a0 [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    text.push_str(
+        "a0: &a0 [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
     for i in 1..10 {
         let refs = vec![format!("*a{}", i - 1); 9].join(",");
         text.push_str(&format!("a{i}: &a{i} [{refs}]\n"));

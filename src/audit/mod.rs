@@ -198,7 +198,10 @@ pub fn audit_text(file: &str, text: &str, ignore: &[RuleId], audit: &mut Audit) 
     let parsed = yaml::parse_documents(text).map_err(|e| {
         AppError::usage(
             "PATH",
-            format!("{file}:{}: {}; audit the expanded manifests instead", e.line, e.message),
+            format!(
+                "{file}:{}: {}; audit the expanded manifests instead",
+                e.line, e.message
+            ),
         )
     })?;
     for parsed in parsed {

@@ -373,8 +373,7 @@ mod tests {
 
     #[test]
     fn a_broken_document_is_reported_and_the_next_one_is_read() {
-        let parsed =
-            parse_documents("kind: A\n---\nkind: [B\n  x: : ]\n---\nkind: C\n").unwrap();
+        let parsed = parse_documents("kind: A\n---\nkind: [B\n  x: : ]\n---\nkind: C\n").unwrap();
         assert!(matches!(parsed[0], Parsed::Doc(_)));
         match &parsed[1] {
             Parsed::Malformed { line, .. } => assert!((3..=5).contains(line), "line {line}"),

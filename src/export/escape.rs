@@ -115,7 +115,9 @@ pub fn bicep(s: &str) -> String {
 /// reads back as the literal text.
 pub fn arm(v: Value) -> Value {
     match v {
-        Value::String(s) if s.starts_with('[') && s.ends_with(']') => Value::String(format!("[{s}")),
+        Value::String(s) if s.starts_with('[') && s.ends_with(']') => {
+            Value::String(format!("[{s}"))
+        }
         Value::Array(items) => Value::Array(items.into_iter().map(arm).collect()),
         Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, arm(v))).collect()),
         other => other,
@@ -165,7 +167,15 @@ mod tests {
 
     #[test]
     fn refused_characters() {
-        for bad in ["a\nb", "a\rb", "\u{1b}[2J", "\u{7f}", "\u{85}", "a\u{2028}", "\u{202E}x"] {
+        for bad in [
+            "a\nb",
+            "a\rb",
+            "\u{1b}[2J",
+            "\u{7f}",
+            "\u{85}",
+            "a\u{2028}",
+            "\u{202E}x",
+        ] {
             assert!(refused_char(bad).is_some(), "{bad:?}");
         }
         for good in ["Ubuntu", "my.rg(prod)", "é ü 日本", "$(x) '\"`"] {

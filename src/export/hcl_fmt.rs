@@ -143,8 +143,8 @@ fn first_assign(line: &str) -> Option<usize> {
         }
         let before = at.checked_sub(1).map(|i| bytes[i]);
         let after = bytes.get(at + 1).copied();
-        let operator = matches!(before, Some(b'=' | b'!' | b'<' | b'>'))
-            || matches!(after, Some(b'=' | b'>'));
+        let operator =
+            matches!(before, Some(b'=' | b'!' | b'<' | b'>')) || matches!(after, Some(b'=' | b'>'));
         if operator {
             return true;
         }
