@@ -295,7 +295,7 @@ Examples:
 pub enum ExportFormat {
     /// Bicep module
     Bicep,
-    /// Terraform (azurerm for the feature registration, azapi for the resource)
+    /// Terraform (azapi: the resource, and the feature registration as POST actions)
     Terraform,
     /// ARM deployment template (JSON)
     Arm,
@@ -327,8 +327,10 @@ Examples:
   aksos export cluster --format az -g rg1 -n edge -l westeurope --os-sku Ubuntu2604 --out create.sh
 
 No Azure calls: without --kubernetes-version the version is left out and AKS picks
-its default (the output says so). Each output registers the OS's preview feature
-and refreshes the provider before the create, where the OS needs it.")]
+its default (the output says so). Where the OS needs a preview feature, the
+Terraform and az outputs register it and refresh the provider before the create;
+Bicep and ARM outputs say how to, first. Every value is escaped for the format;
+--out writes atomically and never through a symbolic link.")]
     Cluster(ExportClusterArgs),
     /// Export what `aksos nodepool add` would create (same flags, same preflight)
     #[command(after_help = "\
@@ -368,7 +370,7 @@ Existing resources that match are left alone (\"up to date\"); differences are
 shown, never applied. Exit 4 when any cluster or pool failed.
 A commented example: templates/apply-example.yaml (`aksos apply --example`).")]
 pub struct ApplyArgs {
-    /// The YAML file declaring clusters and node pools
+    /// The YAML file declaring clusters and node pools (or - for stdin; at most 16 MiB)
     #[arg(
         short = 'f',
         long = "file",

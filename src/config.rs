@@ -90,7 +90,8 @@ fn cli_profile_path() -> Option<std::path::PathBuf> {
 
 /// Reads the default subscription from the Azure CLI profile, as az does.
 pub fn cli_default_subscription() -> Option<String> {
-    let raw = std::fs::read(cli_profile_path()?).ok()?;
+    // Read within the same limits as every other input (a regular file, at most 16 MiB).
+    let raw = crate::infile::read_file(&cli_profile_path()?, "AZURE_CONFIG_DIR").ok()?;
     let text = String::from_utf8_lossy(&raw);
     let text = text.trim_start_matches('\u{feff}');
     let v: serde_json::Value = serde_json::from_str(text).ok()?;

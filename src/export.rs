@@ -5,14 +5,25 @@
 //!
 //! Each format's syntax lives only in its template under `templates/export/`
 //! (embedded with `include_str!`, so the binary is self-contained); this module
-//! builds the context and picks the template. Two small helpers are registered
-//! for the templates: the `shq` filter (shell single-quoting) and the `ident`
-//! test (a map key usable bare, without quotes).
+//! builds the context and picks the template. Every value a template writes
+//! goes through the filter for its language ([`escape`]: `shq`, `hcl`,
+//! `hcl_literal`, `bicep`, `arm`), and values with control characters are
+//! refused before rendering, naming their flag. The `ident` test says whether
+//! a map key can be written bare. Terraform output is then aligned as
+//! `terraform fmt` does ([`hcl_fmt`]).
+//!
+//! `--out` writes atomically (a temporary file in the same directory, then a
+//! rename), never through a symbolic link, and never over an existing file
+//! without `--force`.
+
+mod escape;
+mod hcl_fmt;
 
 use crate::catalog::{self, FEATURE_NAMESPACE, PROVIDER_NAMESPACE};
 use crate::cli::{ExportCommand, ExportFormat, ExportOutput};
 use crate::error::{AppError, AppResult};
 use crate::output::Ui;
+use crate::preflight::REGISTERED_FOR_YOU;
 use crate::preflight::{self, Findings};
 use crate::request::{ClusterRequest, NodePoolRequest, PoolSpec};
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
@@ -34,7 +45,8 @@ pub fn run(c: &ExportCommand, ui: &Ui) -> AppResult<u8> {
     let (text, out) = match c {
         ExportCommand::Cluster(a) => {
             let (r, f) = preflight::cluster(&a.create)?;
-            crate::commands::provision::report_findings(&f, ui);
+            check_out_path(&a.output)?;
+            report_findings(&f, a.output.format, ui);
             (
                 render(&Export::Cluster(&r), &f, a.output.format)?,
                 &a.output,
@@ -42,12 +54,64 @@ pub fn run(c: &ExportCommand, ui: &Ui) -> AppResult<u8> {
         }
         ExportCommand::Nodepool(a) => {
             let (r, f) = preflight::nodepool(&a.add)?;
-            crate::commands::provision::report_findings(&f, ui);
+            check_out_path(&a.output)?;
+            report_findings(&f, a.output.format, ui);
             (render(&Export::Pool(&r), &f, a.output.format)?, &a.output)
         }
     };
     write_out(&text, out, ui)?;
     Ok(0)
+}
+
+/// Preflight's findings on stderr, worded for an export: preflight says a
+/// preview feature is "registered for you", which is what `cluster create`
+/// does; an export registers nothing itself.
+fn report_findings(f: &Findings, format: ExportFormat, ui: &Ui) {
+    let how = match format {
+        ExportFormat::Terraform | ExportFormat::Az => " (the exported file registers it first)",
+        ExportFormat::Bicep | ExportFormat::Arm => {
+            " (register it before deploying: the exported file says how)"
+        }
+    };
+    for w in &f.warnings {
+        match w.strip_suffix(REGISTERED_FOR_YOU) {
+            Some(stem) => ui.warn(&format!("{stem}{how}")),
+            None => ui.warn(w),
+        }
+    }
+    for filled in &f.filled {
+        ui.note(&format!("filled in: {filled}"));
+    }
+}
+
+/// Refuses an `--out` path that would be written through a symbolic link,
+/// is not a regular file, or exists without `--force`: before anything is
+/// rendered, and again (without a race) when writing.
+fn check_out_path(out: &ExportOutput) -> AppResult<()> {
+    let Some(path) = &out.out else {
+        return Ok(());
+    };
+    let shown = path.display();
+    match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(AppError::usage("--out", format!("cannot use {shown}: {e}"))),
+        Ok(m) if m.file_type().is_symlink() => Err(AppError::usage(
+            "--out",
+            format!(
+                "{shown} is a symbolic link; aksos does not write through links. \
+                 Give the path of the file itself, or remove the link"
+            ),
+        )),
+        Ok(m) if !m.is_file() => Err(AppError::usage(
+            "--out",
+            format!("{shown} exists and is not a regular file; give a file path"),
+        )),
+        Ok(_) if !out.force => Err(AppError::usage(
+            "--out",
+            format!("{shown} already exists; add --force to overwrite it"),
+        )),
+        Ok(_) => Ok(()),
+    }
 }
 
 fn write_out(text: &str, out: &ExportOutput, ui: &Ui) -> AppResult<()> {
@@ -57,24 +121,69 @@ fn write_out(text: &str, out: &ExportOutput, ui: &Ui) -> AppResult<()> {
         let _ = std::io::stdout().lock().write_all(text.as_bytes());
         return Ok(());
     };
-    if path.exists() && !out.force {
-        return Err(AppError::usage(
-            "--out",
-            format!(
-                "{} already exists; add --force to overwrite it",
-                path.display()
-            ),
-        ));
-    }
-    std::fs::write(path, text)
-        .map_err(|e| AppError::Io(format!("cannot write {}: {e}", path.display())))?;
-    #[cfg(unix)]
-    if out.format == ExportFormat::Az {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755));
-    }
+    check_out_path(out)?;
+    let executable = out.format == ExportFormat::Az;
+    write_atomically(path, text.as_bytes(), executable, out.force)?;
     ui.note(&format!("wrote {}", path.display()));
     Ok(())
+}
+
+/// Writes `bytes` to a new temporary file next to `path` (created
+/// exclusively, so it is never a link), sets its mode on the open handle,
+/// syncs it, and moves it into place: with `force` by rename (which replaces
+/// a link or file at `path` rather than following it), without by a hard
+/// link that fails if `path` appeared meanwhile. A reader sees the old file
+/// or the whole new one, never half of it.
+fn write_atomically(
+    path: &std::path::Path,
+    bytes: &[u8],
+    executable: bool,
+    force: bool,
+) -> AppResult<()> {
+    use std::io::Write;
+    let shown = path.display();
+    let io_err = |e: std::io::Error| AppError::Io(format!("cannot write {shown}: {e}"));
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| AppError::usage("--out", format!("{shown} does not name a file")))?;
+    let temp = dir.join(format!(
+        ".{}.aksos-{}.tmp",
+        name.to_string_lossy(),
+        uuid::Uuid::new_v4().simple()
+    ));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(if executable { 0o755 } else { 0o644 });
+    }
+    #[cfg(not(unix))]
+    let _ = executable; // no file modes to set
+    let mut file = options.open(&temp).map_err(io_err)?;
+    let placed = (|| {
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        drop(file);
+        if force {
+            std::fs::rename(&temp, path)
+        } else {
+            std::fs::hard_link(&temp, path)
+        }
+    })();
+    let _ = std::fs::remove_file(&temp);
+    match placed {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(AppError::usage(
+            "--out",
+            format!("{shown} already exists; add --force to overwrite it"),
+        )),
+        Err(e) => Err(io_err(e)),
+    }
 }
 
 /// The template environment: every export template plus the two helpers.
@@ -90,7 +199,11 @@ fn environment() -> Environment<'static> {
             .build()
             .expect("syntax config"),
     );
-    env.add_filter("shq", shell_quote);
+    env.add_filter("shq", |v: minijinja::Value| escape::shell(&scalar_text(&v)));
+    env.add_filter("hcl", |s: &str| escape::hcl(s));
+    env.add_filter("hcl_literal", |s: &str| escape::hcl_literal(s));
+    env.add_filter("bicep", |s: &str| escape::bicep(s));
+    env.add_filter("arm", arm_filter);
     env.add_test("ident", |s: &str| is_ident(s));
     for (name, src) in [
         ("bicep", BICEP),
@@ -104,16 +217,38 @@ fn environment() -> Environment<'static> {
     env
 }
 
-/// Quotes a value for bash when it holds anything but safe characters.
-fn shell_quote(s: &str) -> String {
-    let safe = !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./=:,@+%".contains(c));
-    if safe {
-        s.to_string()
-    } else {
-        format!("'{}'", s.replace('\'', r"'\''"))
+/// The text of a scalar (a string as is, a number or boolean as written).
+fn scalar_text(v: &minijinja::Value) -> String {
+    match v.as_str() {
+        Some(s) => s.to_string(),
+        None => v.to_string(),
     }
+}
+
+/// `value|arm` or `value|arm(indent=N)`: JSON for an ARM template, strings
+/// shaped like ARM expressions escaped (see [`escape::arm`]).
+fn arm_filter(
+    v: minijinja::Value,
+    kwargs: minijinja::value::Kwargs,
+) -> Result<String, minijinja::Error> {
+    let indent: Option<usize> = kwargs.get("indent")?;
+    kwargs.assert_all_used()?;
+    let json = serde_json::to_value(&v).map_err(|e| {
+        minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, e.to_string())
+    })?;
+    let json = escape::arm(json);
+    let text = match indent {
+        None => serde_json::to_string(&json),
+        Some(n) => {
+            let pad = " ".repeat(n);
+            let mut out = Vec::new();
+            let fmt = serde_json::ser::PrettyFormatter::with_indent(pad.as_bytes());
+            let mut ser = serde_json::Serializer::with_formatter(&mut out, fmt);
+            serde::Serialize::serialize(&json, &mut ser)
+                .map(|()| String::from_utf8(out).expect("JSON is UTF-8"))
+        }
+    };
+    text.map_err(|e| minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, e.to_string()))
 }
 
 /// A key that Bicep and HCL take without quotes.
@@ -188,15 +323,92 @@ pub fn context(e: &Export, f: &Findings) -> Value {
         "pool": pool_context(pool),
         "body": body,
         "provider_namespace": PROVIDER_NAMESPACE,
+        "features_api_version": catalog::api_version::FEATURES,
+        "providers_api_version": catalog::api_version::PROVIDERS,
         "filled": f.filled,
         // The templates say how the feature gets registered; drop preflight's
         // "registered for you" line, which describes `aksos cluster create`.
-        "warnings": f.warnings.iter().filter(|w| !w.contains("registered for you")).collect::<Vec<_>>(),
+        "warnings": f.warnings.iter().filter(|w| !w.ends_with(REGISTERED_FOR_YOU)).collect::<Vec<_>>(),
     })
 }
 
-/// Renders one export in `format`.
+/// Every value a user typed that reaches an export, with the flag it came from.
+fn user_values<'a>(e: &'a Export) -> Vec<(&'static str, &'a str)> {
+    let mut out = vec![];
+    let pool = match e {
+        Export::Cluster(c) => {
+            out.push(("--resource-group", c.resource_group.as_str()));
+            out.push(("--name", c.name.as_str()));
+            out.push(("--location", c.location.as_str()));
+            out.push(("--nodepool-name", c.pool.name.as_str()));
+            if let Some(ch) = &c.node_os_upgrade_channel {
+                out.push(("--node-os-upgrade-channel", ch.as_str()));
+            }
+            for (k, v) in &c.tags {
+                out.push(("--tags", k.as_str()));
+                out.push(("--tags", v.as_str()));
+            }
+            &c.pool
+        }
+        Export::Pool(p) => {
+            out.push(("--resource-group", p.resource_group.as_str()));
+            out.push(("--cluster", p.cluster.as_str()));
+            out.push(("--name", p.pool.name.as_str()));
+            &p.pool
+        }
+    };
+    out.push(("--os-sku", pool.os_sku.as_str()));
+    out.push(("--node-vm-size", pool.vm_size.as_str()));
+    out.push(("--mode", pool.mode.as_str()));
+    if let Some(v) = &pool.kubernetes_version {
+        out.push(("--kubernetes-version", v.as_str()));
+    }
+    if let Some(v) = &pool.os_disk_type {
+        out.push(("--node-osdisk-type", v.as_str()));
+    }
+    for (k, v) in &pool.labels {
+        out.push(("--labels", k.as_str()));
+        out.push(("--labels", v.as_str()));
+    }
+    for t in &pool.taints {
+        out.push(("--taints", t.as_str()));
+    }
+    out
+}
+
+/// Refuses, before rendering, every value holding a character no export can
+/// carry safely (see [`escape::refused_char`]), each named by its flag.
+fn check_values(e: &Export) -> AppResult<()> {
+    let mut problems: Vec<AppError> = vec![];
+    for (flag, value) in user_values(e) {
+        if let Some(c) = escape::refused_char(value) {
+            if problems
+                .iter()
+                .any(|p| matches!(p, AppError::Usage { flag: f, .. } if f == flag))
+            {
+                continue;
+            }
+            problems.push(AppError::usage(
+                flag,
+                format!(
+                    "the value holds the control or invisible character U+{:04X}, which \
+                     cannot be written safely into a generated file; remove it",
+                    c as u32
+                ),
+            ));
+        }
+    }
+    match problems.len() {
+        0 => Ok(()),
+        1 => Err(problems.remove(0)),
+        _ => Err(AppError::UsageMany(problems)),
+    }
+}
+
+/// Renders one export in `format`. Values with control characters are
+/// refused first (exit 2, naming the flag).
 pub fn render(e: &Export, f: &Findings, format: ExportFormat) -> AppResult<String> {
+    check_values(e)?;
     let name = match format {
         ExportFormat::Bicep => "bicep",
         ExportFormat::Terraform => "terraform",
@@ -213,20 +425,15 @@ pub fn render(e: &Export, f: &Findings, format: ExportFormat) -> AppResult<Strin
     if !text.ends_with('\n') {
         text.push('\n');
     }
+    if format == ExportFormat::Terraform {
+        text = hcl_fmt::align(&text);
+    }
     Ok(text)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn shell_quoting() {
-        assert_eq!(shell_quote("Standard_D4s_v5"), "Standard_D4s_v5");
-        assert_eq!(shell_quote("a b"), "'a b'");
-        assert_eq!(shell_quote("it's"), r"'it'\''s'");
-        assert_eq!(shell_quote(""), "''");
-    }
 
     #[test]
     fn identifiers() {

@@ -22,6 +22,7 @@ pub mod emulator;
 pub mod error;
 pub mod executor;
 pub mod export;
+pub mod infile;
 pub mod migrate;
 pub mod names;
 pub mod output;

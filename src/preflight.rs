@@ -14,6 +14,11 @@ use crate::names;
 use crate::request::{ClusterRequest, NodePoolRequest, PoolSpec};
 use std::collections::BTreeMap;
 
+/// The end of preflight's "needs feature" warning: true of the commands that
+/// create (they register a missing feature), and replaced by `export`, which
+/// registers nothing itself.
+pub const REGISTERED_FOR_YOU: &str = " (registered for you when missing)";
+
 /// What preflight says besides errors.
 #[derive(Debug, Default, Clone, serde::Serialize)]
 pub struct Findings {
@@ -377,7 +382,7 @@ fn pool_spec(
     if let Some(sku) = sku {
         if let Some(flag) = sku.feature_flag {
             c.found.warnings.push(format!(
-                "{} is a preview: needs feature {}/{flag} (registered for you when missing)",
+                "{} is a preview: needs feature {}/{flag}{REGISTERED_FOR_YOU}",
                 sku.api_value,
                 catalog::FEATURE_NAMESPACE
             ));

@@ -149,13 +149,7 @@ pub fn run(a: &ApplyArgs, g: &GlobalArgs, ui: &Ui) -> AppResult<u8> {
         return Ok(0);
     }
     let path = a.file.as_ref().expect("clap requires --file");
-    let text = if path.as_os_str() == "-" {
-        std::io::read_to_string(std::io::stdin())
-            .map_err(|e| AppError::Io(format!("cannot read stdin: {e}")))?
-    } else {
-        std::fs::read_to_string(path)
-            .map_err(|e| AppError::Io(format!("cannot read {}: {e}", path.display())))?
-    };
+    let text = crate::infile::read_text(path, "--file")?;
     // Whole-file preflight before any runtime, credential or request.
     let work = file::load(&text)?;
     let mut seen = BTreeSet::new();

@@ -320,7 +320,7 @@ mod tests {
     use crate::audit::yaml::{parse_documents, Parsed};
 
     fn hits(pod_yaml: &str) -> Vec<(&'static str, usize, String)> {
-        let Parsed::Doc(doc) = parse_documents(pod_yaml).remove(0) else {
+        let Parsed::Doc(doc) = parse_documents(pod_yaml).unwrap().remove(0) else {
             panic!("fixture must parse");
         };
         check_pod(&doc)

@@ -1,9 +1,10 @@
 //! Turns the PATH arguments into manifest texts: files as given, directories
 //! walked recursively for `*.yaml`, `*.yml` and `*.json`, `-` for stdin.
-//! Anything that cannot be read ends the command with exit code 2.
+//! Anything that cannot be read ends the command with exit code 2, and so does
+//! a device, FIFO or socket (also behind a symlink) or an input past
+//! [`crate::infile::MAX_INPUT_BYTES`]: see [`crate::infile`].
 
 use crate::error::{AppError, AppResult};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// Where a manifest text came from.
@@ -22,19 +23,14 @@ impl Origin {
         }
     }
 
-    /// Reads the whole text. Invalid UTF-8 is replaced rather than refused, so
-    /// one odd byte does not hide the rest of the file.
+    /// Reads the whole text, within [`crate::infile`]'s limits. Invalid UTF-8
+    /// is replaced rather than refused, so one odd byte does not hide the rest
+    /// of the file.
     pub fn read(&self) -> AppResult<String> {
-        let mut bytes = Vec::new();
-        let result = match self {
-            Origin::File(p) => std::fs::File::open(p).and_then(|mut f| f.read_to_end(&mut bytes)),
-            Origin::Stdin => std::io::stdin().lock().read_to_end(&mut bytes),
-        };
-        result.map_err(|e| AppError::Io(format!("cannot read {}: {e}", self.display())))?;
-        Ok(match String::from_utf8(bytes) {
-            Ok(s) => s,
-            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-        })
+        match self {
+            Origin::File(p) => crate::infile::read_text(p, "PATH"),
+            Origin::Stdin => crate::infile::read_text(Path::new("-"), "PATH"),
+        }
     }
 }
 

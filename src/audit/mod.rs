@@ -37,9 +37,11 @@ Silence a known exception in the manifest (workload or pod template metadata):
       aksos.io/ignore: hostpath-write,host-namespace
 
 Exit codes: 0 nothing at or above --fail-on, 1 a finding at or above it,
-2 unreadable input. Malformed documents are reported and skipped.")]
+2 unreadable input (a device or pipe, a file over 16 MiB, or YAML aliases
+expanding past the budget). Malformed documents are reported and skipped.")]
 pub struct AuditArgs {
-    /// Manifest files, directories (searched for *.yaml, *.yml, *.json) or - for stdin
+    /// Manifest files, directories (searched for *.yaml, *.yml, *.json) or - for stdin;
+    /// only regular files (or links to them) are read, each at most 16 MiB
     #[arg(value_name = "PATH", required_unless_present = "explain")]
     pub paths: Vec<PathBuf>,
 
@@ -187,15 +189,26 @@ pub fn audit_paths(paths: &[PathBuf], ignore: &[RuleId]) -> AppResult<Audit> {
     let mut audit = Audit::default();
     for origin in &origins {
         let text = origin.read()?;
-        audit_text(&origin.display(), &text, ignore, &mut audit);
+        audit_text(&origin.display(), &text, ignore, &mut audit)?;
         audit.files += 1;
     }
     Ok(audit)
 }
 
-/// Audits one manifest text, adding to `audit`.
-pub fn audit_text(file: &str, text: &str, ignore: &[RuleId], audit: &mut Audit) {
-    for parsed in yaml::parse_documents(text) {
+/// Audits one manifest text, adding to `audit`. A text whose YAML would
+/// build more than the budget (an alias bomb, see [`yaml`]) is an error (exit
+/// 2) naming the file and line.
+pub fn audit_text(file: &str, text: &str, ignore: &[RuleId], audit: &mut Audit) -> AppResult<()> {
+    let parsed = yaml::parse_documents(text).map_err(|e| {
+        AppError::usage(
+            "PATH",
+            format!(
+                "{file}:{}: {}; audit the expanded manifests instead",
+                e.line, e.message
+            ),
+        )
+    })?;
+    for parsed in parsed {
         let doc = match parsed {
             yaml::Parsed::Doc(doc) => doc,
             yaml::Parsed::Malformed {
@@ -249,6 +262,7 @@ pub fn audit_text(file: &str, text: &str, ignore: &[RuleId], audit: &mut Audit) 
             });
         }
     }
+    Ok(())
 }
 
 /// Scans manifests and returns one line per resource that modifies its node
@@ -330,7 +344,8 @@ spec:
             LOG_COLLECTOR,
             &[RuleId::HostPathWrite],
             &mut audit,
-        );
+        )
+        .unwrap();
         assert_eq!(audit.findings().count(), 0);
         assert_eq!(audit.ignored, 1);
 
@@ -339,7 +354,7 @@ spec:
             "  namespace: logging\n  annotations:\n    aksos.io/ignore: hostpath-write\n",
         );
         let mut audit = Audit::default();
-        audit_text("a.yaml", &annotated, &[], &mut audit);
+        audit_text("a.yaml", &annotated, &[], &mut audit).unwrap();
         assert_eq!(audit.findings().count(), 0);
         assert_eq!(audit.resources.len(), 1);
     }
@@ -348,7 +363,7 @@ spec:
     fn malformed_documents_are_recorded_and_others_still_audited() {
         let text = format!("kind: Pod\nspec: [oops\n---\n{LOG_COLLECTOR}");
         let mut audit = Audit::default();
-        audit_text("m.yaml", &text, &[], &mut audit);
+        audit_text("m.yaml", &text, &[], &mut audit).unwrap();
         assert_eq!(audit.malformed.len(), 1);
         assert_eq!(audit.count(Severity::MayMisbehave), 1);
         assert_eq!(audit.findings().next().unwrap().line, 17);

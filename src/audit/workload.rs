@@ -112,6 +112,7 @@ mod tests {
 
     fn workloads_in(text: &str) -> Vec<(String, String, Vec<String>)> {
         let docs: Vec<Node> = parse_documents(text)
+            .unwrap()
             .into_iter()
             .filter_map(|p| match p {
                 Parsed::Doc(d) => Some(d),
