@@ -21,6 +21,8 @@ pub mod emulator;
 pub mod error;
 pub mod executor;
 pub mod export;
+pub mod fleet;
+pub mod graph;
 pub mod migrate;
 pub mod output;
 pub mod plan;

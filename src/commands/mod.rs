@@ -7,6 +7,7 @@ pub mod lifecycle;
 pub mod provider;
 pub mod provision;
 pub mod sandbox;
+pub mod tenant;
 pub mod wizard;
 
 use crate::cli::{Cli, Command};
@@ -18,6 +19,12 @@ use crate::output::Ui;
 pub fn dispatch(cli: Cli) -> AppResult<u8> {
     let ui = Ui::detect(cli.global.output, cli.global.no_color);
     init_logging(cli.global.verbose);
+    if cli.global.output == crate::output::Format::Csv && !matches!(cli.command, Command::Scan(_)) {
+        return Err(AppError::usage(
+            "--output",
+            "csv is only offered by `aksos scan`; use -o text or -o json here",
+        ));
+    }
     match &cli.command {
         Command::Recommend(a) => crate::recommend::run(a, &ui),
         Command::Audit(a) => crate::audit::run(a, &ui),
@@ -73,7 +80,7 @@ pub fn dispatch(cli: Cli) -> AppResult<u8> {
             })
         }
         Command::Scan(a) => runtime()?.block_on(async {
-            let s = Session::connect(&cli.global).await?;
+            let s = Session::connect(&tenant::global_for(a, &cli.global)).await?;
             lifecycle::scan(a, &s, &ui).await
         }),
         Command::Migrate(a) => runtime()?.block_on(async {

@@ -85,6 +85,8 @@ pub struct FaultCounters {
     pub html: u32,
     pub resets: u32,
     pub conflicts: u32,
+    /// Resource Graph's per-user quota window.
+    pub graph: super::graph::Quota,
 }
 
 /// Kubernetes versions the emulated region offers: (version, patches, default, preview, LTS).
@@ -162,7 +164,10 @@ pub fn handle(ctx: &mut Ctx, req: &EmuRequest) -> EmuResponse {
             "The api-version query parameter (?api-version=) is required for all requests.",
         );
     };
-    let resp = route(ctx, req, &segs, &l, &api);
+    let resp = match super::graph::route(ctx, req, &l, &api) {
+        Some(resp) => resp,
+        None => route(ctx, req, &segs, &l, &api),
+    };
     maybe_malform(ctx, req, resp)
 }
 
