@@ -41,7 +41,7 @@ const FALLBACK_CONCURRENCY: usize = 4;
 pub const QUERY: &str = "resources | where type =~ 'microsoft.containerservice/managedclusters' | project id, name, subscriptionId, resourceGroup, location, properties, tags | order by id asc";
 
 /// Resource Graph can lag ARM; said with every tenant scan.
-pub const LAG_NOTE: &str = "Azure Resource Graph can lag ARM by a few minutes; `aksos scan --subscription ID -g RG --cluster NAME` reads one cluster from ARM directly";
+pub const LAG_NOTE: &str = "it can lag ARM by a few minutes; `aksos scan --subscription ID -g RG --cluster NAME` reads one cluster from ARM directly";
 
 /// Which subscriptions a tenant scan covers.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -76,9 +76,15 @@ impl Report {
             .iter()
             .filter(|p| p.level >= Level::Retiring)
             .collect();
-        let mut clusters: Vec<(&str, &str)> = affected
+        let mut clusters: Vec<(&str, &str, &str)> = affected
             .iter()
-            .map(|p| (p.resource_group.as_str(), p.cluster.as_str()))
+            .map(|p| {
+                (
+                    p.subscription.as_str(),
+                    p.resource_group.as_str(),
+                    p.cluster.as_str(),
+                )
+            })
             .collect();
         clusters.sort();
         clusters.dedup();

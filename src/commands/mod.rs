@@ -84,7 +84,11 @@ pub fn dispatch(cli: Cli) -> AppResult<u8> {
             lifecycle::scan(a, &s, &ui).await
         }),
         Command::Migrate(a) => runtime()?.block_on(async {
-            let s = Session::connect(&cli.global).await?;
+            let g = match &a.from_scan {
+                Some(_) => tenant::without_subscription(&cli.global, None),
+                None => cli.global.clone(),
+            };
+            let s = Session::connect(&g).await?;
             lifecycle::migrate(a, &s, &ui).await
         }),
         Command::Provider(c) => runtime()?.block_on(async {

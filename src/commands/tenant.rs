@@ -17,18 +17,23 @@ use serde_json::json;
 /// The global flags for a tenant scan: it needs no subscription of its own, so
 /// when none is configured a placeholder stands in (never sent in a URL).
 pub fn global_for(a: &ScanArgs, g: &GlobalArgs) -> GlobalArgs {
+    if a.tenant.is_set() {
+        without_subscription(g, a.tenant.subscriptions.first().map(String::as_str))
+    } else {
+        g.clone()
+    }
+}
+
+/// `g` with a placeholder subscription when none is configured, for commands
+/// that name the subscription of every resource themselves (tenant scans,
+/// `migrate --from-scan`).
+pub fn without_subscription(g: &GlobalArgs, first: Option<&str>) -> GlobalArgs {
     let mut g = g.clone();
-    if a.tenant.is_set()
-        && g.subscription.is_none()
-        && !g.sandbox
-        && config::cli_default_subscription().is_none()
-    {
+    if g.subscription.is_none() && !g.sandbox && config::cli_default_subscription().is_none() {
         g.subscription = Some(
-            a.tenant
-                .subscriptions
-                .first()
-                .cloned()
-                .unwrap_or_else(|| config::SANDBOX_SUBSCRIPTION.to_string()),
+            first
+                .unwrap_or(config::SANDBOX_SUBSCRIPTION)
+                .to_string(),
         );
     }
     g
@@ -363,7 +368,7 @@ fn print_text(t: &TenantReport, ui: &Ui) {
     println!();
     println!("{}", ui.paint(&r.summary(), Style::Strong));
     match &t.source.fallback_reason {
-        None => println!("Source: Azure Resource Graph. {}.", graph::LAG_NOTE),
+        None => println!("Source: Azure Resource Graph ({}).", graph::LAG_NOTE),
         Some(_) => println!(
             "Source: ARM, subscription by subscription (Resource Graph was refused)."
         ),
