@@ -85,7 +85,7 @@ pub fn dispatch(cli: Cli) -> AppResult<u8> {
         }),
         Command::Migrate(a) => runtime()?.block_on(async {
             let g = match &a.from_scan {
-                Some(_) => tenant::without_subscription(&cli.global, None),
+                Some(_) => tenant::without_subscription(&cli.global),
                 None => cli.global.clone(),
             };
             let s = Session::connect(&g).await?;

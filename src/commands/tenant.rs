@@ -18,7 +18,7 @@ use serde_json::json;
 /// when none is configured a placeholder stands in (never sent in a URL).
 pub fn global_for(a: &ScanArgs, g: &GlobalArgs) -> GlobalArgs {
     if a.tenant.is_set() {
-        without_subscription(g, a.tenant.subscriptions.first().map(String::as_str))
+        without_subscription(g)
     } else {
         g.clone()
     }
@@ -27,14 +27,10 @@ pub fn global_for(a: &ScanArgs, g: &GlobalArgs) -> GlobalArgs {
 /// `g` with a placeholder subscription when none is configured, for commands
 /// that name the subscription of every resource themselves (tenant scans,
 /// `migrate --from-scan`).
-pub fn without_subscription(g: &GlobalArgs, first: Option<&str>) -> GlobalArgs {
+pub fn without_subscription(g: &GlobalArgs) -> GlobalArgs {
     let mut g = g.clone();
     if g.subscription.is_none() && !g.sandbox && config::cli_default_subscription().is_none() {
-        g.subscription = Some(
-            first
-                .unwrap_or(config::SANDBOX_SUBSCRIPTION)
-                .to_string(),
-        );
+        g.subscription = Some(config::SANDBOX_SUBSCRIPTION.to_string());
     }
     g
 }
