@@ -262,7 +262,7 @@ pub async fn run(a: &MigrateArgs, file: &Path, s: &Session, ui: &Ui) -> AppResul
         )?;
     }
     let reporter = Reporter::new(ui.stderr_tty);
-    let chains: Vec<Vec<PoolOutcome>> = stream::iter(clusters.into_iter())
+    let chains = stream::iter(clusters)
         .map(|((sub, _, _), items)| {
             let session = &sessions[&sub];
             let reporter = reporter.clone();
@@ -282,7 +282,8 @@ pub async fn run(a: &MigrateArgs, file: &Path, s: &Session, ui: &Ui) -> AppResul
                         o.label(),
                         o.detail
                     ));
-                    let interrupted = o.status == Status::Failed && o.detail.starts_with("interrupted");
+                    let interrupted =
+                        o.status == Status::Failed && o.detail.starts_with("interrupted");
                     out.push(o);
                     if interrupted {
                         break;
@@ -292,8 +293,22 @@ pub async fn run(a: &MigrateArgs, file: &Path, s: &Session, ui: &Ui) -> AppResul
             }
         })
         .buffer_unordered(a.parallel as usize)
-        .collect()
-        .await;
+        .collect();
+    // One deadline for the whole command (each wait inside is bounded too).
+    let chains: Vec<Vec<PoolOutcome>> = match tokio::time::timeout(s.timeout, chains).await {
+        Ok(c) => c,
+        Err(_) => {
+            return Err(AppError::Timeout {
+                what: format!("{total} pool migrations"),
+                hint: format!(
+                    "aksos {}migrate --from-scan {} (finished pools are found, not redone)",
+                    s.replay_flags
+                        .replace(&format!("--subscription {} ", s.arm.subscription), ""),
+                    file.display()
+                ),
+            })
+        }
+    };
     let mut all: Vec<PoolOutcome> = chains.into_iter().flatten().collect();
     all.sort_by(|x, y| {
         (&x.subscription, &x.resource_group, &x.cluster, &x.pool).cmp(&(
@@ -439,7 +454,14 @@ async fn try_one(
         o.requests = plan
             .writes(&s.arm)
             .iter()
-            .map(|r| format!("{} {}{}", r.method.as_str(), s.arm.client.base_url(), r.path))
+            .map(|r| {
+                format!(
+                    "{} {}{}",
+                    r.method.as_str(),
+                    s.arm.client.base_url(),
+                    r.path
+                )
+            })
             .collect();
         o.detail = format!("would migrate {} → {} ({how})", m.from, m.to.api_value);
         return Ok(o);
@@ -472,7 +494,10 @@ fn print_summary(all: &[PoolOutcome], ui: &Ui, dry_run: bool) {
             Status::Migrated => Style::Good,
             _ => Style::Dim,
         };
-        println!("{}", ui.paint(&format!("{}  {}", o.label(), o.detail), style));
+        println!(
+            "{}",
+            ui.paint(&format!("{}  {}", o.label(), o.detail), style)
+        );
         for r in &o.requests {
             println!("    {r}");
         }

@@ -368,7 +368,9 @@ pub fn summarise(r: &Report, known: &[String]) -> Vec<SubscriptionSummary> {
     }
     for p in &r.pools {
         entry(&mut by, &p.subscription);
-        let (sum, clusters) = by.get_mut(&p.subscription.to_ascii_lowercase()).expect("added");
+        let (sum, clusters) = by
+            .get_mut(&p.subscription.to_ascii_lowercase())
+            .expect("added");
         clusters.insert((
             p.resource_group.to_ascii_lowercase(),
             p.cluster.to_ascii_lowercase(),

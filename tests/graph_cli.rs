@@ -55,10 +55,9 @@ fn graph_posts(out: &Out) -> Vec<&aksos::emulator::Recorded> {
 
 fn no_per_cluster_lists(out: &Out) {
     assert!(
-        out.requests.iter().all(|r| !r
-            .path
-            .to_ascii_lowercase()
-            .contains("managedclusters")),
+        out.requests
+            .iter()
+            .all(|r| !r.path.to_ascii_lowercase().contains("managedclusters")),
         "no ARM cluster or pool reads: {}",
         out.dump()
     );
@@ -84,7 +83,10 @@ fn all_subscriptions_pages_through_resource_graph_with_catalog_verdicts() {
             _ => "ok",
         };
         assert_eq!(p["level"], want, "{p}");
-        assert!(p["subscription"].as_str().is_some_and(|s| s.len() == 36), "{p}");
+        assert!(
+            p["subscription"].as_str().is_some_and(|s| s.len() == 36),
+            "{p}"
+        );
     }
     let flat = pools
         .iter()
@@ -111,7 +113,10 @@ fn all_subscriptions_pages_through_resource_graph_with_catalog_verdicts() {
     assert_eq!(posts[0].api_version.as_deref(), Some("2024-04-01"));
     // The query selects resources; OS facts stay in the catalog.
     let query = first["query"].as_str().unwrap();
-    assert!(query.contains("managedclusters") && !query.contains("Flatcar"), "{query}");
+    assert!(
+        query.contains("managedclusters") && !query.contains("Flatcar"),
+        "{query}"
+    );
     no_per_cluster_lists(&out);
     // Summary per subscription first.
     let subs = j["subscriptions"].as_array().unwrap();
@@ -121,7 +126,13 @@ fn all_subscriptions_pages_through_resource_graph_with_catalog_verdicts() {
         .find(|s| s["subscription"] == fleet_subscription(1))
         .unwrap();
     assert_eq!(
-        (&s1["clusters"], &s1["pools"], &s1["retired"], &s1["retiring"], &s1["ok"]),
+        (
+            &s1["clusters"],
+            &s1["pools"],
+            &s1["retired"],
+            &s1["retiring"],
+            &s1["ok"]
+        ),
         (&json!(2), &json!(10), &json!(2), &json!(4), &json!(4))
     );
     assert!(out.stderr.contains("Resource Graph") && out.stderr.contains("lag"));
@@ -134,7 +145,11 @@ fn text_output_puts_the_per_subscription_summary_first_and_names_the_source() {
     let summary_at = out.stdout.find("UNREADABLE").expect("summary table");
     let rows_at = out.stdout.find("VERDICT").expect("rows");
     assert!(summary_at < rows_at, "{}", out.dump());
-    assert!(out.stdout.contains("Source: Azure Resource Graph"), "{}", out.dump());
+    assert!(
+        out.stdout.contains("Source: Azure Resource Graph"),
+        "{}",
+        out.dump()
+    );
     assert!(out.stdout.contains("migrate --from-scan"), "{}", out.dump());
 }
 
@@ -151,7 +166,10 @@ fn subscriptions_flag_scans_only_those() {
         .all(|p| p["subscription"] == a || p["subscription"] == b));
     let posts = graph_posts(&out);
     assert_eq!(posts.len(), 1);
-    assert_eq!(posts[0].body.as_ref().unwrap()["subscriptions"], json!([a, b]));
+    assert_eq!(
+        posts[0].body.as_ref().unwrap()["subscriptions"],
+        json!([a, b])
+    );
     let mg = run(&emu, "scan --management-group mg1 -o json").ok();
     assert_eq!(
         graph_posts(&mg)[0].body.as_ref().unwrap()["managementGroups"],
@@ -167,13 +185,22 @@ fn subscriptions_flag_scans_only_those() {
 
 #[test]
 fn refused_resource_graph_falls_back_to_arm_and_says_so() {
-    for spec in ["graph-refuse", "graph-refuse=unregistered", "graph-refuse=policy"] {
+    for spec in [
+        "graph-refuse",
+        "graph-refuse=unregistered",
+        "graph-refuse=policy",
+    ] {
         let emu = emulator(&format!("{spec},page-size=2"));
         let out = run(&emu, "scan --all-subscriptions -o json").ok();
         let j = out.json();
         assert_eq!(j["pools"].as_array().unwrap().len(), 35, "{}", out.dump());
         assert_eq!(level_counts(j["pools"].as_array().unwrap()), [7, 14, 0, 14]);
-        assert_eq!(j["source"]["path"], "arm-per-subscription", "{}", out.dump());
+        assert_eq!(
+            j["source"]["path"],
+            "arm-per-subscription",
+            "{}",
+            out.dump()
+        );
         assert!(j["source"]["fallback_reason"]
             .as_str()
             .unwrap()
@@ -207,14 +234,14 @@ fn csv_output_parses_with_one_record_per_pool() {
     let out = run(&emu, "scan --all-subscriptions -o csv").ok();
     let mut r = csv::Reader::from_reader(out.stdout.as_bytes());
     let head: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
-    assert_eq!(&head[..4], ["subscription", "resource_group", "cluster", "pool"]);
+    assert_eq!(
+        &head[..4],
+        ["subscription", "resource_group", "cluster", "pool"]
+    );
     let col = |name: &str| head.iter().position(|h| h == name).unwrap();
     let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 35);
-    let flat = rows
-        .iter()
-        .find(|row| &row[col("pool")] == "flat")
-        .unwrap();
+    let flat = rows.iter().find(|row| &row[col("pool")] == "flat").unwrap();
     assert_eq!(&flat[col("level")], "retired");
     assert_eq!(&flat[col("date")], "2026-06-08");
     assert_eq!(&flat[col("successor")], "AzureContainerLinux");
@@ -239,9 +266,15 @@ fn fail_on_is_tenant_wide() {
     assert_eq!(run(&emu, "scan --fail-on retired").code, 0);
     let out = run(&emu, "scan --all-subscriptions --fail-on retired");
     assert_eq!(out.code, 1, "{}", out.dump());
-    let only_ours = run(&emu, &format!("scan --subscriptions {SUB} --fail-on retired"));
+    let only_ours = run(
+        &emu,
+        &format!("scan --subscriptions {SUB} --fail-on retired"),
+    );
     assert_eq!(only_ours.code, 0, "{}", only_ours.dump());
-    let retiring = run(&emu, &format!("scan --subscriptions {SUB} --fail-on retiring"));
+    let retiring = run(
+        &emu,
+        &format!("scan --subscriptions {SUB} --fail-on retiring"),
+    );
     assert_eq!(retiring.code, 1, "{}", retiring.dump());
 }
 
@@ -278,7 +311,10 @@ fn migrate_from_scan_moves_retired_pools_of_several_clusters_in_parallel() {
 
     let plan = run(
         &emu,
-        &format!("migrate --from-scan {} --only retired --dry-run", file.display()),
+        &format!(
+            "migrate --from-scan {} --only retired --dry-run",
+            file.display()
+        ),
     )
     .ok();
     assert!(plan.writes().is_empty(), "{}", plan.dump());
@@ -286,7 +322,10 @@ fn migrate_from_scan_moves_retired_pools_of_several_clusters_in_parallel() {
 
     let out = run(
         &emu,
-        &format!("migrate --from-scan {} --only retired -o json", file.display()),
+        &format!(
+            "migrate --from-scan {} --only retired -o json",
+            file.display()
+        ),
     )
     .ok();
     let j = out.json();
@@ -299,18 +338,32 @@ fn migrate_from_scan_moves_retired_pools_of_several_clusters_in_parallel() {
         .find(|p| p["status"] == "skipped")
         .unwrap();
     assert!(
-        skipped["detail"].as_str().unwrap().contains("changed since the scan"),
+        skipped["detail"]
+            .as_str()
+            .unwrap()
+            .contains("changed since the scan"),
         "{skipped}"
     );
-    assert!(out.stderr.contains("changed since the scan"), "{}", out.dump());
+    assert!(
+        out.stderr.contains("changed since the scan"),
+        "{}",
+        out.dump()
+    );
     // Only retired pools, only new pools on the successor, never a 409 or a DELETE.
     let puts = out.puts();
     assert_eq!(puts.len(), 6, "{}", out.dump());
     for p in &puts {
         assert!(p.path.ends_with("/agentPools/flatacl"), "{}", p.path);
-        assert_eq!(p.body.as_ref().unwrap()["properties"]["osSKU"], "AzureContainerLinux");
+        assert_eq!(
+            p.body.as_ref().unwrap()["properties"]["osSKU"],
+            "AzureContainerLinux"
+        );
     }
-    assert!(out.requests.iter().all(|r| r.status != 409), "{}", out.dump());
+    assert!(
+        out.requests.iter().all(|r| r.status != 409),
+        "{}",
+        out.dump()
+    );
     assert!(out.requests.iter().all(|r| r.method != "DELETE"));
     let state = emu.shared.state();
     for (k, c) in &state.clusters {
@@ -322,9 +375,7 @@ fn migrate_from_scan_moves_retired_pools_of_several_clusters_in_parallel() {
     let ops: Vec<_> = state.operations.values().collect();
     let overlap = ops.iter().any(|a| {
         ops.iter().any(|b| {
-            a.cluster_key != b.cluster_key
-                && a.started_ms < b.done_ms
-                && b.started_ms < a.done_ms
+            a.cluster_key != b.cluster_key && a.started_ms < b.done_ms && b.started_ms < a.done_ms
         })
     });
     assert!(overlap, "operations ran one after another: {ops:?}");
@@ -353,7 +404,8 @@ fn a_bad_scan_file_is_exit_2_naming_the_file_and_the_json_path() {
     let path = dir.path().join("bad.json");
     std::fs::write(
         &path,
-        json!({"pools": [{"subscription": SUB, "resource_group": "rg1", "cluster": 5}]}).to_string(),
+        json!({"pools": [{"subscription": SUB, "resource_group": "rg1", "cluster": 5}]})
+            .to_string(),
     )
     .unwrap();
     let out = run(&emu, &format!("migrate --from-scan {}", path.display()));
@@ -366,14 +418,20 @@ fn a_bad_scan_file_is_exit_2_naming_the_file_and_the_json_path() {
             .usage(&path.display().to_string());
     }
     run(&emu, "migrate --from-scan /nonexistent/scan.json").usage("/nonexistent/scan.json");
-    run(&emu, &format!("migrate --from-scan {}", dir.path().display()))
-        .usage(&dir.path().display().to_string());
+    run(
+        &emu,
+        &format!("migrate --from-scan {}", dir.path().display()),
+    )
+    .usage(&dir.path().display().to_string());
 }
 
 #[test]
 fn scan_of_a_cluster_that_does_not_exist_fails() {
     let emu = emulator("");
-    let out = run(&emu, "scan -g rg1 --cluster nosuchcluster --fail-on retired");
+    let out = run(
+        &emu,
+        "scan -g rg1 --cluster nosuchcluster --fail-on retired",
+    );
     assert_eq!(out.code, 4, "{}", out.dump());
     assert!(out.stderr.contains("ResourceNotFound"), "{}", out.dump());
     assert!(out.stderr.contains("orrelation"), "{}", out.dump());

@@ -224,9 +224,7 @@ pub async fn migrate(a: &MigrateArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
             .unwrap_or_default()
     ));
     crate::commands::provision::print_plan(target, plan, s, ui, a.write.dry_run, a.write.dry_run);
-    let delete_req = s
-        .arm
-        .delete_pool_request(resource_group, cluster, pool);
+    let delete_req = s.arm.delete_pool_request(resource_group, cluster, pool);
     if m.strategy != Strategy::InPlace && old_exists {
         let extra = if a.delete_old {
             format!(

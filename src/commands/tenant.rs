@@ -107,10 +107,7 @@ pub async fn scan(a: &ScanArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
             if t.source.pages == 1 { "" } else { "s" },
             graph::LAG_NOTE
         )),
-        Some(why) => ui.warn(&format!(
-            "{why}; fell back to ARM: {}",
-            t.source.note
-        )),
+        Some(why) => ui.warn(&format!("{why}; fell back to ARM: {}", t.source.note)),
     }
     match ui.format {
         Format::Json => ui.print_json(&json!({
@@ -365,9 +362,9 @@ fn print_text(t: &TenantReport, ui: &Ui) {
     println!("{}", ui.paint(&r.summary(), Style::Strong));
     match &t.source.fallback_reason {
         None => println!("Source: Azure Resource Graph ({}).", graph::LAG_NOTE),
-        Some(_) => println!(
-            "Source: ARM, subscription by subscription (Resource Graph was refused)."
-        ),
+        Some(_) => {
+            println!("Source: ARM, subscription by subscription (Resource Graph was refused).")
+        }
     }
     if r.pools.iter().any(|p| p.level >= Level::Retiring) {
         println!("Move them all (plan first, then run without --dry-run):");

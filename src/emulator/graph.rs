@@ -115,7 +115,9 @@ pub fn subscriptions(state: &State) -> Vec<String> {
 }
 
 fn sub_of(id: &str) -> Option<&str> {
-    let mut it = id.split('/').skip_while(|s| !s.eq_ignore_ascii_case("subscriptions"));
+    let mut it = id
+        .split('/')
+        .skip_while(|s| !s.eq_ignore_ascii_case("subscriptions"));
     it.next()?;
     it.next()
 }
@@ -195,7 +197,12 @@ fn take_quota(ctx: &mut Ctx) -> Result<(u32, u64), EmuResponse> {
 
 /// `hh:mm:ss`, the format of `x-ms-user-quota-resets-after`.
 fn hms(secs: u64) -> String {
-    format!("{:02}:{:02}:{:02}", secs / 3600, (secs / 60) % 60, secs % 60)
+    format!(
+        "{:02}:{:02}:{:02}",
+        secs / 3600,
+        (secs / 60) % 60,
+        secs % 60
+    )
 }
 
 fn query(ctx: &mut Ctx, req: &EmuRequest) -> EmuResponse {
@@ -481,7 +488,11 @@ fn literal(s: &str) -> Result<String, String> {
 
 /// A subscription id for fleet member `i` (a valid lower-case UUID).
 pub fn fleet_subscription(i: usize) -> String {
-    format!("{:08x}-0000-4000-8000-{:012x}", 0xf1ee7000u32 as usize + i, i)
+    format!(
+        "{:08x}-0000-4000-8000-{:012x}",
+        0xf1ee7000u32 as usize + i,
+        i
+    )
 }
 
 /// Multiplies the first cluster of `state` (the template: its pools, version,
@@ -499,20 +510,33 @@ pub fn clone_fleet(state: &mut State, subs: usize, clusters: usize) -> Result<us
     let tid = template.body["id"].as_str().unwrap_or_default().to_string();
     let tsub = sub_of(&tid).unwrap_or_default().to_string();
     let trg = rg_of(&tid).unwrap_or_default().to_string();
-    let tname = template.body["name"].as_str().unwrap_or_default().to_string();
+    let tname = template.body["name"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     let text = serde_json::to_string(&template).map_err(|e| e.to_string())?;
     let prefix = format!("/subscriptions/{tsub}/resourceGroups/{trg}/providers/Microsoft.ContainerService/managedClusters/{tname}");
     let features: Vec<_> = state
         .features
         .iter()
         .filter(|(k, _)| k.starts_with(&format!("{}/", tsub.to_ascii_lowercase())))
-        .map(|(k, v)| (k.split_once('/').map(|x| x.1).unwrap_or("").to_string(), v.clone()))
+        .map(|(k, v)| {
+            (
+                k.split_once('/').map(|x| x.1).unwrap_or("").to_string(),
+                v.clone(),
+            )
+        })
         .collect();
     let providers: Vec<_> = state
         .providers
         .iter()
         .filter(|(k, _)| k.starts_with(&format!("{}/", tsub.to_ascii_lowercase())))
-        .map(|(k, v)| (k.split_once('/').map(|x| x.1).unwrap_or("").to_string(), v.clone()))
+        .map(|(k, v)| {
+            (
+                k.split_once('/').map(|x| x.1).unwrap_or("").to_string(),
+                v.clone(),
+            )
+        })
         .collect();
     let mut added = 0;
     for i in 0..subs {
@@ -530,8 +554,8 @@ pub fn clone_fleet(state: &mut State, subs: usize, clusters: usize) -> Result<us
                 continue;
             }
             let id = format!("/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ContainerService/managedClusters/{name}");
-            let mut rec: ClusterRec = serde_json::from_str(&text.replace(&prefix, &id))
-                .map_err(|e| e.to_string())?;
+            let mut rec: ClusterRec =
+                serde_json::from_str(&text.replace(&prefix, &id)).map_err(|e| e.to_string())?;
             rec.body["name"] = json!(name);
             if let Some(fqdn) = rec.body["properties"]["fqdn"].as_str() {
                 let fqdn = fqdn.replacen(&tname, &name, 1);

@@ -240,7 +240,10 @@ fn control(shared: &Shared, method: &Method, rest: &str) -> Response {
 fn fleet(shared: &Shared, rest: &str) -> Response {
     let mut it = rest.split('/').skip(1).map(str::parse::<usize>);
     let (Some(Ok(subs)), Some(Ok(clusters)), None) = (it.next(), it.next(), it.next()) else {
-        return (StatusCode::BAD_REQUEST, "use /_emulator/fleet/{subscriptions}/{clusters}")
+        return (
+            StatusCode::BAD_REQUEST,
+            "use /_emulator/fleet/{subscriptions}/{clusters}",
+        )
             .into_response();
     };
     let mut guard = shared.inner.lock().expect("lock");
