@@ -34,6 +34,8 @@ pub const SUBSCRIPTIONS_API: &str = "2022-12-01";
 pub const TOP: u32 = 1000;
 /// Pages followed at most (a million clusters): beyond that the answer is broken.
 const MAX_PAGES: usize = 1000;
+/// Subscriptions named in one Resource Graph request at most.
+pub const SUBSCRIPTIONS_PER_QUERY: usize = 1000;
 /// Subscriptions scanned at once on the ARM fallback (each reads 8 clusters at once).
 const FALLBACK_CONCURRENCY: usize = 4;
 
@@ -108,7 +110,7 @@ pub async fn scan(
     flags: &str,
     on_page: &OnPage<'_>,
 ) -> AppResult<TenantReport> {
-    match query_clusters(client.as_ref(), scope, on_page).await {
+    match query_all(client.as_ref(), scope, on_page).await {
         Ok((rows, pages)) => {
             let report = classify_rows(&rows, flags)?;
             let subscriptions = summarise(&report, scope_list(scope));
@@ -172,6 +174,28 @@ pub fn query_body(scope: &Scope, skip_token: Option<&str>) -> Value {
         Scope::ManagementGroup(mg) => body["managementGroups"] = json!([mg]),
     }
     body
+}
+
+/// Runs the query over the scope, named subscriptions in batches of
+/// [`SUBSCRIPTIONS_PER_QUERY`] (Resource Graph's limit per request).
+async fn query_all(
+    client: &dyn ArmClient,
+    scope: &Scope,
+    on_page: &OnPage<'_>,
+) -> Result<(Vec<Value>, usize), ArmError> {
+    let Scope::Subscriptions(subs) = scope else {
+        return query_clusters(client, scope, on_page).await;
+    };
+    let (mut rows, mut pages) = (Vec::new(), 0);
+    for batch in subs.chunks(SUBSCRIPTIONS_PER_QUERY) {
+        let before = (pages, rows.len());
+        let progress = |p: usize, n: usize| on_page(before.0 + p, before.1 + n);
+        let (r, p) =
+            query_clusters(client, &Scope::Subscriptions(batch.to_vec()), &progress).await?;
+        rows.extend(r);
+        pages += p;
+    }
+    Ok((rows, pages))
 }
 
 /// Follows `$skipToken` to the end; returns the rows and the number of pages.

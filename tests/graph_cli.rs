@@ -440,3 +440,36 @@ fn scan_of_a_cluster_that_does_not_exist_fails() {
     assert!(out.stderr.contains("nosuchcluster"), "{}", out.dump());
     run(&emu, "scan -g rg1 --cluster tmpl").ok();
 }
+
+#[test]
+fn more_than_a_thousand_named_subscriptions_go_in_batches() {
+    let emu = emulator("");
+    let mut subs: Vec<String> = (0..1001)
+        .map(|i| format!("{i:08x}-1111-4000-8000-000000000000"))
+        .collect();
+    subs.push(fleet_subscription(1));
+    let out = run_args(
+        &emu,
+        &[
+            "scan".into(),
+            "--subscriptions".into(),
+            subs.join(","),
+            "-o".into(),
+            "json".into(),
+        ],
+    )
+    .ok();
+    let posts = graph_posts(&out);
+    assert_eq!(posts.len(), 2, "{}", out.dump());
+    let sizes: Vec<usize> = posts
+        .iter()
+        .map(|p| {
+            p.body.as_ref().unwrap()["subscriptions"]
+                .as_array()
+                .unwrap()
+                .len()
+        })
+        .collect();
+    assert_eq!(sizes, [1000, 2]);
+    assert_eq!(out.json()["pools"].as_array().unwrap().len(), 10);
+}
