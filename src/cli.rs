@@ -714,6 +714,37 @@ pub struct ScanArgs {
     /// Exit 1 when a pool at or above this level exists
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
+    #[command(flatten)]
+    pub tenant: TenantScope,
+}
+
+/// The tenant-wide scopes of `scan` (through Azure Resource Graph).
+#[derive(Debug, Args, Clone, Default)]
+#[group(multiple = false, conflicts_with_all = ["resource_group", "cluster"])]
+pub struct TenantScope {
+    /// Every subscription the identity can read (one Azure Resource Graph query)
+    #[arg(long)]
+    pub all_subscriptions: bool,
+    /// These subscriptions (comma-separated IDs), through Azure Resource Graph
+    #[arg(long, value_name = "ID,ID", value_delimiter = ',', num_args = 1..)]
+    pub subscriptions: Vec<String>,
+    /// Every subscription under this management group, through Azure Resource Graph
+    #[arg(long, value_name = "MG")]
+    pub management_group: Option<String>,
+}
+
+impl TenantScope {
+    /// Whether a tenant-wide scope was asked for.
+    pub fn is_set(&self) -> bool {
+        self.all_subscriptions || !self.subscriptions.is_empty() || self.management_group.is_some()
+    }
+}
+
+/// `--only` of `migrate --from-scan`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OnlyLevel {
+    Retiring,
+    Retired,
 }
 
 #[derive(Debug, Args)]
@@ -732,14 +763,23 @@ deleted only with --delete-old, after the new pool Succeeded, and never when it
 is the cluster's last System pool.")]
 pub struct MigrateArgs {
     /// Resource group
-    #[arg(short = 'g', long)]
-    pub resource_group: String,
+    #[arg(short = 'g', long, required_unless_present = "from_scan")]
+    pub resource_group: Option<String>,
     /// Cluster name
-    #[arg(long)]
-    pub cluster: String,
+    #[arg(long, required_unless_present = "from_scan")]
+    pub cluster: Option<String>,
     /// The pool to move
-    #[arg(long)]
-    pub pool: String,
+    #[arg(long, required_unless_present = "from_scan")]
+    pub pool: Option<String>,
+    /// Migrate every retired or retiring pool a saved `aksos scan -o json` lists
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["resource_group", "cluster", "pool", "to", "new_pool", "delete_old"])]
+    pub from_scan: Option<std::path::PathBuf>,
+    /// With --from-scan: only pools at this level
+    #[arg(long, value_enum, requires = "from_scan")]
+    pub only: Option<OnlyLevel>,
+    /// With --from-scan: clusters worked on at once (one operation per cluster at a time)
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub parallel: u16,
     /// Target OS SKU [default: the catalog's successor of the pool's OS]
     #[arg(long, value_name = "SKU")]
     pub to: Option<String>,

@@ -237,6 +237,21 @@ impl Session {
         })
     }
 
+    /// The same endpoint, credential and timings for another subscription
+    /// (tenant-wide commands act on many); follow-up commands name it.
+    pub fn for_subscription(&self, subscription: &str) -> Session {
+        let replay = self
+            .replay_flags
+            .replace(&format!("--subscription {} ", self.arm.subscription), "");
+        Session {
+            arm: Arm::new(self.arm.client.clone(), subscription),
+            cadence: self.cadence,
+            timeout: self.timeout,
+            sandbox: None,
+            replay_flags: format!("{replay}--subscription {subscription} "),
+        }
+    }
+
     async fn sandbox(g: &GlobalArgs) -> AppResult<Session> {
         let subscription = subscription(g, Some(SANDBOX_SUBSCRIPTION))?;
         let running = emulator::Running::start_sandbox().await?;

@@ -22,6 +22,8 @@ pub mod emulator;
 pub mod error;
 pub mod executor;
 pub mod export;
+pub mod fleet;
+pub mod graph;
 pub mod infile;
 pub mod migrate;
 pub mod names;

@@ -9,6 +9,8 @@ pub enum Format {
     #[default]
     Text,
     Json,
+    /// Comma-separated values (`scan` only; other commands refuse it).
+    Csv,
 }
 
 /// What the terminal allows, decided once at start-up.

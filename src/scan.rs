@@ -27,6 +27,9 @@ pub enum Level {
 /// One pool and its verdict.
 #[derive(Debug, Clone, Serialize)]
 pub struct PoolRow {
+    /// The subscription holding the cluster (every row carries it, so a saved
+    /// scan can be acted on: `aksos migrate --from-scan`).
+    pub subscription: String,
     pub resource_group: String,
     pub cluster: String,
     pub pool: String,
@@ -51,6 +54,7 @@ pub struct PoolRow {
 /// A cluster whose pools could not be read.
 #[derive(Debug, Clone, Serialize)]
 pub struct Unreadable {
+    pub subscription: String,
     pub resource_group: String,
     pub cluster: String,
     pub error: String,
@@ -72,9 +76,15 @@ impl Report {
             .iter()
             .filter(|p| p.level >= Level::Retiring)
             .collect();
-        let mut clusters: Vec<(&str, &str)> = affected
+        let mut clusters: Vec<(&str, &str, &str)> = affected
             .iter()
-            .map(|p| (p.resource_group.as_str(), p.cluster.as_str()))
+            .map(|p| {
+                (
+                    p.subscription.as_str(),
+                    p.resource_group.as_str(),
+                    p.cluster.as_str(),
+                )
+            })
             .collect();
         clusters.sort();
         clusters.dedup();
@@ -163,6 +173,7 @@ pub fn classify(
         )
     });
     PoolRow {
+        subscription: String::new(),
         resource_group: rg.to_string(),
         cluster: cluster.to_string(),
         pool: name,
@@ -187,16 +198,38 @@ pub async fn scan(
     flags: &str,
 ) -> AppResult<Report> {
     let clusters: Vec<ManagedCluster> = match (rg, cluster) {
-        (Some(rg), Some(name)) => arm.get_cluster(rg, name).await?.into_iter().collect(),
+        // A named cluster that is not there is an error (ARM's own 404, with its
+        // code and correlation id), never an empty scan that passes `--fail-on`.
+        (Some(rg), Some(name)) => {
+            let req = arm.get_cluster_request(rg, name);
+            let resp = arm.call(&req).await?;
+            vec![crate::arm::ops::decode(&resp, &req.context)?]
+        }
         _ => {
             let all = arm.list_clusters(rg).await?;
-            all.into_iter()
+            let found: Vec<ManagedCluster> = all
+                .into_iter()
                 .filter(|c| {
                     cluster.is_none_or(|n| {
                         c.name.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(n))
                     })
                 })
-                .collect()
+                .collect();
+            if let (Some(name), true) = (cluster, found.is_empty()) {
+                return Err(crate::arm::ArmError::new(
+                    crate::arm::ArmErrorKind::Http { status: 404 },
+                    format!("find cluster {name}"),
+                )
+                .with_message(
+                    "ResourceNotFound",
+                    format!(
+                        "no managed cluster named {name} in subscription {}",
+                        arm.subscription
+                    ),
+                )
+                .into());
+            }
+            found
         }
     };
     let scanned = clusters.len();
@@ -212,10 +245,14 @@ pub async fn scan(
             match arm.list_pools(&group, &name).await {
                 Ok(pools) => Ok(pools
                     .iter()
-                    .map(|p| classify(&group, &name, p, c.kubernetes_version(), flags))
+                    .map(|p| PoolRow {
+                        subscription: arm.subscription.clone(),
+                        ..classify(&group, &name, p, c.kubernetes_version(), flags)
+                    })
                     .collect()),
                 Err(e) => {
                     let unreadable = Unreadable {
+                        subscription: arm.subscription.clone(),
                         resource_group: group,
                         cluster: name,
                         error: e.to_string().lines().take(3).collect::<Vec<_>>().join(" "),

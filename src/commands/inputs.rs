@@ -90,9 +90,15 @@ pub fn check(cmd: &Command) -> AppResult<()> {
             }
         }
         Command::Migrate(a) => {
-            p.rg(&a.resource_group);
-            p.cluster("--cluster", &a.cluster);
-            p.pool("--pool", &a.pool);
+            if let Some(rg) = &a.resource_group {
+                p.rg(rg);
+            }
+            if let Some(c) = &a.cluster {
+                p.cluster("--cluster", c);
+            }
+            if let Some(pool) = &a.pool {
+                p.pool("--pool", pool);
+            }
             if let Some(n) = &a.new_pool {
                 p.pool("--new-pool", n);
             }

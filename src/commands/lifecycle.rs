@@ -13,6 +13,9 @@ use crate::scan::{self, Level};
 use serde_json::json;
 
 pub async fn scan(a: &ScanArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
+    if a.tenant.is_set() {
+        return crate::commands::tenant::scan(a, s, ui).await;
+    }
     if a.cluster.is_some() && a.resource_group.is_none() {
         ui.note("note: --cluster without -g scans every resource group for that name");
     }
@@ -23,7 +26,9 @@ pub async fn scan(a: &ScanArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
         &s.replay_flags,
     )
     .await?;
-    if ui.json() {
+    if ui.format == crate::output::Format::Csv {
+        crate::commands::tenant::print_csv(&report.pools)?;
+    } else if ui.json() {
         ui.print_json(&json!({
             "summary": report.summary(),
             "clusters_scanned": report.clusters_scanned,
@@ -41,7 +46,7 @@ pub async fn scan(a: &ScanArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
     Ok(if report.worst() >= bar { 1 } else { 0 })
 }
 
-fn verdict_text(p: &scan::PoolRow) -> String {
+pub(crate) fn verdict_text(p: &scan::PoolRow) -> String {
     use crate::catalog::Verdict;
     match &p.lifecycle {
         Some(Verdict::Retired {
@@ -150,6 +155,19 @@ fn print_table(r: &scan::Report, ui: &Ui) {
 }
 
 pub async fn migrate(a: &MigrateArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
+    if let Some(file) = &a.from_scan {
+        return crate::fleet::run(a, file, s, ui).await;
+    }
+    let (Some(resource_group), Some(cluster), Some(pool)) = (
+        a.resource_group.as_deref(),
+        a.cluster.as_deref(),
+        a.pool.as_deref(),
+    ) else {
+        return Err(AppError::usage(
+            "--pool",
+            "name the pool with -g RG --cluster NAME --pool POOL, or give --from-scan FILE",
+        ));
+    };
     if a.delete_old && a.write.no_wait {
         return Err(AppError::usage(
             "--delete-old",
@@ -163,9 +181,9 @@ pub async fn migrate(a: &MigrateArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
         ));
     }
     let ask = Ask {
-        resource_group: &a.resource_group,
-        cluster: &a.cluster,
-        pool: &a.pool,
+        resource_group,
+        cluster,
+        pool,
         to: a.to.as_deref(),
         new_pool: a.new_pool.as_deref(),
         strategy: a.strategy,
@@ -195,9 +213,9 @@ pub async fn migrate(a: &MigrateArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
     };
     ui.note(&format!(
         "Migrating {}/{}/{} from {} to {} ({strategy}{})",
-        a.resource_group,
-        a.cluster,
-        a.pool,
+        resource_group,
+        cluster,
+        pool,
         m.from,
         m.to.api_value,
         m.new_pool
@@ -214,21 +232,19 @@ pub async fn migrate(a: &MigrateArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
         a.write.dry_run,
         a.write.no_wait,
     );
-    let delete_req = s
-        .arm
-        .delete_pool_request(&a.resource_group, &a.cluster, &a.pool);
+    let delete_req = s.arm.delete_pool_request(resource_group, cluster, pool);
     if m.strategy != Strategy::InPlace && old_exists {
         let extra = if a.delete_old {
             format!(
                 "then delete node pool {} (AKS cordons and drains its nodes first, respecting PodDisruptionBudgets) (DELETE {}{})",
-                a.pool,
+                pool,
                 s.arm.client.base_url(),
                 delete_req.path
             )
         } else {
             format!(
                 "then drain node pool {} (kept: add --delete-old to delete it)",
-                a.pool
+                pool
             )
         };
         if a.write.dry_run && !ui.json() {
@@ -244,7 +260,7 @@ pub async fn migrate(a: &MigrateArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
         crate::commands::provision::confirm(
             ui,
             &a.write,
-            &format!("migrating {} to {}", a.pool, m.to.api_value),
+            &format!("migrating {} to {}", pool, m.to.api_value),
         )?;
     }
     let outcome = execute(s, target, plan, a.write.no_wait, ui.stderr_tty).await?;
@@ -272,11 +288,11 @@ pub async fn migrate(a: &MigrateArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
         return Ok(0);
     }
     let mut deleted = false;
-    let drain = migrate::drain_commands(&a.pool);
+    let drain = migrate::drain_commands(pool);
     if m.strategy != Strategy::InPlace {
         // Re-runs find the new pool rather than create it: it must have Succeeded
         // before anyone drains onto it, let alone deletes the old pool.
-        let pools = s.arm.list_pools(&a.resource_group, &a.cluster).await?;
+        let pools = s.arm.list_pools(resource_group, cluster).await?;
         let new_name = m.new_pool.as_deref().unwrap_or_default();
         let state = pools
             .iter()
@@ -292,7 +308,7 @@ pub async fn migrate(a: &MigrateArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
                 "--new-pool",
                 format!(
                     "node pool {new_name} is {state}, not Succeeded: {} was left as it is; fix or delete {new_name}, or choose another --new-pool",
-                    a.pool
+                    pool
                 ),
             ));
         }
@@ -303,7 +319,7 @@ pub async fn migrate(a: &MigrateArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
                 "✓ {} runs {}. Deleting {}: AKS cordons and drains its nodes first, respecting PodDisruptionBudgets, so the workloads move to {}.",
                 target.describe(),
                 m.to.api_value,
-                a.pool,
+                pool,
                 m.new_pool.as_deref().unwrap_or("the new pool")
             );
         } else if !ui.json() {
@@ -311,7 +327,7 @@ pub async fn migrate(a: &MigrateArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
                 "✓ {} runs {}. Move the workloads off {}:",
                 target.describe(),
                 m.to.api_value,
-                a.pool
+                pool
             );
             for c in &drain {
                 println!("  {c}");
@@ -321,19 +337,19 @@ pub async fn migrate(a: &MigrateArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
             );
         }
         if a.delete_old {
-            migrate::check_delete_allowed(&pools, &a.pool)?;
+            migrate::check_delete_allowed(&pools, pool)?;
             crate::commands::provision::confirm(
                 ui,
                 &a.write,
                 &format!(
                     "deleting node pool {} (AKS drains its nodes first, respecting PodDisruptionBudgets)",
-                    a.pool
+                    pool
                 ),
             )?;
-            delete_old(s, ui, &delete_req, &a.pool).await?;
+            delete_old(s, ui, &delete_req, pool).await?;
             deleted = true;
             if !ui.json() {
-                println!("✓ node pool {} deleted", a.pool);
+                println!("✓ node pool {} deleted", pool);
             }
         }
     } else if !ui.json() {

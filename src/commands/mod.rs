@@ -8,6 +8,7 @@ pub mod lifecycle;
 pub mod provider;
 pub mod provision;
 pub mod sandbox;
+pub mod tenant;
 pub mod wizard;
 
 use crate::cli::{Cli, Command};
@@ -24,6 +25,12 @@ pub fn dispatch(cli: Cli) -> AppResult<u8> {
     init_logging(cli.global.verbose, log_colour);
     // Names reach URL paths: every one is checked before anything else runs.
     inputs::check(&cli.command)?;
+    if cli.global.output == crate::output::Format::Csv && !matches!(cli.command, Command::Scan(_)) {
+        return Err(AppError::usage(
+            "--output",
+            "csv is only offered by `aksos scan`; use -o text or -o json here",
+        ));
+    }
     match &cli.command {
         Command::Recommend(a) => crate::recommend::run(a, &ui),
         Command::Audit(a) => crate::audit::run(a, &ui),
@@ -79,11 +86,15 @@ pub fn dispatch(cli: Cli) -> AppResult<u8> {
             })
         }
         Command::Scan(a) => runtime()?.block_on(async {
-            let s = Session::connect(&cli.global).await?;
+            let s = Session::connect(&tenant::global_for(a, &cli.global)).await?;
             lifecycle::scan(a, &s, &ui).await
         }),
         Command::Migrate(a) => runtime()?.block_on(async {
-            let s = Session::connect(&cli.global).await?;
+            let g = match &a.from_scan {
+                Some(_) => tenant::without_subscription(&cli.global),
+                None => cli.global.clone(),
+            };
+            let s = Session::connect(&g).await?;
             lifecycle::migrate(a, &s, &ui).await
         }),
         Command::Provider(c) => runtime()?.block_on(async {

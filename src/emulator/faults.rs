@@ -1,6 +1,8 @@
 //! Fault injection for the emulator, parsed from a SPEC such as
 //! `throttle=3,error=1,fail-lro,stuck,delay=100ms`. Counted faults apply to the
 //! first N requests that reach the emulator (after the test-only `/_emulator` paths).
+//! Resource Graph faults (`graph-refuse`, `graph-page-size`, `graph-quota`) are
+//! described in [`super::graph`].
 
 use std::time::Duration;
 
@@ -40,6 +42,14 @@ pub struct Faults {
     pub conflict: u32,
     /// Items per page of a list (then `nextLink`).
     pub page_size: usize,
+    /// Resource Graph refuses queries: `403` (AuthorizationFailed, the default),
+    /// `unregistered` (409 MissingSubscriptionRegistration) or `policy` (403
+    /// RequestDisallowedByPolicy).
+    pub graph_refuse: Option<String>,
+    /// Resource Graph rows per page at most (Azure: `$top`, up to 1000).
+    pub graph_page_size: usize,
+    /// Resource Graph queries per 5 s window (Azure's per-user quota: 15).
+    pub graph_quota: u32,
 }
 
 impl Default for Faults {
@@ -61,6 +71,9 @@ impl Default for Faults {
             expire_after: None,
             conflict: 0,
             page_size: 100,
+            graph_refuse: None,
+            graph_page_size: 1000,
+            graph_quota: 15,
         }
     }
 }
@@ -120,9 +133,21 @@ impl Faults {
                 "expire-after" => self.expire_after = Some(count(value)?),
                 "conflict" => self.conflict = count(value)?,
                 "page-size" => self.page_size = count(value)?.max(1) as usize,
+                "graph-refuse" => {
+                    self.graph_refuse = Some(match value.unwrap_or("403") {
+                        v @ ("403" | "unregistered" | "policy") => v.to_string(),
+                        v => {
+                            return Err(format!(
+                                "`graph-refuse={v}`: use 403, unregistered or policy"
+                            ))
+                        }
+                    })
+                }
+                "graph-page-size" => self.graph_page_size = count(value)?.max(1) as usize,
+                "graph-quota" => self.graph_quota = count(value)?,
                 other => {
                     return Err(format!(
-                        "unknown fault `{other}`; known: throttle=N, error=N, retry-after=S, fail-lro, cancel-lro, stuck, delay=D, op-delay=D, reg-delay=D, provider-delay=D, malformed=N, html=N, reset=N, expire-after=N, conflict=N, page-size=N"
+                        "unknown fault `{other}`; known: throttle=N, error=N, retry-after=S, fail-lro, cancel-lro, stuck, delay=D, op-delay=D, reg-delay=D, provider-delay=D, malformed=N, html=N, reset=N, expire-after=N, conflict=N, page-size=N, graph-refuse[=403|unregistered|policy], graph-page-size=N, graph-quota=N"
                     ))
                 }
             }

@@ -6,9 +6,12 @@
 //! the requests it recorded.
 //!
 //! Test-only paths (no auth): `GET /_emulator/requests` lists recorded requests,
-//! `DELETE /_emulator/requests` clears them, `GET /_emulator/state` dumps state.
+//! `DELETE /_emulator/requests` clears them, `GET /_emulator/state` dumps state,
+//! `POST /_emulator/fleet/{subscriptions}/{clusters}` clones the first cluster
+//! into a fleet across many subscriptions ([`graph::clone_fleet`]).
 
 pub mod faults;
+pub mod graph;
 pub mod regions;
 pub mod routes;
 pub mod schema;
@@ -247,7 +250,33 @@ fn control(shared: &Shared, method: &Method, rest: &str) -> Response {
             StatusCode::NO_CONTENT.into_response()
         }
         ("GET", "state") => axum::Json(shared.state()).into_response(),
+        ("POST", r) if r.starts_with("fleet/") => fleet(shared, r),
         _ => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+/// `POST /_emulator/fleet/{subscriptions}/{clusters}`: clones the first cluster
+/// into a fleet ([`graph::clone_fleet`]); answers how many clusters were added.
+fn fleet(shared: &Shared, rest: &str) -> Response {
+    let mut it = rest.split('/').skip(1).map(str::parse::<usize>);
+    let (Some(Ok(subs)), Some(Ok(clusters)), None) = (it.next(), it.next(), it.next()) else {
+        return (
+            StatusCode::BAD_REQUEST,
+            "use /_emulator/fleet/{subscriptions}/{clusters}",
+        )
+            .into_response();
+    };
+    let mut guard = shared.inner.lock().expect("lock");
+    match graph::clone_fleet(&mut guard.state, subs, clusters) {
+        Ok(n) => {
+            if let Some(p) = &shared.persist {
+                if let Err(e) = guard.state.save(p) {
+                    tracing::warn!("sandbox state not saved: {e}");
+                }
+            }
+            axum::Json(serde_json::json!({ "added": n })).into_response()
+        }
+        Err(m) => (StatusCode::CONFLICT, m).into_response(),
     }
 }
 

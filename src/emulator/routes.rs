@@ -87,6 +87,8 @@ pub struct FaultCounters {
     pub html: u32,
     pub resets: u32,
     pub conflicts: u32,
+    /// Resource Graph's per-user quota window.
+    pub graph: super::graph::Quota,
 }
 
 /// Kubernetes versions the emulated region offers: (version, patches, default, preview, LTS).
@@ -171,7 +173,10 @@ pub fn handle(ctx: &mut Ctx, req: &EmuRequest) -> EmuResponse {
             "The api-version query parameter (?api-version=) is required for all requests.",
         );
     };
-    let resp = route(ctx, req, &segs, &l, &api);
+    let resp = match super::graph::route(ctx, req, &l, &api) {
+        Some(resp) => resp,
+        None => route(ctx, req, &segs, &l, &api),
+    };
     maybe_malform(ctx, req, resp)
 }
 
