@@ -51,7 +51,7 @@ impl AppError {
             AppError::Usage { .. } | AppError::UsageMany(_) | AppError::Io(_) => exit::USAGE,
             AppError::Auth(_) => exit::AUTH,
             AppError::Arm(e) if e.is_auth() => exit::AUTH,
-            AppError::Arm(e) if e.code() == "RequestTimeout" => exit::TIMEOUT,
+            AppError::Arm(e) if e.is_timeout() => exit::TIMEOUT,
             AppError::Arm(_) => exit::AZURE,
             AppError::Timeout { .. } => exit::TIMEOUT,
             AppError::Interrupted { .. } => exit::INTERRUPTED,

@@ -28,4 +28,5 @@ pub mod preflight;
 pub mod progress;
 pub mod recommend;
 pub mod request;
+pub mod sanitize;
 pub mod scan;

@@ -78,14 +78,16 @@ impl Step {
             return;
         }
         let t = self.origin.elapsed().as_secs_f64();
-        eprintln!("[{t:7.1}s] {}: {msg}", self.label);
+        let line = crate::sanitize::text(&format!("{}: {msg}", self.label));
+        eprintln!("[{t:7.1}s] {line}");
     }
 
     /// Reports the current state (only changes are printed off a TTY).
     pub fn update(&mut self, state: &str, percent: Option<f64>) {
+        let state = crate::sanitize::text(state);
         let msg = match percent {
             Some(p) => format!("{state} ({p:.0}%)"),
-            None => state.to_string(),
+            None => state,
         };
         if msg == self.last {
             return;
@@ -135,6 +137,8 @@ impl Step {
 
 /// Runs `fut` until it ends, the deadline passes (exit 5) or Ctrl-C (exit 130).
 /// `what` names what is being waited on; `hint` is the command that checks it later.
+/// A poll that the HTTP client cut at the command's deadline (`RequestTimeout`)
+/// is reported the same way as this wait's own deadline.
 pub async fn bounded<T>(
     fut: impl Future<Output = AppResult<T>>,
     deadline: Duration,
@@ -142,7 +146,15 @@ pub async fn bounded<T>(
     hint: &str,
 ) -> AppResult<T> {
     tokio::select! {
-        r = fut => r,
+        r = fut => match r {
+            Err(AppError::Arm(e)) if e.is_timeout() && e.code() == "RequestTimeout" => {
+                Err(AppError::Timeout {
+                    what: what.to_string(),
+                    hint: hint.to_string(),
+                })
+            }
+            r => r,
+        },
         _ = tokio::time::sleep(deadline) => Err(AppError::Timeout {
             what: what.to_string(),
             hint: hint.to_string(),

@@ -1,5 +1,8 @@
 //! `ArmError`: one error type for everything that comes back from ARM (or fails on the
 //! way there), keeping the ARM error object, the HTTP status and the request ids.
+//! Its text is what the user sees of a server's answer, so [`fmt::Display`] passes
+//! it through [`crate::sanitize::text`] (no secrets, no control characters) and
+//! cuts overlong server strings.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -45,7 +48,21 @@ pub enum ArmErrorKind {
     Protocol,
     /// No token could be obtained.
     Auth,
+    /// ARM throttled the request (429, or 503 with `Retry-After`) and asked to
+    /// wait longer than the time left before `--timeout`: aksos stopped instead.
+    Throttled {
+        status: u16,
+        /// What `Retry-After` asked for, when it said.
+        retry_after: Option<std::time::Duration>,
+        /// What was left of `--timeout` then.
+        left: std::time::Duration,
+    },
 }
+
+/// Longest server string (code, message, target) shown in full.
+const MAX_FIELD_CHARS: usize = 2000;
+/// Most `details` entries shown at each level.
+const MAX_DETAILS: usize = 20;
 
 /// An error from ARM with everything needed to act on it.
 #[derive(Debug, Clone)]
@@ -100,8 +117,27 @@ impl ArmError {
         matches!(self.kind, ArmErrorKind::Auth) || self.status() == Some(401)
     }
 
+    /// The wait ended on time, not on an answer (no answer in time, or throttled
+    /// past the deadline): exit 5.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self.kind, ArmErrorKind::Throttled { .. })
+            || (matches!(self.kind, ArmErrorKind::Transport) && self.code() == "RequestTimeout")
+    }
+
     fn hint(&self) -> Option<&'static str> {
         match (&self.kind, self.code()) {
+            (ArmErrorKind::Auth, "IdentityEndpointUnreachable") => Some(
+                "check the network path to the identity endpoint (proxies, firewall, AZURE_AUTHORITY_HOST), or pick another credential with --auth",
+            ),
+            (ArmErrorKind::Throttled { .. }, _) => Some(
+                "ARM limits requests per subscription and client; wait the time it asked for, or allow longer with --timeout",
+            ),
+            (ArmErrorKind::Protocol, "ResponseTooLarge") => Some(
+                "ARM's answers are a few MB at most: check that --arm-endpoint points at Azure Resource Manager",
+            ),
+            (ArmErrorKind::Protocol, "PagingLoop" | "TooManyPages") => Some(
+                "the endpoint's paging does not end; check that --arm-endpoint points at Azure Resource Manager, or narrow the listing (e.g. -g RG)",
+            ),
             (ArmErrorKind::Auth, _) | (ArmErrorKind::Http { status: 401 }, _) => Some(
                 "the token was refused or has expired: sign in again (az login) or refresh AKSOS_ACCESS_TOKEN",
             ),
@@ -128,25 +164,37 @@ impl ArmError {
     }
 }
 
-fn write_detail(f: &mut fmt::Formatter<'_>, d: &ErrorDetail, indent: usize) -> fmt::Result {
-    let pad = " ".repeat(indent);
-    write!(
-        f,
-        "\n{pad}- {}: {}",
-        d.code.as_deref().unwrap_or("(no code)"),
-        d.message.as_deref().unwrap_or("")
-    )?;
-    if let Some(t) = &d.target {
-        write!(f, " (target: {t})")?;
+fn field(s: &str) -> std::borrow::Cow<'_, str> {
+    crate::sanitize::truncate(s, MAX_FIELD_CHARS)
+}
+
+fn write_details(f: &mut impl fmt::Write, all: &[ErrorDetail], indent: usize) -> fmt::Result {
+    // Deeper than this is a server playing games, not a diagnosis.
+    if indent > 12 {
+        return Ok(());
     }
-    for sub in &d.details {
-        write_detail(f, sub, indent + 2)?;
+    let pad = " ".repeat(indent);
+    for d in all.iter().take(MAX_DETAILS) {
+        write!(
+            f,
+            "\n{pad}- {}: {}",
+            field(d.code.as_deref().unwrap_or("(no code)")),
+            field(d.message.as_deref().unwrap_or(""))
+        )?;
+        if let Some(t) = &d.target {
+            write!(f, " (target: {})", field(t))?;
+        }
+        write_details(f, &d.details, indent + 2)?;
+    }
+    if all.len() > MAX_DETAILS {
+        write!(f, "\n{pad}- … {} more", all.len() - MAX_DETAILS)?;
     }
     Ok(())
 }
 
-impl fmt::Display for ArmError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ArmError {
+    /// The full text, before cleaning.
+    fn render(&self, f: &mut impl fmt::Write) -> fmt::Result {
         let what = match &self.kind {
             ArmErrorKind::Http { status } => format!("Azure returned HTTP {status}"),
             ArmErrorKind::OperationFailed { status } => format!("the operation ended {status}"),
@@ -159,33 +207,61 @@ impl fmt::Display for ArmError {
             ArmErrorKind::Transport => "could not reach the ARM endpoint".to_string(),
             ArmErrorKind::Protocol => "unexpected response from ARM".to_string(),
             ArmErrorKind::Auth => "authentication failed".to_string(),
+            ArmErrorKind::Throttled {
+                status,
+                retry_after,
+                left,
+            } => {
+                let asked = match retry_after {
+                    Some(d) => format!(
+                        "asked to wait {} before retrying",
+                        humantime::format_duration(whole_secs(*d))
+                    ),
+                    None => "kept throttling".to_string(),
+                };
+                format!(
+                    "timed out: throttled by ARM (HTTP {status}), which {asked}, more than the {} left of --timeout; stopped without waiting",
+                    humantime::format_duration(whole_secs(*left))
+                )
+            }
         };
         write!(f, "{}: {what}", self.context)?;
         if let Some(code) = &self.error.code {
-            write!(f, "\n  code: {code}")?;
+            write!(f, "\n  code: {}", field(code))?;
         }
         if let Some(msg) = &self.error.message {
-            write!(f, "\n  message: {msg}")?;
+            write!(f, "\n  message: {}", field(msg))?;
         }
         if let Some(t) = &self.error.target {
-            write!(f, "\n  target: {t}")?;
+            write!(f, "\n  target: {}", field(t))?;
         }
         if !self.error.details.is_empty() {
             write!(f, "\n  details:")?;
-            for d in &self.error.details {
-                write_detail(f, d, 4)?;
-            }
+            write_details(f, &self.error.details, 4)?;
         }
         if let Some(c) = &self.correlation_id {
-            write!(f, "\n  correlation id: {c}")?;
+            write!(f, "\n  correlation id: {}", field(c))?;
         }
         if let Some(r) = &self.client_request_id {
-            write!(f, "\n  client request id: {r}")?;
+            write!(f, "\n  client request id: {}", field(r))?;
         }
         if let Some(h) = self.hint() {
             write!(f, "\n  next: {h}")?;
         }
         Ok(())
+    }
+}
+
+/// Whole seconds, rounded up (sub-second noise makes messages harder to read).
+fn whole_secs(d: std::time::Duration) -> std::time::Duration {
+    std::time::Duration::from_secs(d.as_secs() + u64::from(d.subsec_nanos() > 0))
+}
+
+impl fmt::Display for ArmError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut raw = String::new();
+        self.render(&mut raw)?;
+        f.write_str(&crate::sanitize::text(&raw))
     }
 }
 

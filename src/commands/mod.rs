@@ -101,7 +101,9 @@ fn runtime() -> AppResult<tokio::runtime::Runtime> {
 }
 
 /// `-v` logs aksos's own events (requests, credential choice); `-vv` adds the
-/// libraries'. Nothing logged carries a header value, so tokens never appear.
+/// libraries'. Nothing logged carries a header value, and every line passes
+/// through [`crate::sanitize::text`] on its way to stderr, so neither a token
+/// nor a server's escape sequence reaches the terminal.
 fn init_logging(verbose: u8) {
     if verbose == 0 {
         return;
@@ -112,9 +114,26 @@ fn init_logging(verbose: u8) {
         tracing::Level::INFO
     };
     let _ = tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
+        .with_writer(|| CleanStderr)
+        .with_ansi(false)
         .with_max_level(level)
         .with_target(false)
         .without_time()
         .try_init();
+}
+
+/// stderr for log lines, each cleaned of secrets and control characters (the
+/// formatter writes one whole event per `write`).
+struct CleanStderr;
+
+impl std::io::Write for CleanStderr {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let text = crate::sanitize::text(&String::from_utf8_lossy(buf));
+        std::io::stderr().lock().write_all(text.as_bytes())?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        std::io::stderr().flush()
+    }
 }
