@@ -62,20 +62,25 @@ impl Run<'_> {
         Ok(())
     }
 
-    /// PUT, waiting out 409 OperationNotAllowed (another operation on the cluster).
+    /// PUT, waiting out 409 OperationNotAllowed (another operation on the
+    /// cluster) until the deadline; a 409 that outlasts it is a timeout (exit 5).
     async fn put(&self, req: &ArmRequest) -> Result<Accepted<Value>, ArmError> {
         let mut wait = Duration::from_millis(500).max(self.s.cadence.first);
+        let mut busy: Option<ArmError> = None;
         loop {
             match self.s.arm.put::<Value>(req).await {
-                Err(e)
-                    if e.status() == Some(409)
-                        && e.code() == "OperationNotAllowed"
-                        && self.left() > wait =>
-                {
+                Err(e) if e.status() == Some(409) && e.code() == "OperationNotAllowed" => {
+                    let left = self.left();
+                    if left.is_zero() {
+                        return Err(e.at_deadline());
+                    }
                     tracing::info!("cluster busy (409 OperationNotAllowed); retrying in {wait:?}");
-                    tokio::time::sleep(wait).await;
+                    tokio::time::sleep(wait.min(left)).await;
                     wait = (wait * 2).min(Duration::from_secs(30));
+                    busy = Some(e);
                 }
+                // The deadline cut the retry: report what kept it waiting.
+                Err(e) if e.is_timeout() => return Err(busy.map_or(e, ArmError::at_deadline)),
                 other => return other,
             }
         }

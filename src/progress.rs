@@ -137,8 +137,8 @@ impl Step {
 
 /// Runs `fut` until it ends, the deadline passes (exit 5) or Ctrl-C (exit 130).
 /// `what` names what is being waited on; `hint` is the command that checks it later.
-/// A poll that the HTTP client cut at the command's deadline (`RequestTimeout`)
-/// is reported the same way as this wait's own deadline.
+/// A poll that the HTTP client cut at the command's deadline (`RequestTimeout`,
+/// `DeadlineExceeded`) is reported the same way as this wait's own deadline.
 pub async fn bounded<T>(
     fut: impl Future<Output = AppResult<T>>,
     deadline: Duration,
@@ -147,7 +147,9 @@ pub async fn bounded<T>(
 ) -> AppResult<T> {
     tokio::select! {
         r = fut => match r {
-            Err(AppError::Arm(e)) if e.is_timeout() && e.code() == "RequestTimeout" => {
+            Err(AppError::Arm(e))
+                if e.is_timeout() && matches!(e.code(), "RequestTimeout" | "DeadlineExceeded") =>
+            {
                 Err(AppError::Timeout {
                     what: what.to_string(),
                     hint: hint.to_string(),

@@ -77,6 +77,9 @@ pub struct ArmError {
     pub client_request_id: Option<String>,
     /// What we were doing, e.g. "GET feature AKSFlatcarPreview".
     pub context: String,
+    /// The command's deadline passed while this answer was being waited out
+    /// (e.g. a 409 that never cleared): exit 5, not 4.
+    pub at_deadline: bool,
 }
 
 impl ArmError {
@@ -88,7 +91,14 @@ impl ArmError {
             request_id: None,
             client_request_id: None,
             context: context.into(),
+            at_deadline: false,
         }
+    }
+
+    /// Marks this error as the last answer before `--timeout` ran out.
+    pub fn at_deadline(mut self) -> Self {
+        self.at_deadline = true;
+        self
     }
 
     pub fn with_message(mut self, code: &str, message: impl Into<String>) -> Self {
@@ -120,8 +130,10 @@ impl ArmError {
     /// The wait ended on time, not on an answer (no answer in time, or throttled
     /// past the deadline): exit 5.
     pub fn is_timeout(&self) -> bool {
-        matches!(self.kind, ArmErrorKind::Throttled { .. })
-            || (matches!(self.kind, ArmErrorKind::Transport) && self.code() == "RequestTimeout")
+        self.at_deadline
+            || matches!(self.kind, ArmErrorKind::Throttled { .. })
+            || (matches!(self.kind, ArmErrorKind::Transport)
+                && matches!(self.code(), "RequestTimeout" | "DeadlineExceeded"))
     }
 
     fn hint(&self) -> Option<&'static str> {
@@ -150,6 +162,9 @@ impl ArmError {
             (_, "OperationNotAllowed") => {
                 Some("another operation is running on this cluster; wait for it and try again")
             }
+            (ArmErrorKind::Transport, "DeadlineExceeded") => Some(
+                "allow longer with --timeout; running the command again continues from the current state",
+            ),
             (ArmErrorKind::Transport, "RequestTimeout") => Some(
                 "the ARM endpoint answered too slowly; run the command again, or allow longer with --timeout",
             ),
@@ -198,6 +213,9 @@ impl ArmError {
         let what = match &self.kind {
             ArmErrorKind::Http { status } => format!("Azure returned HTTP {status}"),
             ArmErrorKind::OperationFailed { status } => format!("the operation ended {status}"),
+            ArmErrorKind::Transport if self.code() == "DeadlineExceeded" => {
+                "timed out: --timeout ran out".to_string()
+            }
             ArmErrorKind::Transport if self.code() == "RequestTimeout" => {
                 "timed out: no answer from the ARM endpoint in time".to_string()
             }
@@ -212,20 +230,22 @@ impl ArmError {
                 retry_after,
                 left,
             } => {
-                let asked = match retry_after {
-                    Some(d) => format!(
-                        "asked to wait {} before retrying",
-                        humantime::format_duration(whole_secs(*d))
+                match retry_after {
+                    Some(asked) => format!(
+                        "timed out: throttled by ARM (HTTP {status}), which asked to wait {} before retrying, more than the {} left of --timeout; stopped without waiting",
+                        approx(*asked),
+                        approx(*left)
                     ),
-                    None => "kept throttling".to_string(),
-                };
-                format!(
-                    "timed out: throttled by ARM (HTTP {status}), which {asked}, more than the {} left of --timeout; stopped without waiting",
-                    humantime::format_duration(whole_secs(*left))
-                )
+                    None => format!(
+                        "timed out: throttled by ARM (HTTP {status}) until --timeout ran out"
+                    ),
+                }
             }
         };
         write!(f, "{}: {what}", self.context)?;
+        if self.at_deadline {
+            write!(f, " until --timeout ran out (timed out)")?;
+        }
         if let Some(code) = &self.error.code {
             write!(f, "\n  code: {}", field(code))?;
         }
@@ -252,9 +272,13 @@ impl ArmError {
     }
 }
 
-/// Whole seconds, rounded up (sub-second noise makes messages harder to read).
-fn whole_secs(d: std::time::Duration) -> std::time::Duration {
-    std::time::Duration::from_secs(d.as_secs() + u64::from(d.subsec_nanos() > 0))
+/// A duration for people: whole seconds from 10 s up, milliseconds below.
+fn approx(d: std::time::Duration) -> humantime::FormattedDuration {
+    humantime::format_duration(if d.as_secs() >= 10 {
+        std::time::Duration::from_secs(d.as_secs())
+    } else {
+        std::time::Duration::from_millis(d.as_millis() as u64)
+    })
 }
 
 impl fmt::Display for ArmError {

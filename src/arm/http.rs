@@ -141,20 +141,30 @@ impl PipelineClient {
                 &req.context,
             );
         }
-        let waited = Duration::from_secs(waited.as_secs() + u64::from(waited.subsec_nanos() > 0));
-        let message = if waited.is_zero() {
-            format!(
-                "--timeout ({}) ran out before this request could be sent",
-                humantime::format_duration(timeout)
+        // Whole seconds, at least 1 when anything was waited.
+        let waited = match waited.as_secs_f64().round() as u64 {
+            0 if !waited.is_zero() => Duration::from_secs(1),
+            n => Duration::from_secs(n),
+        };
+        let (code, message) = if waited.is_zero() {
+            (
+                "DeadlineExceeded",
+                format!(
+                    "--timeout ({}) ran out before this request could be sent",
+                    humantime::format_duration(timeout)
+                ),
             )
         } else {
-            format!(
-                "no answer within {}, when --timeout ({}) ran out",
-                humantime::format_duration(waited),
-                humantime::format_duration(timeout)
+            (
+                "RequestTimeout",
+                format!(
+                    "no answer within {}, when --timeout ({}) ran out",
+                    humantime::format_duration(waited),
+                    humantime::format_duration(timeout)
+                ),
             )
         };
-        ArmError::new(ArmErrorKind::Transport, &req.context).with_message("RequestTimeout", message)
+        ArmError::new(ArmErrorKind::Transport, &req.context).with_message(code, message)
     }
 
     /// Resolves a relative path against the base URL. Absolute URLs from ARM

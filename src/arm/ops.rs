@@ -450,9 +450,10 @@ pub fn poll_url(resp: &ArmResponse) -> Option<String> {
         .map(str::to_string)
 }
 
-/// `Retry-After` in whole seconds (ARM sends seconds).
+/// `Retry-After` in whole seconds (ARM sends seconds; an HTTP date is accepted too).
 pub fn retry_after(resp: &ArmResponse) -> Option<u64> {
-    resp.header("retry-after")?.trim().parse().ok()
+    super::limits::parse_retry_after(resp.header("retry-after")?, std::time::SystemTime::now())
+        .map(|d| d.as_secs())
 }
 
 #[cfg(test)]
