@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 use time::OffsetDateTime;
 
 /// Longest wait for one credential to produce a token.
-pub const TOKEN_WAIT: Duration = Duration::from_secs(20);
+pub const TOKEN_WAIT: Duration = Duration::from_secs(30);
 
 /// A credential got no answer from its identity endpoint.
 #[derive(Debug)]
@@ -250,7 +250,9 @@ fn env(name: &str) -> Option<String> {
 /// identities get tokens from (as `azure_identity` chooses it).
 fn authority_host(cloud: &azure_core::cloud::CloudConfiguration) -> &'static str {
     match cloud {
-        azure_core::cloud::CloudConfiguration::AzureGovernment => "https://login.microsoftonline.us",
+        azure_core::cloud::CloudConfiguration::AzureGovernment => {
+            "https://login.microsoftonline.us"
+        }
         azure_core::cloud::CloudConfiguration::AzureChina => "https://login.chinacloudapi.cn",
         _ => "https://login.microsoftonline.com",
     }
@@ -282,13 +284,13 @@ fn env_link(cloud: &azure_core::cloud::CloudConfiguration) -> Link {
         (Some(tenant), Some(client), Some(secret)) => {
             crate::sanitize::register_secret(&secret);
             ClientSecretCredential::new(
-            &tenant,
-            client,
-            Secret::new(secret),
-            Some(ClientSecretCredentialOptions {
-                client_options: client_options(cloud),
-            }),
-        )
+                &tenant,
+                client,
+                Secret::new(secret),
+                Some(ClientSecretCredentialOptions {
+                    client_options: client_options(cloud),
+                }),
+            )
             .map(|c| c as Arc<dyn TokenCredential>)
             .map_err(|e| first_line(&e))
         }

@@ -88,11 +88,7 @@ pub fn json_text(s: &str) -> String {
 pub fn json_value(v: &mut serde_json::Value) {
     use serde_json::Value;
     match v {
-        Value::String(s) => {
-            if needs_cleaning(s) {
-                *s = text(s);
-            }
-        }
+        Value::String(s) if needs_cleaning(s) => *s = text(s),
         Value::Array(items) => items.iter_mut().for_each(json_value),
         Value::Object(map) => {
             if map.keys().any(|k| needs_cleaning(k)) {
@@ -186,10 +182,14 @@ fn skip_string(it: &mut std::iter::Peekable<std::str::Chars<'_>>) {
 
 /// `Bearer <credential>` (any case, also `bearer=`/`bearer:`) → `Bearer <redacted>`.
 fn bearer(s: &str) -> Option<String> {
-    let lower = s.to_ascii_lowercase();
-    if !lower.contains("bearer") {
+    if !s
+        .as_bytes()
+        .windows(6)
+        .any(|w| w.eq_ignore_ascii_case(b"bearer"))
+    {
         return None;
     }
+    let lower = s.to_ascii_lowercase();
     let bytes = s.as_bytes();
     let mut out = String::with_capacity(s.len());
     let mut i = 0;
@@ -310,7 +310,10 @@ mod tests {
             "n": 1
         });
         json_value(&mut v);
-        assert_eq!(v, serde_json::json!({"name": "c1", "tags": {"k": ["v"]}, "n": 1}));
+        assert_eq!(
+            v,
+            serde_json::json!({"name": "c1", "tags": {"k": ["v"]}, "n": 1})
+        );
     }
 
     #[test]

@@ -4,10 +4,9 @@
 //! print the token or a control character, and must end with a clear error and
 //! the documented exit code, within `--timeout` and in bounded memory.
 
+mod common;
 #[path = "common/hostile.rs"]
 mod hostile;
-#[allow(dead_code)]
-mod common;
 
 use hostile::{Hostile, Mode};
 use std::io::Read;
@@ -147,7 +146,13 @@ fn with(base: &[&str], extra: &[&'static str]) -> Vec<&'static str> {
 #[test]
 fn an_echoed_token_is_never_printed_in_text_json_or_logs() {
     let h = Hostile::start(Mode::EchoError);
-    for extra in [&[][..], &["-o", "json"], &["-v"], &["-vv"], &["-v", "-o", "json"]] {
+    for extra in [
+        &[][..],
+        &["-o", "json"],
+        &["-v"],
+        &["-vv"],
+        &["-v", "-o", "json"],
+    ] {
         let r = aksos(&h.url, &with(SHOW, extra));
         assert_eq!(r.code, 4, "{}", r.dump());
         assert!(r.stderr.contains("InvalidRequest"), "{}", r.dump());
@@ -288,15 +293,35 @@ fn a_conflict_forever_ends_at_the_deadline_with_exit_5() {
     use aksos::emulator::Background;
     let emu = Background::start(common::fast());
     let create = [
-        "cluster", "create", "-g", "rg1", "-n", "c1", "-l", "eastus", "--os-sku",
-        "AzureContainerLinux", "--yes",
+        "cluster",
+        "create",
+        "-g",
+        "rg1",
+        "-n",
+        "c1",
+        "-l",
+        "eastus",
+        "--os-sku",
+        "AzureContainerLinux",
+        "--yes",
     ];
     let r = aksos(&emu.url, &create);
     assert_eq!(r.code, 0, "{}", r.dump());
     let emu = Background::with_state(emu.shared.state(), common::fast_with("conflict=100000"));
     let add = [
-        "nodepool", "add", "-g", "rg1", "--cluster", "c1", "-n", "np2", "--os-sku",
-        "AzureContainerLinux", "--yes", "--timeout", "3s",
+        "nodepool",
+        "add",
+        "-g",
+        "rg1",
+        "--cluster",
+        "c1",
+        "-n",
+        "np2",
+        "--os-sku",
+        "AzureContainerLinux",
+        "--yes",
+        "--timeout",
+        "3s",
     ];
     let r = aksos(&emu.url, &add);
     assert_eq!(r.code, 5, "{}", r.dump());
@@ -311,7 +336,11 @@ fn userinfo_in_the_endpoint_is_refused_and_the_password_never_echoed() {
     let r = aksos(&with_pw, SHOW);
     assert_eq!(r.code, 2, "{}", r.dump());
     assert!(r.stderr.contains("--arm-endpoint"), "{}", r.dump());
-    assert!(!(r.stdout.clone() + &r.stderr).contains("hunter2pw"), "{}", r.dump());
+    assert!(
+        !(r.stdout.clone() + &r.stderr).contains("hunter2pw"),
+        "{}",
+        r.dump()
+    );
     // The same from the environment, and `--help` does not show it either.
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_aksos"));
     let out = cmd

@@ -290,3 +290,45 @@ impl fmt::Display for ArmError {
 }
 
 impl std::error::Error for ArmError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_text_is_cleaned_and_cut_when_displayed() {
+        let mut e = ArmError::new(ArmErrorKind::Http { status: 400 }, "get cluster rg/c");
+        e.error.code = Some("Bad\u{1b}[2JCode".into());
+        e.error.message = Some(format!("{}\u{1b}]0;t\u{7}", "m".repeat(5000)));
+        e.error.details = (0..50)
+            .map(|i| ErrorDetail {
+                code: Some(format!("D{i}\u{9b}2J")),
+                ..Default::default()
+            })
+            .collect();
+        let text = e.to_string();
+        assert!(text.contains("code: BadCode"), "{text}");
+        assert!(!text.chars().any(|c| c.is_control() && c != '\n'), "{text}");
+        assert!(text.contains("more bytes"), "long message cut");
+        assert!(text.contains("… 30 more"), "detail list cut");
+    }
+
+    #[test]
+    fn throttling_past_the_deadline_is_a_timeout_that_says_so() {
+        let e = ArmError::new(
+            ArmErrorKind::Throttled {
+                status: 429,
+                retry_after: Some(std::time::Duration::from_secs(999_999)),
+                left: std::time::Duration::from_secs(30),
+            },
+            "get cluster rg/c",
+        );
+        assert!(e.is_timeout() && !e.is_auth());
+        let text = e.to_string();
+        assert!(text.contains("throttled by ARM (HTTP 429)"), "{text}");
+        assert!(
+            text.contains("11days 13h 46m 39s") && text.contains("30s left"),
+            "{text}"
+        );
+    }
+}

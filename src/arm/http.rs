@@ -291,7 +291,9 @@ impl ArmClient for PipelineClient {
         let started = Instant::now();
         let result = match state.left() {
             None => fut.await,
-            Some(left) if left.is_zero() => return Err(self.deadline_error(req, &state, Duration::ZERO)),
+            Some(left) if left.is_zero() => {
+                return Err(self.deadline_error(req, &state, Duration::ZERO))
+            }
             Some(left) => match tokio::time::timeout(left, fut).await {
                 Ok(r) => r,
                 Err(_) => return Err(self.deadline_error(req, &state, started.elapsed())),

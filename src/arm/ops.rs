@@ -160,19 +160,19 @@ pub fn decode<T: DeserializeOwned>(resp: &ArmResponse, context: &str) -> Result<
             serde_json::from_value(v)
         })
         .map_err(|e| {
-        let mut err = ArmError::new(ArmErrorKind::Protocol, context).with_message(
-            "MalformedResponse",
-            format!(
-                "HTTP {} with a body that is not the expected JSON ({e}): {}",
-                resp.status,
-                snippet(&String::from_utf8_lossy(&resp.body))
-            ),
-        );
-        err.correlation_id = resp
-            .header("x-ms-correlation-request-id")
-            .map(str::to_string);
-        err
-    })
+            let mut err = ArmError::new(ArmErrorKind::Protocol, context).with_message(
+                "MalformedResponse",
+                format!(
+                    "HTTP {} with a body that is not the expected JSON ({e}): {}",
+                    resp.status,
+                    snippet(&String::from_utf8_lossy(&resp.body))
+                ),
+            );
+            err.correlation_id = resp
+                .header("x-ms-correlation-request-id")
+                .map(str::to_string);
+            err
+        })
 }
 
 impl Arm {

@@ -130,7 +130,9 @@ fn serve(
     let header = |name: &str| {
         head.iter().skip(1).find_map(|h| {
             let (k, v) = h.split_once(':')?;
-            k.trim().eq_ignore_ascii_case(name).then(|| v.trim().to_string())
+            k.trim()
+                .eq_ignore_ascii_case(name)
+                .then(|| v.trim().to_string())
         })
     };
     let authorization = header("authorization");
@@ -146,7 +148,8 @@ fn serve(
     });
     let echo = head.join("\n");
     let token = authorization.clone().unwrap_or_default();
-    let list = path.contains("agentPools?") || path.contains("/features?") || path.contains("/loop");
+    let list =
+        path.contains("agentPools?") || path.contains("/features?") || path.contains("/loop");
     let mut out = conn;
     match mode {
         Mode::EchoError => {
@@ -156,7 +159,12 @@ fn serve(
                 "target": token,
                 "details": [{"code": "Header", "message": format!("Authorization: {token}")}],
             }});
-            respond(&mut out, 400, &[("x-ms-correlation-request-id", &token)], &b)
+            respond(
+                &mut out,
+                400,
+                &[("x-ms-correlation-request-id", &token)],
+                &b,
+            )
         }
         Mode::EchoOk => {
             let item = pool(&format!("echo {echo}"), &token);
