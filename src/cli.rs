@@ -68,7 +68,13 @@ pub struct GlobalArgs {
     pub cloud: Cloud,
 
     /// Override the ARM base URL (https; http only for loopback hosts)
-    #[arg(long, global = true, env = "AKSOS_ARM_ENDPOINT", value_name = "URL")]
+    #[arg(
+        long,
+        global = true,
+        env = "AKSOS_ARM_ENDPOINT",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
     pub arm_endpoint: Option<String>,
 
     /// How to get a token. auto: AKSOS_ACCESS_TOKEN, then environment service

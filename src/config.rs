@@ -49,19 +49,43 @@ pub fn is_loopback_host(host: &str) -> bool {
             .unwrap_or(false)
 }
 
-/// Validates `--arm-endpoint`: a URL with a host, https unless loopback.
+/// `raw` with any `user:password@` part masked, for messages.
+fn masked(raw: &str) -> String {
+    let Some((scheme, rest)) = raw.split_once("://") else {
+        return raw.to_string();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://***@{}", &rest[at + 1..]),
+        None => raw.to_string(),
+    }
+}
+
+/// Validates `--arm-endpoint`: a URL with a host, https unless loopback, and no
+/// user name or password (they would be printed in hints and `-v` lines, and
+/// ARM authenticates with the bearer token only).
 pub fn parse_endpoint(raw: &str) -> AppResult<Url> {
-    let url = Url::parse(raw.trim()).map_err(|e| {
+    let shown = masked(raw);
+    let raw = raw.trim();
+    let url = Url::parse(raw).map_err(|e| {
         AppError::usage(
             "--arm-endpoint",
-            format!("`{raw}` is not a URL ({e}); use e.g. https://management.azure.com"),
+            format!("`{shown}` is not a URL ({e}); use e.g. https://management.azure.com"),
         )
     })?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(AppError::usage(
+            "--arm-endpoint",
+            format!(
+                "`{shown}` carries a user name or password; remove the `user:password@` part (also from AKSOS_ARM_ENDPOINT): aksos authenticates with a bearer token only"
+            ),
+        ));
+    }
     let host = url.host_str().unwrap_or_default().to_string();
     if host.is_empty() {
         return Err(AppError::usage(
             "--arm-endpoint",
-            format!("`{raw}` has no host"),
+            format!("`{shown}` has no host"),
         ));
     }
     match url.scheme() {
@@ -70,7 +94,7 @@ pub fn parse_endpoint(raw: &str) -> AppResult<Url> {
         "http" => Err(AppError::usage(
             "--arm-endpoint",
             format!(
-                "`{raw}` uses plain http to {host}; tokens are only sent over https (http is allowed for loopback hosts: 127.0.0.1, ::1, localhost)"
+                "`{shown}` uses plain http to {host}; tokens are only sent over https (http is allowed for loopback hosts: 127.0.0.1, ::1, localhost)"
             ),
         )),
         other => Err(AppError::usage(
@@ -212,7 +236,8 @@ impl Session {
         let subscription = subscription(g, None)?;
         let local = is_loopback_host(base.host_str().unwrap_or_default());
         let replay_flags = replay_flags(g, &base, &subscription);
-        let credential = crate::auth::credential(g.auth, &cloud);
+        let deadline = std::time::Instant::now().checked_add(g.timeout);
+        let credential = crate::auth::credential_until(g.auth, &cloud, deadline);
         let client = PipelineClient::new(
             base,
             credential,
@@ -223,7 +248,8 @@ impl Session {
                 RetrySettings::default()
             },
             g.timeout.min(Duration::from_secs(120)),
-        );
+        )
+        .with_deadline(g.timeout);
         Ok(Session {
             arm: Arm::new(Arc::new(client), subscription),
             cadence: if local {
@@ -262,7 +288,8 @@ impl Session {
             "sandbox/.default".into(),
             RetrySettings::LOCAL,
             g.timeout.min(Duration::from_secs(120)),
-        );
+        )
+        .with_deadline(g.timeout);
         Ok(Session {
             arm: Arm::new(Arc::new(client), subscription),
             cadence: Cadence::LOCAL,
@@ -290,6 +317,24 @@ mod tests {
         assert!(parse_endpoint("http://10.0.0.1").is_err());
         assert!(parse_endpoint("ftp://127.0.0.1").is_err());
         assert!(parse_endpoint("not a url").is_err());
+    }
+
+    #[test]
+    fn endpoint_with_userinfo_is_refused_without_echoing_the_password() {
+        for raw in [
+            "http://user:hunter2pw@127.0.0.1:8080",
+            "https://user:hunter2pw@management.azure.com/",
+            "http://user:hunter2pw@example.com",
+            "https://:hunter2pw@[::1]:1",
+            "http://user:hunter2pw@[not-a-host/x",
+        ] {
+            let e = parse_endpoint(raw).unwrap_err();
+            assert_eq!(e.exit_code(), 2, "{raw}");
+            let text = e.to_string();
+            assert!(text.contains("--arm-endpoint"), "{text}");
+            assert!(!text.contains("hunter2pw"), "{text}");
+        }
+        assert!(parse_endpoint("https://user@management.azure.com").is_err());
     }
 
     #[test]

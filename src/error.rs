@@ -54,7 +54,7 @@ impl AppError {
                 exit::INTERRUPTED
             }
             AppError::Arm(e) if e.is_auth() => exit::AUTH,
-            AppError::Arm(e) if e.code() == "RequestTimeout" => exit::TIMEOUT,
+            AppError::Arm(e) if e.is_timeout() => exit::TIMEOUT,
             AppError::Arm(_) => exit::AZURE,
             AppError::Timeout { .. } => exit::TIMEOUT,
             AppError::Interrupted { .. } => exit::INTERRUPTED,

@@ -34,6 +34,7 @@ pub mod progress;
 pub mod recommend;
 pub mod regions;
 pub mod request;
+pub mod sanitize;
 pub mod scan;
 pub mod shellquote;
 pub mod suggest;

@@ -19,7 +19,8 @@ fn main() -> ExitCode {
     match aksos::commands::dispatch(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("error: {e}");
+            // Server text and secrets never reach the terminal raw.
+            eprintln!("error: {}", aksos::sanitize::text(&e.to_string()));
             ExitCode::from(e.exit_code())
         }
     }

@@ -1,5 +1,7 @@
 //! How results reach the user: text or JSON on stdout, colour only when allowed,
-//! progress and warnings on stderr. Every command receives one [`Ui`].
+//! progress and warnings on stderr. Every command receives one [`Ui`]. What
+//! passes here is cleaned ([`crate::sanitize`]): no secret, no raw control
+//! character from a server.
 
 use std::io::IsTerminal;
 
@@ -49,6 +51,7 @@ impl Ui {
         match serde_json::to_string_pretty(v) {
             // A closed pipe (`| head`) is not an error worth a panic.
             Ok(s) => {
+                let s = crate::sanitize::json_text(&s);
                 let _ = writeln!(std::io::stdout().lock(), "{s}");
             }
             Err(e) => eprintln!("error: could not encode JSON: {e}"),
@@ -57,12 +60,12 @@ impl Ui {
 
     /// A warning on stderr.
     pub fn warn(&self, msg: &str) {
-        eprintln!("warning: {msg}");
+        eprintln!("warning: {}", crate::sanitize::text(msg));
     }
 
     /// A note on stderr (progress, hints).
     pub fn note(&self, msg: &str) {
-        eprintln!("{msg}");
+        eprintln!("{}", crate::sanitize::text(msg));
     }
 
     /// Paints `s` with a style when colour is allowed.

@@ -78,14 +78,16 @@ impl Step {
             return;
         }
         let t = self.origin.elapsed().as_secs_f64();
-        eprintln!("[{t:7.1}s] {}: {msg}", self.label);
+        let line = crate::sanitize::text(&format!("{}: {msg}", self.label));
+        eprintln!("[{t:7.1}s] {line}");
     }
 
     /// Reports the current state (only changes are printed off a TTY).
     pub fn update(&mut self, state: &str, percent: Option<f64>) {
+        let state = crate::sanitize::text(state);
         let msg = match percent {
             Some(p) => format!("{state} ({p:.0}%)"),
-            None => state.to_string(),
+            None => state,
         };
         if msg == self.last {
             return;
@@ -140,6 +142,8 @@ impl Step {
 /// Runs `fut` until it ends, the deadline passes (exit 5) or Ctrl-C (exit 130,
 /// also when Ctrl-C came before this wait began: see [`crate::cancel`]).
 /// `what` names what is being waited on; `hint` is the command that checks it later.
+/// A poll that the HTTP client cut at the command's deadline (`RequestTimeout`,
+/// `DeadlineExceeded`) is reported the same way as this wait's own deadline.
 pub async fn bounded<T>(
     fut: impl Future<Output = AppResult<T>>,
     deadline: Duration,
@@ -151,7 +155,17 @@ pub async fn bounded<T>(
         _ = crate::cancel::interrupted() => Err(AppError::Interrupted {
             hint: format!("stopped waiting for {what}; it keeps running in Azure. Check it with: {hint}"),
         }),
-        r = fut => r,
+        r = fut => match r {
+            Err(AppError::Arm(e))
+                if e.is_timeout() && matches!(e.code(), "RequestTimeout" | "DeadlineExceeded") =>
+            {
+                Err(AppError::Timeout {
+                    what: what.to_string(),
+                    hint: hint.to_string(),
+                })
+            }
+            r => r,
+        },
         _ = tokio::time::sleep(deadline) => Err(AppError::Timeout {
             what: what.to_string(),
             hint: hint.to_string(),

@@ -3,14 +3,17 @@
 //! retries 429 and transient 5xx (and connection failures) with exponential
 //! back-off plus jitter, honouring `Retry-After`, within bounded attempts and
 //! total time. Our own per-try policies add the bearer token (over https, or
-//! http to loopback only) and log each try at `-v` without the Authorization
-//! header.
+//! http to loopback only), log each try at `-v` without the Authorization
+//! header, and bound each try ([`super::limits`]: body size, time per try, a
+//! `Retry-After` longer than the time left). One deadline (`--timeout`, set
+//! with [`PipelineClient::with_deadline`]) bounds every call, retries included.
 
+use super::limits::{self, CallState, Stop};
 use super::{ArmClient, ArmError, ArmErrorKind, ArmRequest, ArmResponse, Method};
 use azure_core::credentials::TokenCredential;
 use azure_core::http::policies::{Policy, PolicyResult};
 use azure_core::http::{
-    ClientOptions, Context, ExponentialRetryOptions, Pipeline, PipelineSendOptions, Request,
+    ClientOptions, Context, ExponentialRetryOptions, Pipeline, PipelineStreamOptions, Request,
     RetryOptions, Url,
 };
 use azure_core::time::Duration as AzDuration;
@@ -55,8 +58,13 @@ pub struct PipelineClient {
     base: Url,
     base_str: String,
     pipeline: Pipeline,
-    /// Longest time one request (with its retries) may take.
+    /// Longest time one try of a request (headers and body) may take.
     request_timeout: Duration,
+    /// When the whole command must end (`--timeout` from the start), and that
+    /// `--timeout`, for messages.
+    deadline: Option<(Instant, Duration)>,
+    /// Largest body read (tests lower it).
+    max_body: usize,
 }
 
 impl PipelineClient {
@@ -79,11 +87,13 @@ impl PipelineClient {
         };
         let per_try: Vec<Arc<dyn Policy>> = vec![
             Arc::new(LogPolicy),
+            Arc::new(limits::ThrottleGuard),
             Arc::new(BearerPolicy {
                 credential,
                 scope,
                 base_host: base.host_str().unwrap_or_default().to_string(),
             }),
+            Arc::new(limits::ReadPolicy),
         ];
         let pipeline = Pipeline::new(
             Some("aksos"),
@@ -99,7 +109,62 @@ impl PipelineClient {
             base_str,
             pipeline,
             request_timeout,
+            deadline: None,
+            max_body: limits::MAX_BODY,
         }
+    }
+
+    /// Every call ends by `timeout` from now, retries and `Retry-After` waits
+    /// included (a `timeout` too large to represent means no deadline).
+    pub fn with_deadline(mut self, timeout: Duration) -> Self {
+        self.deadline = Instant::now().checked_add(timeout).map(|d| (d, timeout));
+        self
+    }
+
+    /// Lowers the body limit (tests).
+    pub fn with_max_body(mut self, max_body: usize) -> Self {
+        self.max_body = max_body;
+        self
+    }
+
+    /// The error for a call that ran into the deadline.
+    fn deadline_error(&self, req: &ArmRequest, state: &CallState, waited: Duration) -> ArmError {
+        let timeout = self.deadline.map(|(_, t)| t).unwrap_or_default();
+        let status = state.last_status();
+        if matches!(status, 429 | 503) {
+            return ArmError::new(
+                ArmErrorKind::Throttled {
+                    status,
+                    retry_after: None,
+                    left: Duration::ZERO,
+                },
+                &req.context,
+            );
+        }
+        // Whole seconds, at least 1 when anything was waited.
+        let waited = match waited.as_secs_f64().round() as u64 {
+            0 if !waited.is_zero() => Duration::from_secs(1),
+            n => Duration::from_secs(n),
+        };
+        let (code, message) = if waited.is_zero() {
+            (
+                "DeadlineExceeded",
+                format!(
+                    "--timeout ({}) ran out before this request could be sent",
+                    humantime::format_duration(timeout)
+                ),
+            )
+        } else {
+            (
+                "RequestTimeout",
+                format!(
+                    "no answer within {}, when --timeout ({}) ran out",
+                    humantime::format_duration(waited),
+                    humantime::format_duration(timeout)
+                ),
+            )
+        };
+        ArmError::new(ArmErrorKind::Transport, &req.context).with_message(code, message)
     }
 
     /// Resolves a relative path against the base URL. Absolute URLs from ARM
@@ -291,11 +356,16 @@ impl ArmClient for PipelineClient {
             None if req.method != Method::Get => request.set_body(Vec::<u8>::new()),
             None => {}
         }
-        let ctx = Context::new();
-        let fut = self.pipeline.send(
+        let state = CallState::new(
+            self.deadline.map(|(d, _)| d),
+            self.request_timeout,
+            self.max_body,
+        );
+        let ctx = Context::new().with_value(state.clone());
+        let fut = self.pipeline.stream(
             &ctx,
             &mut request,
-            Some(PipelineSendOptions {
+            Some(PipelineStreamOptions {
                 skip_checks: true,
                 ..Default::default()
             }),
@@ -311,24 +381,24 @@ impl ArmClient for PipelineClient {
                 },
             )
         };
-        let timed = tokio::time::timeout(self.request_timeout, fut);
+        let started = Instant::now();
+        // The command's one deadline bounds the call (retries and waits included).
+        let timed = async {
+            match state.left() {
+                None => Ok(fut.await),
+                Some(left) if left.is_zero() => Err(Duration::ZERO),
+                Some(left) => tokio::time::timeout(left, fut)
+                    .await
+                    .map_err(|_| started.elapsed()),
+            }
+        };
         let result = match tokio::select! {
             biased;
             _ = crate::cancel::interrupted() => return Err(interrupted()),
             r = timed => r,
         } {
             Ok(r) => r,
-            Err(_) => {
-                return Err(
-                    ArmError::new(ArmErrorKind::Transport, &req.context).with_message(
-                        "RequestTimeout",
-                        format!(
-                            "no answer within {}",
-                            humantime::format_duration(self.request_timeout)
-                        ),
-                    ),
-                )
-            }
+            Err(elapsed) => return Err(self.deadline_error(req, &state, elapsed)),
         };
         let client_request_id = request
             .headers()
@@ -341,6 +411,11 @@ impl ArmClient for PipelineClient {
                     .iter()
                     .map(|(k, v)| (k.as_str().to_ascii_lowercase(), v.as_str().to_string()))
                     .collect();
+                // Already read (and bounded) by `ReadPolicy`; this only moves it.
+                let body = body.collect().await.map_err(|e| {
+                    ArmError::new(ArmErrorKind::Transport, &req.context)
+                        .with_message("ConnectionBroken", error_chain(&e))
+                })?;
                 Ok(ArmResponse {
                     status: u16::from(status),
                     headers,
@@ -348,6 +423,11 @@ impl ArmClient for PipelineClient {
                 })
             }
             Err(e) => {
+                if let Some(stop) = limits::find_stop(&e) {
+                    let mut err = stop_error(stop, req);
+                    err.client_request_id = client_request_id;
+                    return Err(err);
+                }
                 let kind = match e.kind() {
                     azure_core::error::ErrorKind::Credential => ArmErrorKind::Auth,
                     azure_core::error::ErrorKind::Io | azure_core::error::ErrorKind::Connection => {
@@ -356,6 +436,9 @@ impl ArmClient for PipelineClient {
                     _ => ArmErrorKind::Protocol,
                 };
                 let code = match kind {
+                    ArmErrorKind::Auth if crate::auth::is_unreachable(&e) => {
+                        "IdentityEndpointUnreachable"
+                    }
                     ArmErrorKind::Auth => "CredentialUnavailable",
                     // Connected, then the connection broke (e.g. reset mid-body).
                     ArmErrorKind::Transport
@@ -375,6 +458,28 @@ impl ArmClient for PipelineClient {
 
     fn base_url(&self) -> &str {
         &self.base_str
+    }
+}
+
+/// The [`ArmError`] for a call one of the [`limits`] policies stopped.
+fn stop_error(stop: &Stop, req: &ArmRequest) -> ArmError {
+    match stop {
+        Stop::Throttled {
+            status,
+            retry_after,
+            left,
+        } => ArmError::new(
+            ArmErrorKind::Throttled {
+                status: *status,
+                retry_after: Some(*retry_after),
+                left: *left,
+            },
+            &req.context,
+        ),
+        Stop::TooLarge { .. } => ArmError::new(ArmErrorKind::Protocol, &req.context)
+            .with_message("ResponseTooLarge", stop.to_string()),
+        Stop::TryTimedOut { .. } => ArmError::new(ArmErrorKind::Transport, &req.context)
+            .with_message("RequestTimeout", stop.to_string()),
     }
 }
 
@@ -428,6 +533,8 @@ impl Policy for BearerPolicy {
             .credential
             .get_token(&[self.scope.as_str()], None)
             .await?;
+        // Whatever the server echoes back, this value is never shown.
+        crate::sanitize::register_secret(token.token.secret());
         request.insert_header("authorization", format!("Bearer {}", token.token.secret()));
         next[0].send(ctx, request, &next[1..]).await
     }

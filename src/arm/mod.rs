@@ -8,6 +8,7 @@
 
 pub mod error;
 pub mod http;
+pub mod limits;
 pub mod lro;
 pub mod models;
 pub mod ops;

@@ -8,6 +8,15 @@ use crate::catalog::api_version;
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
 
+/// Most pages one listing follows (ARM pages hold up to 1000 items).
+pub const MAX_PAGES: usize = 1000;
+/// Most items one listing collects.
+pub const MAX_ITEMS: usize = 200_000;
+
+fn paging_error(context: &str, code: &str, message: String) -> ArmError {
+    ArmError::new(ArmErrorKind::Protocol, context).with_message(code, message)
+}
+
 /// Typed access to ARM for one subscription.
 #[derive(Clone)]
 pub struct Arm {
@@ -179,22 +188,30 @@ fn snippet(s: &str) -> String {
     }
 }
 
-/// Parses a success body, reporting malformed JSON as a protocol error.
+/// Parses a success body, reporting malformed JSON as a protocol error. Every
+/// string in it is cleaned first ([`crate::sanitize::json_value`]): names,
+/// states and messages from a server reach tables and progress lines, and must
+/// carry neither escape sequences nor an echoed token.
 pub fn decode<T: DeserializeOwned>(resp: &ArmResponse, context: &str) -> Result<T, ArmError> {
-    serde_json::from_slice(&resp.body).map_err(|e| {
-        let mut err = ArmError::new(ArmErrorKind::Protocol, context).with_message(
-            "MalformedResponse",
-            format!(
-                "HTTP {} with a body that is not the expected JSON ({e}): {}",
-                resp.status,
-                snippet(&String::from_utf8_lossy(&resp.body))
-            ),
-        );
-        err.correlation_id = resp
-            .header("x-ms-correlation-request-id")
-            .map(str::to_string);
-        err
-    })
+    serde_json::from_slice::<serde_json::Value>(&resp.body)
+        .and_then(|mut v| {
+            crate::sanitize::json_value(&mut v);
+            serde_json::from_value(v)
+        })
+        .map_err(|e| {
+            let mut err = ArmError::new(ArmErrorKind::Protocol, context).with_message(
+                "MalformedResponse",
+                format!(
+                    "HTTP {} with a body that is not the expected JSON ({e}): {}",
+                    resp.status,
+                    snippet(&String::from_utf8_lossy(&resp.body))
+                ),
+            );
+            err.correlation_id = resp
+                .header("x-ms-correlation-request-id")
+                .map(str::to_string);
+            err
+        })
 }
 
 impl Arm {
@@ -232,18 +249,48 @@ impl Arm {
         }
     }
 
-    /// Follows `nextLink` until the list ends.
+    /// Follows `nextLink` until the list ends, within bounds: a link already
+    /// followed, more than [`MAX_PAGES`] pages or [`MAX_ITEMS`] items is a
+    /// protocol error (exit 4), not an endless loop. (The command's deadline
+    /// bounds the time, in the client.)
     async fn list_all<T: DeserializeOwned>(&self, first: ArmRequest) -> Result<Vec<T>, ArmError> {
         let mut out = Vec::new();
         let mut req = first;
-        loop {
+        let mut seen = std::collections::HashSet::new();
+        seen.insert(req.path.clone());
+        for _ in 0..MAX_PAGES {
             let page: Page<T> = self.call_json(req.clone()).await?;
             out.extend(page.value);
+            if out.len() > MAX_ITEMS {
+                return Err(paging_error(
+                    &req.context,
+                    "TooManyPages",
+                    format!("the list went past {MAX_ITEMS} items; stopped following nextLink"),
+                ));
+            }
             match page.next_link {
-                Some(next) if !next.is_empty() => req.path = next,
+                Some(next) if !next.is_empty() => {
+                    if !seen.insert(next.clone()) {
+                        return Err(paging_error(
+                            &req.context,
+                            "PagingLoop",
+                            format!(
+                                "nextLink points back to a page already read ({}); stopped after {} pages",
+                                crate::sanitize::truncate(&next, 200),
+                                seen.len()
+                            ),
+                        ));
+                    }
+                    req.path = next;
+                }
                 _ => return Ok(out),
             }
         }
+        Err(paging_error(
+            &req.context,
+            "TooManyPages",
+            format!("the list went past {MAX_PAGES} pages; stopped following nextLink"),
+        ))
     }
 
     // --- Microsoft.Features ---
@@ -442,9 +489,10 @@ pub fn poll_url(resp: &ArmResponse) -> Option<String> {
         .map(str::to_string)
 }
 
-/// `Retry-After` in whole seconds (ARM sends seconds).
+/// `Retry-After` in whole seconds (ARM sends seconds; an HTTP date is accepted too).
 pub fn retry_after(resp: &ArmResponse) -> Option<u64> {
-    resp.header("retry-after")?.trim().parse().ok()
+    super::limits::parse_retry_after(resp.header("retry-after")?, std::time::SystemTime::now())
+        .map(|d| d.as_secs())
 }
 
 #[cfg(test)]

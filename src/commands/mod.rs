@@ -19,10 +19,9 @@ use crate::output::Ui;
 /// Runs the command; returns the exit code on success.
 pub fn dispatch(cli: Cli) -> AppResult<u8> {
     let ui = Ui::detect(cli.global.output, cli.global.no_color);
-    let log_colour = ui.stderr_tty
-        && !cli.global.no_color
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    init_logging(cli.global.verbose, log_colour);
+    // Logs are plain text: every line is cleaned of control characters (and so
+    // of colour codes) on its way to stderr.
+    init_logging(cli.global.verbose);
     // Names reach URL paths: every one is checked before anything else runs.
     inputs::check(&cli.command)?;
     if cli.global.output == crate::output::Format::Csv && !matches!(cli.command, Command::Scan(_)) {
@@ -126,10 +125,10 @@ pub fn runtime() -> AppResult<tokio::runtime::Runtime> {
 }
 
 /// `-v` logs aksos's own events (requests, credential choice); `-vv` adds the
-/// libraries'. Nothing logged carries a header value, so tokens never appear.
-/// Colour codes only when stderr is a terminal and colour is allowed: piped logs
-/// stay plain text.
-fn init_logging(verbose: u8, colour: bool) {
+/// libraries'. Nothing logged carries a header value, and every line passes
+/// through [`crate::sanitize::text`] on its way to stderr, so neither a token
+/// nor a server's escape sequence reaches the terminal.
+fn init_logging(verbose: u8) {
     if verbose == 0 {
         return;
     }
@@ -139,10 +138,26 @@ fn init_logging(verbose: u8, colour: bool) {
         tracing::Level::INFO
     };
     let _ = tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
+        .with_writer(|| CleanStderr)
+        .with_ansi(false)
         .with_max_level(level)
         .with_target(false)
-        .with_ansi(colour)
         .without_time()
         .try_init();
+}
+
+/// stderr for log lines, each cleaned of secrets and control characters (the
+/// formatter writes one whole event per `write`).
+struct CleanStderr;
+
+impl std::io::Write for CleanStderr {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let text = crate::sanitize::text(&String::from_utf8_lossy(buf));
+        std::io::stderr().lock().write_all(text.as_bytes())?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        std::io::stderr().flush()
+    }
 }
