@@ -891,13 +891,21 @@ fn list_and_show_print_what_exists() {
     // correlation id, after a plain line saying what is missing.
     let out = run(&emu, "nodepool show -g rg1 --cluster c1 -n missing");
     assert_eq!(out.code, 4, "{}", out.dump());
-    assert!(out.stderr.contains("no node pool missing"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("no node pool missing"),
+        "{}",
+        out.stderr
+    );
     assert!(out.stderr.contains("code: NotFound"), "{}", out.stderr);
     assert!(out.stderr.contains("correlation id: "), "{}", out.stderr);
     let out = run(&emu, "cluster show -g rg1 -n missing");
     assert_eq!(out.code, 4, "{}", out.dump());
     assert!(out.stderr.contains("no cluster missing"), "{}", out.stderr);
-    assert!(out.stderr.contains("code: ResourceNotFound"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("code: ResourceNotFound"),
+        "{}",
+        out.stderr
+    );
     assert!(out.stderr.contains("correlation id: "), "{}", out.stderr);
 }
 

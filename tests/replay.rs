@@ -188,7 +188,12 @@ impl Replay {
     }
 
     fn unused(&self) -> usize {
-        self.answers.lock().unwrap().values().map(VecDeque::len).sum()
+        self.answers
+            .lock()
+            .unwrap()
+            .values()
+            .map(VecDeque::len)
+            .sum()
     }
 }
 
@@ -232,7 +237,10 @@ fn round_trip<T: DeserializeOwned + Serialize>(v: &Value, what: &str) {
     let t: T = serde_json::from_value(v.clone())
         .unwrap_or_else(|e| panic!("{what}: does not parse: {e}\n{v}"));
     let back = serde_json::to_value(&t).unwrap();
-    assert_eq!(&back, v, "{what}: lost or changed something on the way back");
+    assert_eq!(
+        &back, v,
+        "{what}: lost or changed something on the way back"
+    );
 }
 
 /// The model a recorded body belongs to, from its URL.
@@ -299,7 +307,10 @@ fn every_recorded_body_parses_and_round_trips_losslessly() {
         "error",
         "az request body",
     ] {
-        assert!(seen.get(model).copied().unwrap_or(0) > 0, "no {model} in {seen:?}");
+        assert!(
+            seen.get(model).copied().unwrap_or(0) > 0,
+            "no {model} in {seen:?}"
+        );
     }
 }
 
@@ -313,12 +324,18 @@ fn recorded_server_defaults_are_read_through_the_typed_fields() {
     let mc: ManagedCluster = serde_json::from_value(get.response.body.clone().unwrap()).unwrap();
     assert_eq!(mc.kubernetes_version(), Some("1.32.6"), "current wins");
     assert_eq!(mc.node_os_upgrade_channel(), Some("NodeImage"));
-    assert_eq!(mc.properties.provisioning_state.as_deref(), Some("Succeeded"));
+    assert_eq!(
+        mc.properties.provisioning_state.as_deref(),
+        Some("Succeeded")
+    );
     for field in ["nodeResourceGroup", "supportPlan", "powerState"] {
         assert!(mc.properties.extra.contains_key(field), "{field} kept");
     }
     assert!(mc.extra.contains_key("eTag") && mc.extra.contains_key("sku"));
-    let pool = rec.iter().rfind(|i| i.url().path().ends_with("/c000004")).unwrap();
+    let pool = rec
+        .iter()
+        .rfind(|i| i.url().path().ends_with("/c000004"))
+        .unwrap();
     let pool: AgentPool = serde_json::from_value(pool.response.body.clone().unwrap()).unwrap();
     let p = &pool.properties;
     assert_eq!(p.os_sku.as_deref(), Some("AzureLinuxOSGuard"));
@@ -336,7 +353,7 @@ fn recorded_server_defaults_are_read_through_the_typed_fields() {
 /// The recorded Azure-AsyncOperation URL of the PUT matching `pred`.
 fn operation_url(rec: &[Interaction], pred: impl Fn(&Interaction) -> bool) -> String {
     let put = rec.iter().find(|i| pred(i)).expect("recorded PUT");
-    assert!(put.response.headers.get("retry-after").is_none());
+    assert!(!put.response.headers.contains_key("retry-after"));
     put.response.headers["azure-asyncoperation"].clone()
 }
 
@@ -348,7 +365,10 @@ fn recorded_operation_urls_are_absolute_signed_and_carry_no_retry_after() {
             assert_eq!(op.host_str(), Some("management.azure.com"), "{file}");
             let names: Vec<String> = op.query_pairs().map(|(k, _)| k.into_owned()).collect();
             assert_eq!(names, ["api-version", "t", "c", "s", "h"], "{file}");
-            assert!(op.query().unwrap().len() > 3000, "{file}: the signed query is long");
+            assert!(
+                op.query().unwrap().len() > 3000,
+                "{file}: the signed query is long"
+            );
             assert!(!i.response.headers.contains_key("retry-after"), "{file}");
             assert_eq!(i.response.status, 201, "{file}: a create answers 201");
         }
@@ -374,7 +394,12 @@ async fn recorded_cluster_create_is_followed_to_succeeded_at_azures_cadence() {
     let recorded_states: Vec<String> = wanted
         .iter()
         .filter(|i| i.is_operation())
-        .map(|i| i.response.body.as_ref().unwrap()["status"].as_str().unwrap().to_string())
+        .map(|i| {
+            i.response.body.as_ref().unwrap()["status"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
         .collect();
     assert!(recorded_states.len() >= 3, "{recorded_states:?}");
     let replay = Replay::new(&wanted.into_iter().cloned().collect::<Vec<_>>());
@@ -406,7 +431,10 @@ async fn recorded_cluster_create_is_followed_to_succeeded_at_azures_cadence() {
     .await
     .expect("operation succeeds");
     assert_eq!(op.terminal(), Some(Terminal::Succeeded));
-    assert_eq!(states, recorded_states, "every intermediate status reported");
+    assert_eq!(
+        states, recorded_states,
+        "every intermediate status reported"
+    );
     assert_eq!(replay.unused(), 0, "every recorded answer used");
 
     // What was sent: the PUT, then the signed URL exactly as Azure gave it.
@@ -479,7 +507,8 @@ async fn serve(replay: Arc<Replay>) -> (String, tokio::task::JoinHandle<()>) {
                 at: tokio::time::Instant::now(),
             });
             let r = replay.answer(method.as_str(), &url);
-            let mut resp: Response = (StatusCode::from_u16(r.status).unwrap(), r.body).into_response();
+            let mut resp: Response =
+                (StatusCode::from_u16(r.status).unwrap(), r.body).into_response();
             for (k, v) in &r.headers {
                 if k == "content-length" || k == "transfer-encoding" {
                     continue; // the server frames the body itself
@@ -552,10 +581,16 @@ async fn the_http_client_follows_a_recorded_pool_create_and_paging_onto_its_own_
     .expect("operation succeeds through the real client");
     assert_eq!(op.terminal(), Some(Terminal::Succeeded));
     assert_eq!(states.last().map(String::as_str), Some("Succeeded"));
-    assert!(states.iter().any(|s| s.starts_with("CreatingAgentPool")), "{states:?}");
+    assert!(
+        states.iter().any(|s| s.starts_with("CreatingAgentPool")),
+        "{states:?}"
+    );
 
     let pool = arm.get_pool(RG, CLUSTER, "c000004").await.unwrap().unwrap();
-    assert_eq!(pool.properties.provisioning_state.as_deref(), Some("Succeeded"));
+    assert_eq!(
+        pool.properties.provisioning_state.as_deref(),
+        Some("Succeeded")
+    );
     let pools = arm.list_pools(RG, CLUSTER).await.expect("both pages");
     assert_eq!(pools.len(), 1);
     assert_eq!(replay.unused(), 0, "every recorded answer used");
@@ -570,7 +605,10 @@ async fn the_http_client_follows_a_recorded_pool_create_and_paging_onto_its_own_
         .filter(|s| s.path.contains("/operations/"))
         .collect();
     assert!(!polls.is_empty());
-    assert!(polls.iter().all(|s| s.path == want), "signed query unchanged");
+    assert!(
+        polls.iter().all(|s| s.path == want),
+        "signed query unchanged"
+    );
     assert!(replay
         .sent()
         .iter()
@@ -645,7 +683,10 @@ const DELIBERATE: &[(&str, &str)] = &[(
 /// Compares aksos's body for `args` with az's recorded body for the same intent.
 fn same_meaning(file: &str, args: &str, fields: &[&str]) {
     let rec = load(file);
-    let put = rec.iter().find(|i| i.is_pool_put()).expect("recorded pool PUT");
+    let put = rec
+        .iter()
+        .find(|i| i.is_pool_put())
+        .expect("recorded pool PUT");
     let az = put.request.body.clone().unwrap();
     let azure = put.response.body.clone().unwrap();
     let (ours, api) = aksos_pool_body(args);
@@ -685,11 +726,16 @@ fn same_meaning(file: &str, args: &str, fields: &[&str]) {
         .1
         .into_owned();
     // A SKU behind a preview feature goes at a preview api-version, as az's does.
-    let sku = at(&ours, "properties.osSKU").and_then(Value::as_str).unwrap();
+    let sku = at(&ours, "properties.osSKU")
+        .and_then(Value::as_str)
+        .unwrap();
     let gated = aksos::catalog::find(sku).is_some_and(|s| s.feature_flag.is_some());
     if gated {
         assert!(az_api.ends_with("-preview"), "{file}: az sent {az_api}");
-        assert!(api.ends_with("-preview"), "{file}: aksos sends {api}, az {az_api}");
+        assert!(
+            api.ends_with("-preview"),
+            "{file}: aksos sends {api}, az {az_api}"
+        );
     }
 }
 
@@ -711,13 +757,22 @@ fn os_guard_pool_body_means_what_az_sent() {
         ],
     );
     let (_, api) = aksos_pool_body("-n c000004 --os-sku AzureLinuxOSGuard");
-    assert!(api.ends_with("-preview"), "OS Guard goes at a preview api-version: {api}");
+    assert!(
+        api.ends_with("-preview"),
+        "OS Guard goes at a preview api-version: {api}"
+    );
     // az named the feature in a header; aksos registers the same feature first.
     let rec = load(OSGUARD);
     let put = rec.iter().find(|i| i.is_pool_put()).unwrap();
     let header = &put.request.headers["AKSHTTPCustomFeatures"];
-    let flag = aksos::catalog::find("AzureLinuxOSGuard").unwrap().feature_flag.unwrap();
-    assert_eq!(header, &format!("{}/{flag}", aksos::catalog::FEATURE_NAMESPACE));
+    let flag = aksos::catalog::find("AzureLinuxOSGuard")
+        .unwrap()
+        .feature_flag
+        .unwrap();
+    assert_eq!(
+        header,
+        &format!("{}/{flag}", aksos::catalog::FEATURE_NAMESPACE)
+    );
 }
 
 #[test]
@@ -785,7 +840,6 @@ async fn a_recorded_404_on_cluster_show_is_azures_error_with_code_and_correlatio
     }
 }
 
-
 // ---------------------------------------------------------------- the emulator's preview gate
 
 #[test]
@@ -811,7 +865,10 @@ fn the_emulators_preview_gate_speaks_azures_words() {
     });
     let body = resp.body.expect("error body");
     assert_eq!(resp.status, 400, "{body}");
-    assert_eq!(body["error"]["code"], "PreviewFeatureNotRegistered", "{body}");
+    assert_eq!(
+        body["error"]["code"], "PreviewFeatureNotRegistered",
+        "{body}"
+    );
     assert_eq!(
         body["error"]["message"],
         "Preview feature Microsoft.ContainerService/AzureLinuxOSGuardPreview not registered."
