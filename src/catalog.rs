@@ -236,7 +236,10 @@ pub static CATALOG: &[OsSku] = &[
         family: Family::AzureLinux,
         immutable: true,
         feature_flag: Some("AzureLinuxOSGuardPreview"),
-        api_channel: ApiChannel::Stable,
+        // No published stable osSKU enum lists AzureLinuxOSGuard; Azure's own
+        // client (aks-preview) sends it at a preview api-version with the feature
+        // (recorded: test_aks_nodepool_add_with_ossku_azurelinuxosguard).
+        api_channel: ApiChannel::Preview,
         fips: Support::Required,
         trusted_launch: Support::Required,
         required_os_disk: Some("Managed"),
@@ -780,6 +783,11 @@ mod tests {
     fn preview_skus_have_flags_and_flatcar_needs_preview_api() {
         assert_eq!(
             find("Flatcar").unwrap().api_version(),
+            api_version::AKS_PREVIEW
+        );
+        // Only preview schemas list it; az (aks-preview) sends it at a preview version.
+        assert_eq!(
+            find("AzureLinuxOSGuard").unwrap().api_version(),
             api_version::AKS_PREVIEW
         );
         assert_eq!(

@@ -139,7 +139,7 @@ fn arm_templates_are_deployment_json_at_the_skus_api_version() {
         assert_eq!(t["contentVersion"], "1.0.0.0");
         assert!(t["metadata"]["description"].as_str().unwrap().len() > 20);
         let r = &t["resources"][0];
-        let want_api = if name == "ubuntu2604_pool" {
+        let want_api = if name == "ubuntu2604_pool" || name == "osguard_pool" {
             "2026-08-02-preview"
         } else {
             "2026-08-01"

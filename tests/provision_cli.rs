@@ -42,7 +42,7 @@ const ALL: &[Expect] = &[
     Expect {
         sku: "AzureLinuxOSGuard",
         flag: Some("AzureLinuxOSGuardPreview"),
-        api: STABLE,
+        api: PREVIEW,
         trusted_launch: true,
         os_guard: true,
     },
@@ -887,11 +887,26 @@ fn list_and_show_print_what_exists() {
     let doc: Value = serde_json::from_str(&out.stdout).expect("stdout is JSON");
     assert_eq!(doc.as_array().map(Vec::len), Some(2), "{doc}");
 
+    // A GET was sent and Azure said 404: exit 4 with Azure's code, message and
+    // correlation id, after a plain line saying what is missing.
     let out = run(&emu, "nodepool show -g rg1 --cluster c1 -n missing");
-    assert_eq!(out.code, 2, "{}", out.dump());
+    assert_eq!(out.code, 4, "{}", out.dump());
+    assert!(
+        out.stderr.contains("no node pool missing"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("code: NotFound"), "{}", out.stderr);
+    assert!(out.stderr.contains("correlation id: "), "{}", out.stderr);
     let out = run(&emu, "cluster show -g rg1 -n missing");
-    assert_eq!(out.code, 2, "{}", out.dump());
-    assert!(out.stderr.contains("--name"), "{}", out.stderr);
+    assert_eq!(out.code, 4, "{}", out.dump());
+    assert!(out.stderr.contains("no cluster missing"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("code: ResourceNotFound"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("correlation id: "), "{}", out.stderr);
 }
 
 #[test]

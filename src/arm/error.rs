@@ -155,6 +155,9 @@ impl ArmError {
             (ArmErrorKind::Auth, _) | (ArmErrorKind::Http { status: 401 }, _) => Some(
                 "the token was refused or has expired: sign in again (az login) or refresh AKSOS_ACCESS_TOKEN",
             ),
+            (ArmErrorKind::Http { status: 404 }, _) => Some(
+                "check the names, the resource group and --subscription (a resource in another subscription answers 404 too)",
+            ),
             (ArmErrorKind::Http { status: 403 }, _) => {
                 Some("the identity lacks permission for this operation on this scope")
             }

@@ -41,19 +41,12 @@ pub async fn cluster(
     match (c, pre) {
         (ClusterCommand::Create(a), Some((t, f))) => provision(&t, &f, &a.write, s, ui).await,
         (ClusterCommand::Show(a), _) => {
-            let mc = s
-                .arm
-                .get_cluster(&a.resource_group, &a.name)
-                .await?
-                .ok_or_else(|| {
-                    AppError::usage(
-                        "--name",
-                        format!(
-                            "no cluster {} in resource group {}",
-                            a.name, a.resource_group
-                        ),
-                    )
-                })?;
+            let req = s.arm.get_cluster_request(&a.resource_group, &a.name);
+            let missing = format!(
+                "no cluster {} in resource group {} (or not visible to this identity in subscription {})",
+                a.name, a.resource_group, s.arm.subscription
+            );
+            let mc: ManagedCluster = show_one(s, ui, req, &missing).await?;
             print_cluster(&mc, ui);
             Ok(0)
         }
@@ -70,19 +63,14 @@ pub async fn nodepool(
     match (c, pre) {
         (NodepoolCommand::Add(a), Some((t, f))) => provision(&t, &f, &a.write, s, ui).await,
         (NodepoolCommand::Show(a), _) => {
-            let p = s
+            let req = s
                 .arm
-                .get_pool(&a.resource_group, &a.cluster, &a.name)
-                .await?
-                .ok_or_else(|| {
-                    AppError::usage(
-                        "--name",
-                        format!(
-                            "no node pool {} in cluster {}/{}",
-                            a.name, a.resource_group, a.cluster
-                        ),
-                    )
-                })?;
+                .get_pool_request(&a.resource_group, &a.cluster, &a.name);
+            let missing = format!(
+                "no node pool {} in cluster {}/{} (or no such cluster)",
+                a.name, a.resource_group, a.cluster
+            );
+            let p: AgentPool = show_one(s, ui, req, &missing).await?;
             if ui.json() {
                 ui.print_json(&p);
             } else {
@@ -100,6 +88,26 @@ pub async fn nodepool(
             Ok(0)
         }
         _ => unreachable!("preflight ran for add"),
+    }
+}
+
+/// GETs one resource for `show`. A 404 is Azure's answer to a request that was
+/// sent, so it stays an Azure error (exit 4) that keeps Azure's code, message
+/// and correlation id; a plain line saying what is missing comes first.
+async fn show_one<T: serde::de::DeserializeOwned>(
+    s: &Session,
+    ui: &Ui,
+    req: crate::arm::ArmRequest,
+    missing: &str,
+) -> AppResult<T> {
+    match s.arm.call(&req).await {
+        Ok(resp) => Ok(crate::arm::ops::decode(&resp, &req.context)?),
+        Err(e) => {
+            if e.is_not_found() {
+                ui.note(missing);
+            }
+            Err(e.into())
+        }
     }
 }
 

@@ -1053,7 +1053,9 @@ fn preview_gate(state: &State, sub: &str, sku: &str) -> Result<(), EmuResponse> 
         Err(error(
             400,
             "PreviewFeatureNotRegistered",
-            format!("Preview feature {FEATURE_NAMESPACE}/{flag} is not registered for this subscription, or the {PROVIDER_NAMESPACE} provider was not re-registered after it was. Register the feature, wait for Registered, then re-register the provider."),
+            // Azure's own wording, word for word (issue 15): the client, not the
+            // server, explains the fix.
+            format!("Preview feature {FEATURE_NAMESPACE}/{flag} not registered."),
         ))
     }
 }
