@@ -81,6 +81,14 @@ pub fn parse_endpoint(raw: &str) -> AppResult<Url> {
             ),
         ));
     }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(AppError::usage(
+            "--arm-endpoint",
+            format!(
+                "`{shown}` carries a query or fragment; give the base URL only (e.g. https://management.azure.com): request paths and api-versions are added to it"
+            ),
+        ));
+    }
     let host = url.host_str().unwrap_or_default().to_string();
     if host.is_empty() {
         return Err(AppError::usage(
@@ -335,6 +343,20 @@ mod tests {
             assert!(!text.contains("hunter2pw"), "{text}");
         }
         assert!(parse_endpoint("https://user@management.azure.com").is_err());
+    }
+
+    #[test]
+    fn endpoint_with_a_query_or_fragment_is_refused() {
+        for raw in [
+            "http://127.0.0.1:8080/?x=1",
+            "https://management.azure.com/?api-version=evil",
+            "https://management.azure.com/base#frag",
+        ] {
+            let e = parse_endpoint(raw).unwrap_err();
+            assert_eq!(e.exit_code(), 2, "{raw}");
+            assert!(e.to_string().contains("query or fragment"), "{e}");
+        }
+        assert!(parse_endpoint("https://management.azure.com/").is_ok());
     }
 
     #[test]
