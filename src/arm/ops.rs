@@ -20,8 +20,8 @@
 //!   command's one `--timeout` deadline and Ctrl-C ([`crate::cancel`]). The
 //!   pager's callback must return `azure_core::Result`, so an [`ArmError`] is
 //!   boxed into an `azure_core::Error` there and taken back out unchanged
-//!   ([`from_core`]): the user sees Azure's code, not a wrapper.
-//! * `PageIterator` has no bounds of its own, so [`Arm::list_all`] keeps ours
+//!   (`from_core`): the user sees Azure's code, not a wrapper.
+//! * `PageIterator` has no bounds of its own, so `Arm::list_all` keeps ours
 //!   between pages: before asking for the next page it looks at
 //!   [`PageIterator::continuation`] and stops on a `nextLink` already followed
 //!   (`PagingLoop`), past [`MAX_PAGES`] pages or [`MAX_ITEMS`] items
@@ -302,11 +302,7 @@ impl Arm {
         let mut pages = self.pages::<T>(first);
         let mut out = Vec::new();
         let mut read = 0usize;
-        while let Some(items) = pages
-            .try_next()
-            .await
-            .map_err(|e| from_core(e, &context))?
-        {
+        while let Some(items) = pages.try_next().await.map_err(|e| from_core(e, &context))? {
             read += 1;
             out.extend(items);
             if out.len() > MAX_ITEMS {
@@ -754,7 +750,10 @@ mod tests {
         for n in 1..=MAX_PAGES {
             answers.push((format!("/p/{n}"), page(&[], Some(&format!("/p/{}", n + 1)))));
         }
-        let answers: Vec<_> = answers.iter().map(|(p, r)| (p.as_str(), r.clone())).collect();
+        let answers: Vec<_> = answers
+            .iter()
+            .map(|(p, r)| (p.as_str(), r.clone()))
+            .collect();
         let (arm, c) = pages(&answers);
         let e = arm.list_pools("rg", "c").await.unwrap_err();
         assert_eq!(e.code(), "TooManyPages");
