@@ -3,6 +3,47 @@
 //! and registrations (poll the feature or provider until Registered). Intervals
 //! follow `Retry-After` when ARM sends it, else a gentle back-off ([`Cadence`]).
 //! Deadlines and Ctrl-C are the caller's: these futures are cancel-safe.
+//!
+//! # Why not `azure_core`'s `Poller`
+//!
+//! Paging uses `azure_core`'s `PageIterator` (see [`super::ops`]); polling is
+//! written here by hand, because `azure_core::http::poller::Poller` (1.1) cannot
+//! say four things aksos promises:
+//!
+//! 1. **Progress when it happens.** `Poller`'s stream sleeps the `retry_after`
+//!    of a `PollerResult::InProgress` *before* it yields that response, and the
+//!    callback given to `Poller::new` must be `Fn + Send + 'static`, so it cannot
+//!    call the caller's borrowed `on_progress`. An intermediate status such as
+//!    `ProvisioningControlPlane` would reach the progress line one interval late
+//!    (15 s against Azure). Here `on_progress` runs as soon as a poll answers
+//!    (test: `progress_is_reported_when_polled_not_after_the_next_wait`).
+//! 2. **Azure's error on Failed / Canceled.** Awaiting a `Poller` yields a
+//!    result only through `PollerResult::Succeeded { target }`; an operation that
+//!    ends with `PollerResult::Done` makes the await fail with the generic
+//!    "poller completed without defining a target" (`ErrorKind::Other`), and the
+//!    status body's `error {code, message, details}` is gone. (The unreleased
+//!    upstream ARM helper `poller::resource_manager::new_poller` replaces it with
+//!    the fixed text "Resource Manager long-running operation failed".) aksos
+//!    shows Azure's code and message, which name the fix.
+//! 3. **A back-off when `Retry-After` is absent.** `PollerOptions::frequency` is
+//!    one fixed interval (default 30 s) and `Poller::new` asserts it is at least
+//!    1 s, and `PollerState` carries no poll count to grow it from. Azure sends
+//!    no `Retry-After` on AKS operations (tests/replay.rs), so the interval is
+//!    the whole cadence: [`Cadence::REMOTE`] starts at 2 s and backs off ×1.5 to
+//!    15 s; [`Cadence::LOCAL`] polls a loopback emulator every 20–500 ms.
+//! 4. **Polling from a URL, through [`Arm`].** `Poller`'s `PollerState::Initial`
+//!    sends the initial request itself, and its items are
+//!    `azure_core::Result<Response<M>>`. Our PUT/DELETE is sent first by
+//!    [`Arm::put`] / [`Arm::delete`] (so `--no-wait` can print the poll URL and a
+//!    412 is handled before any wait), and each poll goes through
+//!    [`super::ArmClient`], which reads a bounded body, scrubs control
+//!    characters, re-bases absolute URLs onto the configured endpoint and keeps
+//!    the signed query byte for byte. Rebuilding a `RawResponse` from that, so
+//!    `Response::into_model` can parse the JSON again — with no JSON at all for a
+//!    `Location` poll's empty 202 — and boxing every [`ArmError`] into an
+//!    `azure_core::Error`, would add code, not remove it.
+//!
+//! What is left is one small loop per kind of wait, each a plain `async fn`.
 
 use super::models::{terminal_state, Feature, OperationStatus, Provider, Terminal};
 use super::ops::{decode, retry_after};
@@ -273,6 +314,92 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(op.terminal(), Some(Terminal::Succeeded));
+    }
+
+    /// Answers in order, recording when each poll was sent (virtual time).
+    struct Timed {
+        responses: Mutex<Vec<ArmResponse>>,
+        sent: Mutex<Vec<tokio::time::Instant>>,
+    }
+
+    #[async_trait::async_trait]
+    impl ArmClient for Timed {
+        async fn send(&self, _: &ArmRequest) -> Result<ArmResponse, ArmError> {
+            self.sent.lock().unwrap().push(tokio::time::Instant::now());
+            Ok(self.responses.lock().unwrap().remove(0))
+        }
+        fn base_url(&self) -> &str {
+            "http://127.0.0.1"
+        }
+    }
+
+    fn timed_arm(responses: Vec<ArmResponse>) -> (Arm, Arc<Timed>) {
+        let c = Arc::new(Timed {
+            responses: Mutex::new(responses),
+            sent: Mutex::new(vec![]),
+        });
+        (Arm::new(c.clone(), "sub"), c)
+    }
+
+    fn status(body: &str, retry_after: Option<&str>) -> ArmResponse {
+        ArmResponse {
+            status: 200,
+            headers: retry_after
+                .map(|s| ("retry-after".to_string(), s.to_string()))
+                .into_iter()
+                .collect(),
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn progress_is_reported_when_polled_not_after_the_next_wait() {
+        let (arm, c) = timed_arm(vec![
+            status(r#"{"status":"ProvisioningControlPlane"}"#, Some("10")),
+            status(r#"{"status":"SUCCEEDED"}"#, None),
+        ]);
+        let mut reported = vec![];
+        let op = wait_operation(&arm, "u", "create", None, Cadence::REMOTE, |p| {
+            reported.push((p.state.clone(), tokio::time::Instant::now()))
+        })
+        .await
+        .unwrap();
+        assert_eq!(op.terminal(), Some(Terminal::Succeeded));
+        let sent = c.sent.lock().unwrap().clone();
+        assert_eq!(reported[0].0, "ProvisioningControlPlane");
+        assert_eq!(reported[0].1, sent[0], "shown as soon as Azure said it");
+        assert_eq!(sent[1] - sent[0], Duration::from_secs(10));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn retry_after_sets_the_wait_and_its_absence_the_cadence() {
+        let running = r#"{"status":"InProgress"}"#;
+        let (arm, c) = timed_arm(vec![
+            status(running, None),
+            status(running, Some("7")),
+            status(running, None),
+            status(r#"{"status":"Succeeded"}"#, None),
+        ]);
+        let start = tokio::time::Instant::now();
+        wait_operation(&arm, "u", "create", None, Cadence::REMOTE, |_| {})
+            .await
+            .unwrap();
+        let at: Vec<f64> = c
+            .sent
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|t| (*t - start).as_secs_f64())
+            .collect();
+        // 2 s first, then ×1.5 (3 s), then Azure's 7 s, then the back-off resumes (4.5 s).
+        assert_eq!(at, [2.0, 5.0, 12.0, 16.5]);
+        // The Retry-After of the response that started it sets the first wait.
+        let (arm, c) = timed_arm(vec![status(r#"{"status":"Succeeded"}"#, None)]);
+        let start = tokio::time::Instant::now();
+        wait_operation(&arm, "u", "create", Some(4), Cadence::REMOTE, |_| {})
+            .await
+            .unwrap();
+        assert_eq!(c.sent.lock().unwrap()[0] - start, Duration::from_secs(4));
     }
 
     #[tokio::test]

@@ -1,10 +1,37 @@
 //! [`Arm`]: the typed operations aksos performs, as [`ArmRequest`]s with the right
 //! paths and api-versions (arm-specs/README.md §3), and the decoding of their
 //! responses: success bodies into models, error statuses into [`ArmError`]s.
+//!
+//! # Paging
+//!
+//! ARM lists are pages of `{value, nextLink}`. The walk over them is
+//! `azure_core`'s [`PageIterator`]: our callback turns [`PagerState::Initial`]
+//! into the first request and [`PagerState::More`] into a GET of the `nextLink`,
+//! and answers [`PagerResult::More`] while a non-empty `nextLink` comes back.
+//! Three choices make it fit ARM and our client:
+//!
+//! * The `nextLink` travels as a [`PagerContinuation::Token`], not a
+//!   [`PagerContinuation::Link`]: a `Link` is a parsed `Url`, and re-serialising
+//!   a signed `$skipToken` link through the URL parser may change its bytes. As a
+//!   token it reaches [`ArmClient::send`] exactly as Azure wrote it; the client
+//!   then re-bases it onto the configured endpoint (`http::PipelineClient`).
+//! * Each page goes through [`Arm::call`], so the pager inherits everything the
+//!   client does per call: bounded body reading, retries of 429/5xx, the
+//!   command's one `--timeout` deadline and Ctrl-C ([`crate::cancel`]). The
+//!   pager's callback must return `azure_core::Result`, so an [`ArmError`] is
+//!   boxed into an `azure_core::Error` there and taken back out unchanged
+//!   (`from_core`): the user sees Azure's code, not a wrapper.
+//! * `PageIterator` has no bounds of its own, so `Arm::list_all` keeps ours
+//!   between pages: before asking for the next page it looks at
+//!   [`PageIterator::continuation`] and stops on a `nextLink` already followed
+//!   (`PagingLoop`), past [`MAX_PAGES`] pages or [`MAX_ITEMS`] items
+//!   (`TooManyPages`) — exit 4, not an endless loop.
 
 use super::models::*;
 use super::{ArmClient, ArmError, ArmErrorKind, ArmRequest, ArmResponse, Method};
 use crate::catalog::api_version;
+use azure_core::http::pager::{PageIterator, PagerContinuation, PagerResult, PagerState};
+use futures::TryStreamExt;
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
 
@@ -15,6 +42,19 @@ pub const MAX_ITEMS: usize = 200_000;
 
 fn paging_error(context: &str, code: &str, message: String) -> ArmError {
     ArmError::new(ArmErrorKind::Protocol, context).with_message(code, message)
+}
+
+/// Carries an [`ArmError`] through an `azure_core` callback (see [`from_core`]).
+fn into_core(e: ArmError) -> azure_core::Error {
+    azure_core::Error::new(azure_core::error::ErrorKind::Other, e)
+}
+
+/// Takes back the [`ArmError`] [`into_core`] boxed; any other `azure_core`
+/// error (none is expected from our callbacks) becomes a protocol error.
+fn from_core(e: azure_core::Error, context: &str) -> ArmError {
+    e.into_downcast::<ArmError>().unwrap_or_else(|e| {
+        ArmError::new(ArmErrorKind::Protocol, context).with_message("ClientError", e.to_string())
+    })
 }
 
 /// Typed access to ARM for one subscription.
@@ -253,44 +293,80 @@ impl Arm {
     /// followed, more than [`MAX_PAGES`] pages or [`MAX_ITEMS`] items is a
     /// protocol error (exit 4), not an endless loop. (The command's deadline
     /// bounds the time, in the client.)
-    async fn list_all<T: DeserializeOwned>(&self, first: ArmRequest) -> Result<Vec<T>, ArmError> {
+    async fn list_all<T: DeserializeOwned + Send + 'static>(
+        &self,
+        first: ArmRequest,
+    ) -> Result<Vec<T>, ArmError> {
+        let context = first.context.clone();
+        let mut seen = std::collections::HashSet::from([first.path.clone()]);
+        let mut pages = self.pages::<T>(first);
         let mut out = Vec::new();
-        let mut req = first;
-        let mut seen = std::collections::HashSet::new();
-        seen.insert(req.path.clone());
-        for _ in 0..MAX_PAGES {
-            let page: Page<T> = self.call_json(req.clone()).await?;
-            out.extend(page.value);
+        let mut read = 0usize;
+        while let Some(items) = pages.try_next().await.map_err(|e| from_core(e, &context))? {
+            read += 1;
+            out.extend(items);
             if out.len() > MAX_ITEMS {
                 return Err(paging_error(
-                    &req.context,
+                    &context,
                     "TooManyPages",
                     format!("the list went past {MAX_ITEMS} items; stopped following nextLink"),
                 ));
             }
-            match page.next_link {
-                Some(next) if !next.is_empty() => {
-                    if !seen.insert(next.clone()) {
-                        return Err(paging_error(
-                            &req.context,
-                            "PagingLoop",
-                            format!(
-                                "nextLink points back to a page already read ({}); stopped after {} pages",
-                                crate::sanitize::truncate(&next, 200),
-                                seen.len()
-                            ),
-                        ));
-                    }
-                    req.path = next;
-                }
-                _ => return Ok(out),
+            // The pager already holds the next link; check it before asking.
+            let Some(next) = pages.continuation() else {
+                break;
+            };
+            let next = next.as_ref();
+            if !seen.insert(next.to_string()) {
+                return Err(paging_error(
+                    &context,
+                    "PagingLoop",
+                    format!(
+                        "nextLink points back to a page already read ({}); stopped after {read} pages",
+                        crate::sanitize::truncate(next, 200),
+                    ),
+                ));
+            }
+            if read >= MAX_PAGES {
+                return Err(paging_error(
+                    &context,
+                    "TooManyPages",
+                    format!("the list went past {MAX_PAGES} pages; stopped following nextLink"),
+                ));
             }
         }
-        Err(paging_error(
-            &req.context,
-            "TooManyPages",
-            format!("the list went past {MAX_PAGES} pages; stopped following nextLink"),
-        ))
+        Ok(out)
+    }
+
+    /// The pages of a list as an `azure_core` [`PageIterator`] of items: `first`,
+    /// then each non-empty `nextLink` as given (see the module doc).
+    fn pages<T: DeserializeOwned + Send + 'static>(
+        &self,
+        first: ArmRequest,
+    ) -> PageIterator<Vec<T>> {
+        let arm = self.clone();
+        PageIterator::new(
+            move |state: PagerState, _options| {
+                let arm = arm.clone();
+                let mut req = first.clone();
+                if let PagerState::More(next) = state {
+                    req.path = String::from(next);
+                }
+                Box::pin(async move {
+                    let page: Page<T> = arm.call_json(req).await.map_err(into_core)?;
+                    Ok(match page.next_link.filter(|l| !l.is_empty()) {
+                        Some(next) => PagerResult::More {
+                            response: page.value,
+                            continuation: PagerContinuation::Token(next),
+                        },
+                        None => PagerResult::Done {
+                            response: page.value,
+                        },
+                    })
+                })
+            },
+            None,
+        )
     }
 
     // --- Microsoft.Features ---
@@ -590,6 +666,120 @@ mod tests {
                 format!("/subscriptions/{SUB}/providers/Microsoft.Features/providers/Microsoft.ContainerService/features/a%2F..%2Fb%3Fc%23/register?api-version=2021-07-01")
             );
         }
+    }
+
+    /// An in-memory ARM that answers each path from a table and records the
+    /// paths asked for, in order.
+    struct Pages {
+        answers: std::collections::HashMap<String, ArmResponse>,
+        seen: std::sync::Mutex<Vec<String>>,
+    }
+
+    #[async_trait::async_trait]
+    impl ArmClient for Pages {
+        async fn send(&self, req: &ArmRequest) -> Result<ArmResponse, ArmError> {
+            self.seen.lock().unwrap().push(req.path.clone());
+            Ok(self
+                .answers
+                .get(&req.path)
+                .cloned()
+                .unwrap_or_else(|| resp(404, &[], r#"{"error":{"code":"NotFound"}}"#)))
+        }
+        fn base_url(&self) -> &str {
+            "http://127.0.0.1"
+        }
+    }
+
+    fn pages(answers: &[(&str, ArmResponse)]) -> (Arm, Arc<Pages>) {
+        let c = Arc::new(Pages {
+            answers: answers
+                .iter()
+                .map(|(p, r)| (p.to_string(), r.clone()))
+                .collect(),
+            seen: Default::default(),
+        });
+        (Arm::new(c.clone(), "sub"), c)
+    }
+
+    fn page(names: &[&str], next: Option<&str>) -> ArmResponse {
+        let value: Vec<_> = names
+            .iter()
+            .map(|n| serde_json::json!({"name": n, "properties": {}}))
+            .collect();
+        let mut body = serde_json::json!({ "value": value });
+        if let Some(next) = next {
+            body["nextLink"] = next.into();
+        }
+        resp(200, &[], &body.to_string())
+    }
+
+    fn first_path() -> String {
+        paths::pools("sub", "rg", "c")
+    }
+
+    const SIGNED: &str = "https://management.azure.com/subscriptions/sub/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/c/agentPools?api-version=2025-10-01&%24skipToken=a%2Bb%3D%3D&sig=x%2Fy";
+
+    #[tokio::test]
+    async fn paging_follows_signed_next_links_byte_for_byte_to_an_empty_link() {
+        let (arm, c) = pages(&[
+            (first_path().as_str(), page(&["a", "b"], Some(SIGNED))),
+            (SIGNED, page(&["c"], Some(""))),
+        ]);
+        let pools = arm.list_pools("rg", "c").await.unwrap();
+        let names: Vec<_> = pools.iter().filter_map(|p| p.name.as_deref()).collect();
+        assert_eq!(names, ["a", "b", "c"]);
+        assert_eq!(*c.seen.lock().unwrap(), [first_path(), SIGNED.to_string()]);
+    }
+
+    #[tokio::test]
+    async fn a_next_link_back_to_a_read_page_stops_without_asking_again() {
+        let (arm, c) = pages(&[
+            (first_path().as_str(), page(&["a"], Some("/p2"))),
+            ("/p2", page(&["b"], Some(&first_path()))),
+        ]);
+        let e = arm.list_pools("rg", "c").await.unwrap_err();
+        assert_eq!(e.code(), "PagingLoop");
+        assert!(matches!(e.kind, ArmErrorKind::Protocol));
+        assert!(e.to_string().contains("stopped after 2 pages"), "{e}");
+        assert_eq!(c.seen.lock().unwrap().len(), 2, "no third request");
+    }
+
+    #[tokio::test]
+    async fn paging_stops_at_the_page_cap() {
+        let mut answers = vec![(first_path(), page(&[], Some("/p/1")))];
+        for n in 1..=MAX_PAGES {
+            answers.push((format!("/p/{n}"), page(&[], Some(&format!("/p/{}", n + 1)))));
+        }
+        let answers: Vec<_> = answers
+            .iter()
+            .map(|(p, r)| (p.as_str(), r.clone()))
+            .collect();
+        let (arm, c) = pages(&answers);
+        let e = arm.list_pools("rg", "c").await.unwrap_err();
+        assert_eq!(e.code(), "TooManyPages");
+        assert!(e.to_string().contains("1000 pages"), "{e}");
+        assert_eq!(c.seen.lock().unwrap().len(), MAX_PAGES);
+    }
+
+    #[tokio::test]
+    async fn an_error_on_a_later_page_is_azures_error_unchanged() {
+        let denied = resp(
+            403,
+            &[("x-ms-correlation-request-id", "corr-9")],
+            r#"{"error":{"code":"AuthorizationFailed","message":"no list on page 2"}}"#,
+        );
+        let (arm, _) = pages(&[
+            (first_path().as_str(), page(&["a"], Some("/p2"))),
+            ("/p2", denied),
+        ]);
+        let e = arm.list_pools("rg", "c").await.unwrap_err();
+        assert_eq!(e.code(), "AuthorizationFailed");
+        assert!(matches!(e.kind, ArmErrorKind::Http { status: 403 }));
+        assert_eq!(e.correlation_id.as_deref(), Some("corr-9"));
+        let bad = resp(200, &[], "{not json");
+        let (arm, _) = pages(&[(first_path().as_str(), bad)]);
+        let e = arm.list_pools("rg", "c").await.unwrap_err();
+        assert_eq!(e.code(), "MalformedResponse");
     }
 
     #[test]
