@@ -35,7 +35,7 @@ pub mod recommend;
 pub mod regions;
 pub mod request;
 pub mod sanitize;
-pub mod schema;
 pub mod scan;
+pub mod schema;
 pub mod shellquote;
 pub mod suggest;

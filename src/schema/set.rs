@@ -116,7 +116,9 @@ fn split_path(path: &str) -> Result<Vec<Seg>, SetError> {
         match c {
             '.' => {
                 if name.is_empty() && !after_bracket {
-                    return Err(bad("empty segment in the path (two dots, or a leading dot)"));
+                    return Err(bad(
+                        "empty segment in the path (two dots, or a leading dot)",
+                    ));
                 }
                 if !name.is_empty() {
                     segs.push(Seg::Name(std::mem::take(&mut name)));
@@ -387,7 +389,10 @@ fn resolve(ctx: &Ctx, segs: &[Seg], raw: &str) -> Result<(Vec<Step>, String, Str
                 ));
             }
             (Kind::Object | Kind::Map, Seg::Index(_)) => {
-                return Err(err(shown.clone(), "is an object, not a list; it takes no [N]"));
+                return Err(err(
+                    shown.clone(),
+                    "is an object, not a list; it takes no [N]",
+                ));
             }
             (Kind::Any, _) => {
                 // The spec says nothing below here: the rest is free.
@@ -412,7 +417,9 @@ fn resolve(ctx: &Ctx, segs: &[Seg], raw: &str) -> Result<(Vec<Step>, String, Str
                 ));
             }
         };
-        let prop = t.get(&next_generic).expect("resolved paths are in the table");
+        let prop = t
+            .get(&next_generic)
+            .expect("resolved paths are in the table");
         if prop.read_only {
             return Err(read_only(t, &shown));
         }
@@ -458,18 +465,35 @@ fn unknown(t: &Table, parent: &str, shown: &str, name: &str, rest: &[Seg], raw: 
         .iter()
         .map(|p| {
             let leaf = leaf_of(p.path);
-            (strsim::levenshtein(&lower, &leaf.to_ascii_lowercase()), leaf)
+            (
+                strsim::levenshtein(&lower, &leaf.to_ascii_lowercase()),
+                leaf,
+            )
         })
         .min();
+    let containing = siblings
+        .iter()
+        .map(|p| leaf_of(p.path))
+        .filter(|leaf| lower.len() >= 3 && leaf.to_ascii_lowercase().contains(&lower))
+        .min_by_key(|leaf| (leaf.len(), *leaf));
     let suggestion = match near_sibling {
         Some((d, leaf)) if d <= (name.len() / 3).max(2) => {
             Some(format!("{}{rest_shown}", show_field(shown, leaf)))
         }
+        // A shortened name (`networkProfile.plugin` → `networkPlugin`).
+        _ if containing.is_some() => {
+            containing.map(|leaf| format!("{}{rest_shown}", show_field(shown, leaf)))
+        }
         _ => {
-            // The same name one level off (`properties.cpuManagerPolicy`).
-            let elsewhere = t.props.iter().find(|p| {
-                !p.read_only && leaf_of(p.path).eq_ignore_ascii_case(name) && p.path != parent
-            });
+            // The same name one level off (`properties.cpuManagerPolicy`),
+            // nearest to where the user was first.
+            let elsewhere = t
+                .props
+                .iter()
+                .filter(|p| {
+                    !p.read_only && leaf_of(p.path).eq_ignore_ascii_case(name) && p.path != parent
+                })
+                .min_by_key(|p| (!p.path.starts_with(parent), p.path.len()));
             let full = join(parent, name) + &rest_generic;
             elsewhere
                 .map(|p| display_generic(p.path) + &rest_shown)
@@ -500,7 +524,12 @@ fn unknown(t: &Table, parent: &str, shown: &str, name: &str, rest: &[Seg], raw: 
             let more = if names.len() > 12 { ", ..." } else { "" };
             message.push_str(&format!(
                 "; valid here: {}{more}",
-                names.iter().take(12).copied().collect::<Vec<_>>().join(", ")
+                names
+                    .iter()
+                    .take(12)
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         }
     }
@@ -513,12 +542,7 @@ fn display_generic(generic: &str) -> String {
 }
 
 /// Types a `--set` value by the schema at `generic`, then checks it.
-fn value_from_raw(
-    ctx: &mut Ctx,
-    generic: &str,
-    shown: &str,
-    raw: &str,
-) -> Result<Value, SetError> {
+fn value_from_raw(ctx: &mut Ctx, generic: &str, shown: &str, raw: &str) -> Result<Value, SetError> {
     let t = ctx.table;
     let prop = t.get(generic).expect("resolved");
     let json_like = |open: char| raw.trim_start().starts_with(open);
@@ -530,8 +554,9 @@ fn value_from_raw(
                 format!("expects an integer{}, got `{raw}`", format_note(prop)),
             )
         })?),
-        Kind::Number => parse_number(raw)
-            .ok_or_else(|| err(shown, format!("expects a number, got `{raw}`")))?,
+        Kind::Number => {
+            parse_number(raw).ok_or_else(|| err(shown, format!("expects a number, got `{raw}`")))?
+        }
         Kind::Boolean => match raw.trim().to_ascii_lowercase().as_str() {
             "true" => Value::Bool(true),
             "false" => Value::Bool(false),
@@ -749,11 +774,7 @@ fn short(v: &Value) -> String {
 fn check_string(ctx: &mut Ctx, prop: &Prop, shown: &str, s: &str) -> Result<Value, SetError> {
     let mut s = s.to_string();
     if !prop.enum_values.is_empty() && !prop.enum_values.contains(&s.as_str()) {
-        if let Some(canon) = prop
-            .enum_values
-            .iter()
-            .find(|v| v.eq_ignore_ascii_case(&s))
-        {
+        if let Some(canon) = prop.enum_values.iter().find(|v| v.eq_ignore_ascii_case(&s)) {
             // Same value, the spec's spelling.
             s = canon.to_string();
         } else {
@@ -789,7 +810,10 @@ fn check_string(ctx: &mut Ctx, prop: &Prop, shown: &str, s: &str) -> Result<Valu
             if !re.is_match(&s) {
                 return Err(err(
                     shown,
-                    format!("`{}` does not match the pattern the API requires: {pattern}", short(&Value::String(s.clone())).trim_matches('"')),
+                    format!(
+                        "`{}` does not match the pattern the API requires: {pattern}",
+                        short(&Value::String(s.clone())).trim_matches('"')
+                    ),
                 ));
             }
         }
@@ -895,7 +919,10 @@ fn put(body: &mut Value, steps: &[Step], value: Value, shown: &str) -> Result<()
                     *cur = Value::Object(Map::new());
                 }
                 let Value::Object(obj) = cur else {
-                    return Err(err(shown, format!("the body holds {} where an object belongs", json_type(cur))));
+                    return Err(err(
+                        shown,
+                        format!("the body holds {} where an object belongs", json_type(cur)),
+                    ));
                 };
                 if last {
                     obj.insert(k.clone(), value.take().expect("set once"));
@@ -912,7 +939,10 @@ fn put(body: &mut Value, steps: &[Step], value: Value, shown: &str) -> Result<()
                     *cur = Value::Array(vec![]);
                 }
                 let Value::Array(items) = cur else {
-                    return Err(err(shown, format!("the body holds {} where a list belongs", json_type(cur))));
+                    return Err(err(
+                        shown,
+                        format!("the body holds {} where a list belongs", json_type(cur)),
+                    ));
                 };
                 let len = items.len();
                 if *n > len {

@@ -127,7 +127,9 @@ impl Table {
     /// The rows directly under `parent` ("" for the body root), in spec order:
     /// fields of an object, `parent[]` of an array, `parent.*` of a map.
     pub fn children<'a>(&'a self, parent: &'a str) -> impl Iterator<Item = &'a Prop> + 'a {
-        self.props.iter().filter(move |p| parent_of(p.path) == parent)
+        self.props
+            .iter()
+            .filter(move |p| parent_of(p.path) == parent)
     }
 }
 

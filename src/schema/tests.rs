@@ -166,6 +166,17 @@ fn a_typo_names_the_closest_valid_path() {
             .contains("did you mean `properties.kubeletConfig.cpuManagerPolicy`?"),
         "{e}"
     );
+    // A shortened name.
+    let e = refused(
+        Body::Cluster,
+        STABLE,
+        "properties.networkProfile.plugin=azure",
+    );
+    assert!(
+        e.message
+            .contains("did you mean `properties.networkProfile.networkPlugin`?"),
+        "{e}"
+    );
     // Nothing close: the valid names at that level.
     let e = refused(Body::Cluster, STABLE, "properties.zzzzzzzzzzzzzzzzzz=1");
     assert!(e.message.contains("valid here:"), "{e}");
@@ -203,7 +214,10 @@ fn bounds_from_the_spec() {
 #[test]
 fn lists_from_commas_or_json() {
     let (body, _) = set(Body::Pool, STABLE, "properties.availabilityZones=1,2,3").unwrap();
-    assert_eq!(body["properties"]["availabilityZones"], json!(["1", "2", "3"]));
+    assert_eq!(
+        body["properties"]["availabilityZones"],
+        json!(["1", "2", "3"])
+    );
     let (body, _) = set(Body::Pool, STABLE, r#"properties.availabilityZones=["1"]"#).unwrap();
     assert_eq!(body["properties"]["availabilityZones"], json!(["1"]));
     // JSON numbers in a list of strings are typed by the schema too.
@@ -215,7 +229,10 @@ fn lists_from_commas_or_json() {
         "properties.nodeTaints=sku=gpu:NoSchedule",
     )
     .unwrap();
-    assert_eq!(body["properties"]["nodeTaints"], json!(["sku=gpu:NoSchedule"]));
+    assert_eq!(
+        body["properties"]["nodeTaints"],
+        json!(["sku=gpu:NoSchedule"])
+    );
     let (body, _) = set(Body::Pool, STABLE, "properties.availabilityZones=").unwrap();
     assert_eq!(body["properties"]["availabilityZones"], json!([]));
 }
@@ -238,7 +255,10 @@ fn maps_by_key_pairs_or_json() {
     let (body, _) = set(Body::Cluster, STABLE, r#"tags["cost.center"]=42"#).unwrap();
     assert_eq!(body["tags"], json!({"cost.center": "42"}));
     let (body, _) = set(Body::Pool, STABLE, "properties.tags=team=a,env=prod").unwrap();
-    assert_eq!(body["properties"]["tags"], json!({"team": "a", "env": "prod"}));
+    assert_eq!(
+        body["properties"]["tags"],
+        json!({"team": "a", "env": "prod"})
+    );
     let (body, _) = set(Body::Pool, STABLE, r#"properties.nodeLabels={"a":"b"}"#).unwrap();
     assert_eq!(body["properties"]["nodeLabels"], json!({"a": "b"}));
 }
@@ -353,7 +373,11 @@ fn the_system_pool_of_a_cluster_by_index() {
         "properties.agentPoolProfiles[0].name=System",
     );
     assert!(e.message.contains("pattern"), "{e}");
-    let e = refused(Body::Cluster, STABLE, "properties.agentPoolProfiles.maxPods=5");
+    let e = refused(
+        Body::Cluster,
+        STABLE,
+        "properties.agentPoolProfiles.maxPods=5",
+    );
     assert!(e.message.contains("[0]"), "{e}");
 }
 
@@ -389,8 +413,19 @@ fn malformed_paths_are_refused_not_guessed() {
 #[test]
 fn an_unknown_api_version_says_which_exist() {
     let mut body = json!({});
-    let e = apply(&mut body, Body::Pool, "2020-01-01", "properties.count", "1", false).unwrap_err();
-    assert!(e.message.contains(STABLE) && e.message.contains(PREVIEW), "{e}");
+    let e = apply(
+        &mut body,
+        Body::Pool,
+        "2020-01-01",
+        "properties.count",
+        "1",
+        false,
+    )
+    .unwrap_err();
+    assert!(
+        e.message.contains(STABLE) && e.message.contains(PREVIEW),
+        "{e}"
+    );
 }
 
 #[test]
@@ -440,7 +475,13 @@ fn body_file_errors_name_the_file_and_the_property() {
     let e = merge_file(&mut body, Body::Pool, STABLE, &file, false).unwrap_err();
     let text = e.to_string();
     assert_eq!(e.exit_code(), 2);
-    assert!(text.starts_with(&format!("--body-file {}: properties.osSKU: ", file.display())), "{text}");
+    assert!(
+        text.starts_with(&format!(
+            "--body-file {}: properties.osSKU: ",
+            file.display()
+        )),
+        "{text}"
+    );
     std::fs::write(&file, "{not json").unwrap();
     let e = merge_file(&mut body, Body::Pool, STABLE, &file, false).unwrap_err();
     assert!(e.to_string().contains("not valid JSON"), "{e}");
@@ -457,7 +498,13 @@ fn check_body_accepts_the_spec_examples() {
     assert!(w.is_empty(), "{w:?}");
     let ex = read("containerservice/2026-08-01/examples/ManagedClustersCreate_OSSKU.json");
     // The example sends sku.name "Basic", outside the enum (arm-specs README §6).
-    let e = check_body(Body::Cluster, STABLE, &ex["parameters"]["parameters"], false).unwrap_err();
+    let e = check_body(
+        Body::Cluster,
+        STABLE,
+        &ex["parameters"]["parameters"],
+        false,
+    )
+    .unwrap_err();
     assert_eq!(e.path, "sku.name");
     let w = check_body(Body::Cluster, STABLE, &ex["parameters"]["parameters"], true).unwrap();
     assert_eq!(w.len(), 1, "{w:?}");
@@ -499,7 +546,9 @@ fn generated_tables_are_up_to_date() {
     let run = match run {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("skipped: python3 is not available ({e}); cannot re-run scripts/gen-schema.py");
+            eprintln!(
+                "skipped: python3 is not available ({e}); cannot re-run scripts/gen-schema.py"
+            );
             return;
         }
     };
