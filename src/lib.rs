@@ -36,5 +36,6 @@ pub mod regions;
 pub mod request;
 pub mod sanitize;
 pub mod scan;
+pub mod schema;
 pub mod shellquote;
 pub mod suggest;
