@@ -253,7 +253,10 @@ impl Arm {
     /// followed, more than [`MAX_PAGES`] pages or [`MAX_ITEMS`] items is a
     /// protocol error (exit 4), not an endless loop. (The command's deadline
     /// bounds the time, in the client.)
-    pub(crate) async fn list_all<T: DeserializeOwned>(&self, first: ArmRequest) -> Result<Vec<T>, ArmError> {
+    pub(crate) async fn list_all<T: DeserializeOwned>(
+        &self,
+        first: ArmRequest,
+    ) -> Result<Vec<T>, ArmError> {
         let mut out = Vec::new();
         let mut req = first;
         let mut seen = std::collections::HashSet::new();

@@ -132,7 +132,11 @@ fn is_cobalt_v6(sku: &ResourceSku) -> bool {
 }
 
 /// The VM size `name` in the list (resource type virtualMachines), as listed for `location`.
-pub fn find_size<'s>(skus: &'s [ResourceSku], name: &str, location: &str) -> Option<&'s ResourceSku> {
+pub fn find_size<'s>(
+    skus: &'s [ResourceSku],
+    name: &str,
+    location: &str,
+) -> Option<&'s ResourceSku> {
     skus.iter().find(|s| {
         s.is_vm()
             && s.name.eq_ignore_ascii_case(name)
@@ -177,9 +181,12 @@ pub fn size_problems(sku: &ResourceSku, ask: &PoolAsk) -> Vec<Problem> {
     // Trusted Launch (Secure Boot + vTPM).
     if !gen1_only && (tl_required || ask.trusted_launch) && sku.trusted_launch_disabled() {
         let fix = if tl_required {
-            format!("{os_name} requires Secure Boot + vTPM; choose a size that supports Trusted Launch")
+            format!(
+                "{os_name} requires Secure Boot + vTPM; choose a size that supports Trusted Launch"
+            )
         } else {
-            "choose a size that supports Trusted Launch, or drop --enable-secure-boot/--enable-vtpm".into()
+            "choose a size that supports Trusted Launch, or drop --enable-secure-boot/--enable-vtpm"
+                .into()
         };
         out.push(Problem::error(
             "--node-vm-size",
@@ -199,7 +206,10 @@ pub fn size_problems(sku: &ResourceSku, ask: &PoolAsk) -> Vec<Problem> {
                     "--node-vm-size",
                     format!("{size} is an {label} size (CpuArchitectureType: {label}) and {os_name} has no {label} image; choose a size of another architecture or another --os-sku"),
                 ));
-            } else if arch == Arch::Arm64 && catalog::arm64_only_on_cobalt_v6(os) && !is_cobalt_v6(sku) {
+            } else if arch == Arch::Arm64
+                && catalog::arm64_only_on_cobalt_v6(os)
+                && !is_cobalt_v6(sku)
+            {
                 out.push(Problem::error(
                     "--node-vm-size",
                     format!("{size} is an Arm64 size (CpuArchitectureType: Arm64) of an older generation, and {os_name} runs on Arm64 only on Cobalt 100 (v6) sizes; choose an Arm64 v6 size or an x64 size"),
@@ -259,8 +269,8 @@ pub fn size_problems(sku: &ResourceSku, ask: &PoolAsk) -> Vec<Problem> {
     out
 }
 
-/// Sizes in the list that fit the ask (no size problem), the ones with the same
-/// vCPU count as `like` first, then by name: what the wizard offers and what an
+/// Sizes in the list that fit the ask (no size problem), the ones closest in
+/// vCPU count to `like` first, then the smaller, then by name: what the wizard offers and what an
 /// error suggests.
 pub fn fitting_sizes<'s>(
     skus: &'s [ResourceSku],
@@ -271,15 +281,30 @@ pub fn fitting_sizes<'s>(
     let mut out: Vec<&ResourceSku> = skus
         .iter()
         .filter(|s| s.is_vm() && s.offered_in(ask.location))
-        .filter(|s| size_problems(s, &PoolAsk { vm_size: &s.name, ..ask.clone() }).is_empty())
+        .filter(|s| {
+            size_problems(
+                s,
+                &PoolAsk {
+                    vm_size: &s.name,
+                    ..ask.clone()
+                },
+            )
+            .is_empty()
+        })
         .collect();
-    out.sort_by_key(|s| (vcpus.is_some() && s.vcpus() != vcpus, s.name.to_ascii_lowercase()));
+    let distance = |s: &ResourceSku| match (vcpus, s.vcpus()) {
+        (Some(want), Some(have)) => (want - have).abs(),
+        _ => 0,
+    };
+    out.sort_by_key(|s| (distance(s), s.vcpus(), s.name.to_ascii_lowercase()));
     out.dedup_by(|a, b| a.name.eq_ignore_ascii_case(&b.name));
     out
 }
 
 fn usage<'u>(usages: &'u [Usage], name: &str) -> Option<&'u Usage> {
-    usages.iter().find(|u| u.name.value.eq_ignore_ascii_case(name))
+    usages
+        .iter()
+        .find(|u| u.name.value.eq_ignore_ascii_case(name))
 }
 
 /// vCPU quota: errors when the initial nodes do not fit, warnings when
@@ -310,7 +335,10 @@ pub fn quota_problems(sku: &ResourceSku, usages: &[Usage], ask: &PoolAsk) -> Vec
             ));
             continue;
         }
-        if ask.max_count.is_some_and(|m| m.saturating_mul(vcpus) > left) {
+        if ask
+            .max_count
+            .is_some_and(|m| m.saturating_mul(vcpus) > left)
+        {
             out.push(Problem::warning(
                 "--max-count",
                 format!("scaling out to {peak_nodes} × {size} would need {} vCPUs of {what} in {loc}, and the subscription has {have}: the autoscaler would stop short; lower --max-count or ask for more quota", peak_nodes * vcpus),
@@ -457,9 +485,17 @@ mod tests {
 
     #[test]
     fn a_size_that_fits_raises_nothing() {
-        let p = check_pool(&region(), &usages(50, 100), &ask("AzureContainerLinux", "Standard_D4s_v5"));
+        let p = check_pool(
+            &region(),
+            &usages(50, 100),
+            &ask("AzureContainerLinux", "Standard_D4s_v5"),
+        );
         assert!(p.is_empty(), "{p:?}");
-        let p = check_pool(&region(), &usages(50, 100), &ask("AzureContainerLinux", "standard_d4ps_v6"));
+        let p = check_pool(
+            &region(),
+            &usages(50, 100),
+            &ask("AzureContainerLinux", "standard_d4ps_v6"),
+        );
         assert!(p.is_empty(), "Cobalt v6 Arm64 fits ACL: {p:?}");
     }
 
@@ -468,8 +504,16 @@ mod tests {
         let p = check_pool(&region(), &[], &ask("Ubuntu", "Standard_D4s_v7"));
         assert_eq!(p.len(), 1);
         assert_eq!(p[0].flag, "--node-vm-size");
-        assert!(p[0].message.contains("not a VM size offered in eastus"), "{}", p[0].message);
-        assert!(p[0].message.contains("Did you mean `Standard_D4s_v5`?"), "{}", p[0].message);
+        assert!(
+            p[0].message.contains("not a VM size offered in eastus"),
+            "{}",
+            p[0].message
+        );
+        assert!(
+            p[0].message.contains("Did you mean `Standard_D4s_v5`?"),
+            "{}",
+            p[0].message
+        );
         // A non-VM SKU of that name is not a VM size.
         let p = check_pool(&region(), &[], &ask("Ubuntu", "Standard_D4s_v6"));
         assert!(p[0].message.contains("not a VM size"), "{}", p[0].message);
@@ -480,10 +524,22 @@ mod tests {
         for os in ["AzureContainerLinux", "Ubuntu2604"] {
             let p = check_pool(&region(), &[], &ask(os, "Standard_A2_v2"));
             let e = errors(&p);
-            assert_eq!(e.len(), 1, "{os}: one error, not also Trusted Launch: {p:?}");
+            assert_eq!(
+                e.len(),
+                1,
+                "{os}: one error, not also Trusted Launch: {p:?}"
+            );
             assert_eq!(e[0].flag, "--node-vm-size");
-            assert!(e[0].message.contains("HyperVGenerations: V1"), "{}", e[0].message);
-            assert!(e[0].message.contains("Sizes in eastus that fit: "), "{}", e[0].message);
+            assert!(
+                e[0].message.contains("HyperVGenerations: V1"),
+                "{}",
+                e[0].message
+            );
+            assert!(
+                e[0].message.contains("Sizes in eastus that fit: "),
+                "{}",
+                e[0].message
+            );
         }
         // Plain Ubuntu runs on Generation 1.
         assert!(check_pool(&region(), &[], &ask("Ubuntu", "Standard_A2_v2")).is_empty());
@@ -491,23 +547,43 @@ mod tests {
 
     #[test]
     fn trusted_launch_disabled_is_refused_when_secure_boot_is_needed() {
-        let p = check_pool(&region(), &[], &ask("AzureContainerLinux", "Standard_D4ps_v5"));
+        let p = check_pool(
+            &region(),
+            &[],
+            &ask("AzureContainerLinux", "Standard_D4ps_v5"),
+        );
         let msgs: Vec<&str> = errors(&p).iter().map(|e| e.message.as_str()).collect();
-        assert!(msgs.iter().any(|m| m.contains("TrustedLaunchDisabled: True") && m.contains("requires Secure Boot + vTPM")), "{msgs:?}");
-        assert!(msgs.iter().any(|m| m.contains("only on Cobalt 100 (v6)")), "{msgs:?}");
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains("TrustedLaunchDisabled: True")
+                    && m.contains("requires Secure Boot + vTPM")),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter().any(|m| m.contains("only on Cobalt 100 (v6)")),
+            "{msgs:?}"
+        );
         // Ubuntu asked for Secure Boot on the same size: the fix offers dropping the flag.
         let mut a = ask("Ubuntu", "Standard_D4ps_v5");
         a.trusted_launch = true;
         let p = check_pool(&region(), &[], &a);
         assert_eq!(errors(&p).len(), 1, "{p:?}");
-        assert!(p[0].message.contains("drop --enable-secure-boot"), "{}", p[0].message);
+        assert!(
+            p[0].message.contains("drop --enable-secure-boot"),
+            "{}",
+            p[0].message
+        );
         // Without Secure Boot, Ubuntu on Arm64 is fine.
         assert!(check_pool(&region(), &[], &ask("Ubuntu", "Standard_D4ps_v5")).is_empty());
     }
 
     #[test]
     fn the_architecture_must_have_an_image() {
-        let p = check_pool(&region(), &[], &ask("AzureLinuxOSGuard", "Standard_D4ps_v6"));
+        let p = check_pool(
+            &region(),
+            &[],
+            &ask("AzureLinuxOSGuard", "Standard_D4ps_v6"),
+        );
         let e = errors(&p);
         assert_eq!(e.len(), 1, "{p:?}");
         assert!(e[0].message.contains("no Arm64 image"), "{}", e[0].message);
@@ -521,22 +597,42 @@ mod tests {
         let p = check_pool(&region(), &[], &a);
         assert_eq!(p.len(), 1, "{p:?}");
         assert_eq!(p[0].flag, "--zones");
-        assert!(p[0].message.contains("zone 3 of eastus is restricted"), "{}", p[0].message);
-        assert!(p[0].message.contains("NotAvailableForSubscription"), "{}", p[0].message);
-        assert!(p[0].message.contains("use zones from 1 2"), "{}", p[0].message);
+        assert!(
+            p[0].message.contains("zone 3 of eastus is restricted"),
+            "{}",
+            p[0].message
+        );
+        assert!(
+            p[0].message.contains("NotAvailableForSubscription"),
+            "{}",
+            p[0].message
+        );
+        assert!(
+            p[0].message.contains("use zones from 1 2"),
+            "{}",
+            p[0].message
+        );
         let four = vec!["4".to_string()];
         a.zones = &four;
-        assert!(check_pool(&region(), &[], &a)[0].message.contains("zone 4 is not offered"));
+        assert!(check_pool(&region(), &[], &a)[0]
+            .message
+            .contains("zone 4 is not offered"));
         a.vm_size = "Standard_D2s_v5";
         a.zones = &zones;
-        assert!(check_pool(&region(), &[], &a)[0].message.contains("not offered in availability zones"));
+        assert!(check_pool(&region(), &[], &a)[0]
+            .message
+            .contains("not offered in availability zones"));
     }
 
     #[test]
     fn a_location_restriction_refuses_the_size() {
         let p = check_pool(&region(), &[], &ask("Ubuntu", "Standard_D16s_v5"));
         assert_eq!(errors(&p).len(), 1, "{p:?}");
-        assert!(p[0].message.contains("restricted in eastus"), "{}", p[0].message);
+        assert!(
+            p[0].message.contains("restricted in eastus"),
+            "{}",
+            p[0].message
+        );
     }
 
     #[test]
@@ -555,17 +651,44 @@ mod tests {
     #[test]
     fn quota_must_cover_the_initial_nodes_of_family_and_region() {
         // 3 × 4 vCPUs = 12; the family has 8 left.
-        let p = check_pool(&region(), &usages(8, 100), &ask("Ubuntu", "Standard_D4s_v5"));
+        let p = check_pool(
+            &region(),
+            &usages(8, 100),
+            &ask("Ubuntu", "Standard_D4s_v5"),
+        );
         let e = errors(&p);
         assert_eq!(e.len(), 1, "{p:?}");
         assert_eq!(e[0].flag, "--node-count");
-        assert!(e[0].message.contains("need 12 vCPUs of Standard DSv5 Family vCPUs (standardDSv5Family)"), "{}", e[0].message);
-        assert!(e[0].message.contains("8 left (42 of 50 in use)"), "{}", e[0].message);
+        assert!(
+            e[0].message
+                .contains("need 12 vCPUs of Standard DSv5 Family vCPUs (standardDSv5Family)"),
+            "{}",
+            e[0].message
+        );
+        assert!(
+            e[0].message.contains("8 left (42 of 50 in use)"),
+            "{}",
+            e[0].message
+        );
         // The regional total counts too.
-        let p = check_pool(&region(), &usages(50, 10), &ask("Ubuntu", "Standard_D4s_v5"));
-        assert!(errors(&p)[0].message.contains("Total Regional vCPUs (cores)"), "{p:?}");
+        let p = check_pool(
+            &region(),
+            &usages(50, 10),
+            &ask("Ubuntu", "Standard_D4s_v5"),
+        );
+        assert!(
+            errors(&p)[0]
+                .message
+                .contains("Total Regional vCPUs (cores)"),
+            "{p:?}"
+        );
         // No limit (-1): nothing to say.
-        assert!(check_pool(&region(), &usages(50, 100), &ask("Ubuntu", "Standard_D4ps_v6")).is_empty());
+        assert!(check_pool(
+            &region(),
+            &usages(50, 100),
+            &ask("Ubuntu", "Standard_D4ps_v6")
+        )
+        .is_empty());
         // Spot counts against lowPriorityCores only.
         let mut spot = ask("Ubuntu", "Standard_D4s_v5");
         spot.spot = true;
@@ -580,10 +703,22 @@ mod tests {
         let p = check_pool(&region(), &usages(20, 100), &a);
         assert!(errors(&p).is_empty(), "{p:?}");
         assert_eq!(p[0].flag, "--max-count");
-        assert!(p[0].message.contains("would need 40 vCPUs"), "{}", p[0].message);
+        assert!(
+            p[0].message.contains("would need 40 vCPUs"),
+            "{}",
+            p[0].message
+        );
         // 3 nodes fit exactly (12 of 12 left); the default surge adds one.
-        let p = check_pool(&region(), &usages(12, 100), &ask("Ubuntu", "Standard_D4s_v5"));
-        assert_eq!((p.len(), p[0].flag, p[0].severity), (1, "--max-surge", Severity::Warning), "{p:?}");
+        let p = check_pool(
+            &region(),
+            &usages(12, 100),
+            &ask("Ubuntu", "Standard_D4s_v5"),
+        );
+        assert_eq!(
+            (p.len(), p[0].flag, p[0].severity),
+            (1, "--max-surge", Severity::Warning),
+            "{p:?}"
+        );
         let mut a = ask("Ubuntu", "Standard_D4s_v5");
         a.max_surge = Some("0");
         assert!(check_pool(&region(), &usages(12, 100), &a).is_empty());
@@ -610,8 +745,15 @@ mod tests {
         let skus = region();
         let a = ask("AzureContainerLinux", "Standard_A2_v2");
         let like = find_size(&skus, "Standard_D4d_v4", "eastus");
-        let names: Vec<&str> = fitting_sizes(&skus, &a, like).iter().map(|s| s.name.as_str()).collect();
-        assert_eq!(names[..3], ["Standard_D4d_v4", "Standard_D4ps_v6", "Standard_D4s_v5"], "{names:?}");
+        let names: Vec<&str> = fitting_sizes(&skus, &a, like)
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect();
+        assert_eq!(
+            names[..3],
+            ["Standard_D4d_v4", "Standard_D4ps_v6", "Standard_D4s_v5"],
+            "{names:?}"
+        );
         assert!(!names.contains(&"Standard_D16s_v5") && !names.contains(&"Standard_A2_v2"));
     }
 }

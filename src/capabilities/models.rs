@@ -357,6 +357,9 @@ mod tests {
             "currentValue": 12, "limit": 10, "unit": "Count"
         }))
         .unwrap();
-        assert_eq!((u.available(), u.display()), (Some(0), "Total Regional vCPUs"));
+        assert_eq!(
+            (u.available(), u.display()),
+            (Some(0), "Total Regional vCPUs")
+        );
     }
 }

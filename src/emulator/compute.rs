@@ -45,6 +45,8 @@ struct Size {
     temp_disk_mb: u32,
 }
 
+// One row of the table below, in its column order.
+#[allow(clippy::too_many_arguments)]
 const fn size(
     name: &'static str,
     size: &'static str,
@@ -134,7 +136,10 @@ fn vm_sku(s: &Size, loc: &str) -> Value {
         cap("PremiumIO", tf(s.name != "Standard_A2_v2")),
         cap("VMDeploymentTypes", "IaaS".into()),
         cap("vCPUsAvailable", s.vcpus.to_string()),
-        cap("vCPUsPerCore", if s.arch == "Arm64" { "1" } else { "2" }.into()),
+        cap(
+            "vCPUsPerCore",
+            if s.arch == "Arm64" { "1" } else { "2" }.into(),
+        ),
         cap("EphemeralOSDiskSupported", tf(s.ephemeral)),
         cap("EncryptionAtHostSupported", "True".into()),
         cap("AcceleratedNetworkingEnabled", tf(s.vcpus >= 2)),
@@ -209,8 +214,18 @@ fn usages_in(loc: &str) -> Value {
         usage("availabilitySets", "Availability Sets", 0, 2500),
         usage("cores", "Total Regional vCPUs", 0, 350),
         usage("virtualMachines", "Virtual Machines", 0, 25000),
-        usage("virtualMachineScaleSets", "Virtual Machine Scale Sets", 0, 2500),
-        usage("lowPriorityCores", "Total Regional Low-priority vCPUs", 0, 100),
+        usage(
+            "virtualMachineScaleSets",
+            "Virtual Machine Scale Sets",
+            0,
+            2500,
+        ),
+        usage(
+            "lowPriorityCores",
+            "Total Regional Low-priority vCPUs",
+            0,
+            100,
+        ),
     ];
     let mut families: Vec<&str> = SIZES.iter().map(|s| s.family).collect();
     families.sort();
@@ -387,21 +402,34 @@ mod tests {
 
     #[test]
     fn skus_are_filtered_by_location_and_shaped_like_azure() {
-        let r = answer(SKUS, "2021-07-01", &[("$filter", "location%20eq%20%27eastus%27")]);
+        let r = answer(
+            SKUS,
+            "2021-07-01",
+            &[("$filter", "location%20eq%20%27eastus%27")],
+        );
         assert_eq!(r.status, 200);
         let body = r.body.unwrap();
         let all = body["value"].as_array().unwrap();
         assert!(all.iter().all(|s| s["locations"] == json!(["eastus"])));
         let d8 = all.iter().find(|s| s["name"] == "Standard_D8s_v5").unwrap();
-        assert_eq!(d8["restrictions"][0]["restrictionInfo"]["zones"], json!(["3"]));
-        let arm = all.iter().find(|s| s["name"] == "Standard_D4ps_v5").unwrap();
+        assert_eq!(
+            d8["restrictions"][0]["restrictionInfo"]["zones"],
+            json!(["3"])
+        );
+        let arm = all
+            .iter()
+            .find(|s| s["name"] == "Standard_D4ps_v5")
+            .unwrap();
         let caps = arm["capabilities"].as_array().unwrap();
         assert!(caps.contains(&json!({"name": "CpuArchitectureType", "value": "Arm64"})));
         assert!(caps.contains(&json!({"name": "TrustedLaunchDisabled", "value": "True"})));
         // An unknown region has no SKUs; a filter Azure does not take is a 400.
         let none = answer(SKUS, "2021-07-01", &[("$filter", "location+eq+'nowhere'")]);
         assert_eq!(none.body.unwrap()["value"], json!([]));
-        assert_eq!(answer(SKUS, "2021-07-01", &[("$filter", "name eq 'x'")]).status, 400);
+        assert_eq!(
+            answer(SKUS, "2021-07-01", &[("$filter", "name eq 'x'")]).status,
+            400
+        );
         assert_eq!(answer(SKUS, "2024-11-01", &[]).status, 400);
         let unfiltered = answer(SKUS, "2021-07-01", &[]).body.unwrap();
         assert!(unfiltered["value"].as_array().unwrap().len() > all.len() * 50);
@@ -420,7 +448,10 @@ mod tests {
                 .cloned()
                 .unwrap()
         };
-        assert_eq!(find("cores")["name"]["localizedValue"], "Total Regional vCPUs");
+        assert_eq!(
+            find("cores")["name"]["localizedValue"],
+            "Total Regional vCPUs"
+        );
         assert_eq!(find("standardNCASv3_T4Family")["limit"], 8);
         assert_eq!(
             find("standardDSv5Family")["name"]["localizedValue"],
