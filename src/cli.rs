@@ -536,6 +536,10 @@ pub struct WriteFlags {
     /// Send an osSKU the catalog does not know (the API's enum is extensible)
     #[arg(long)]
     pub allow_unknown_sku: bool,
+    /// Do not read the region's VM sizes and quota first (air-gapped endpoints,
+    /// identities without Microsoft.Compute read access): Azure judges them itself
+    #[arg(long)]
+    pub skip_capability_checks: bool,
 }
 
 /// The OS and node settings of one pool (`az aks` flag names).

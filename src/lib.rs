@@ -14,6 +14,7 @@ pub mod arm;
 pub mod audit;
 pub mod auth;
 pub mod cancel;
+pub mod capabilities;
 pub mod catalog;
 pub mod cli;
 pub mod commands;

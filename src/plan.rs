@@ -76,6 +76,10 @@ pub struct Plan {
     /// answer then means the provider was never refreshed: refresh and retry once).
     #[serde(skip)]
     pub feature_was_registered: bool,
+    /// The region the resource goes to (a pool's: its cluster's), for the
+    /// capability checks.
+    #[serde(skip)]
+    pub location: Option<String>,
 }
 
 impl Plan {
@@ -206,6 +210,7 @@ pub fn empty() -> Plan {
         kubernetes: None,
         kubernetes_why: None,
         feature_was_registered: false,
+        location: None,
     }
 }
 
@@ -323,6 +328,7 @@ pub async fn compute(arm: &Arm, target: &Target) -> AppResult<Plan> {
                 ));
             };
             check_cluster_fits(&cluster, &p.pool)?;
+            plan.location = Some(cluster.location.clone());
             plan.kubernetes = cluster.kubernetes_version().map(str::to_string);
             plan.kubernetes_why = plan.kubernetes.as_ref().map(|_| "the cluster's".into());
             if let Some(existing) = arm

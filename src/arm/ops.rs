@@ -293,7 +293,7 @@ impl Arm {
     /// followed, more than [`MAX_PAGES`] pages or [`MAX_ITEMS`] items is a
     /// protocol error (exit 4), not an endless loop. (The command's deadline
     /// bounds the time, in the client.)
-    async fn list_all<T: DeserializeOwned + Send + 'static>(
+    pub(crate) async fn list_all<T: DeserializeOwned + Send + 'static>(
         &self,
         first: ArmRequest,
     ) -> Result<Vec<T>, ArmError> {

@@ -244,6 +244,7 @@ pub async fn provision_with(
     show_requests: bool,
 ) -> AppResult<u8> {
     let plan = compute(&s.arm, t).await?;
+    crate::capabilities::preflight(&s.arm, t, &plan, w.skip_capability_checks, ui).await?;
     print_plan(t, &plan, s, ui, w.dry_run, show_requests, w.no_wait);
     if w.dry_run {
         return Ok(0);

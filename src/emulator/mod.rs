@@ -10,6 +10,7 @@
 //! `POST /_emulator/fleet/{subscriptions}/{clusters}` clones the first cluster
 //! into a fleet across many subscriptions ([`graph::clone_fleet`]).
 
+pub mod compute;
 pub mod faults;
 pub mod graph;
 pub mod regions;

@@ -4,7 +4,7 @@
 //! Azure does not know is answered as Azure answers it,
 //! `400 LocationNotAvailableForResourceType`.
 
-static SERVED: &[&str] = &[
+pub(super) static SERVED: &[&str] = &[
     "australiacentral",
     "australiacentral2",
     "australiaeast",

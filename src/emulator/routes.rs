@@ -173,7 +173,9 @@ pub fn handle(ctx: &mut Ctx, req: &EmuRequest) -> EmuResponse {
             "The api-version query parameter (?api-version=) is required for all requests.",
         );
     };
-    let resp = match super::graph::route(ctx, req, &l, &api) {
+    let resp = match super::graph::route(ctx, req, &l, &api)
+        .or_else(|| super::compute::route(req, &l, &api))
+    {
         Some(resp) => resp,
         None => route(ctx, req, &segs, &l, &api),
     };
