@@ -5,9 +5,9 @@
 //! Pure over [`State`]: the HTTP server in `mod.rs` feeds it and applies delays.
 
 use super::faults::Faults;
+use super::rules::{self, Minor, Need, FEATURE_NAMESPACE, PROVIDER_NAMESPACE};
 use super::schema;
 use super::state::{key, sync_profiles, ClusterRec, FeatureRec, OpKind, OpRec, ProviderRec, State};
-use crate::catalog::{self, Minor, Support, FEATURE_NAMESPACE, PROVIDER_NAMESPACE};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
@@ -101,15 +101,12 @@ const K8S: &[(&str, &[&str], bool, bool, bool)] = &[
     ("1.37", &["1.37.0"], false, true, false),
 ];
 
-/// Features the emulated Microsoft.ContainerService knows (catalog flags + FIPS).
+/// Features the emulated Microsoft.ContainerService knows ([`rules::features`]).
 fn known_feature(ns: &str, name: &str) -> Option<String> {
     if !ns.eq_ignore_ascii_case(FEATURE_NAMESPACE) {
         return None;
     }
-    catalog::CATALOG
-        .iter()
-        .filter_map(|s| s.feature_flag)
-        .chain(["EnableFIPSPreview"])
+    rules::features()
         .find(|f| f.eq_ignore_ascii_case(name))
         .map(str::to_string)
 }
@@ -406,11 +403,7 @@ fn feature_rec<'a>(
 }
 
 fn list_features(ctx: &mut Ctx, sub: &str, ns: &str) -> EmuResponse {
-    let mut names: Vec<&str> = catalog::CATALOG
-        .iter()
-        .filter_map(|s| s.feature_flag)
-        .collect();
-    names.push("EnableFIPSPreview");
+    let names: Vec<&str> = rules::features().collect();
     let mut value = vec![];
     if ns.eq_ignore_ascii_case(FEATURE_NAMESPACE) {
         for n in names {
@@ -944,7 +937,7 @@ fn check_pool_properties(
             &format!("{at}.osSKU"),
         ));
     }
-    let Some(os) = catalog::find(sku) else {
+    let Some(os) = rules::find(sku) else {
         return Ok(());
     };
     let flag = |name: &str| props.get(name).and_then(Value::as_bool);
@@ -963,13 +956,13 @@ fn check_pool_properties(
         ))
     };
     match os.fips {
-        Support::Required if flag("enableFIPS") != Some(true) => {
+        Need::Required if flag("enableFIPS") != Some(true) => {
             return reject(
                 format!("osSKU {sku} requires enableFIPS=true."),
                 "enableFIPS",
             )
         }
-        Support::Unsupported if flag("enableFIPS") == Some(true) => {
+        Need::Refused if flag("enableFIPS") == Some(true) => {
             return reject(
                 format!("FIPS is not supported with osSKU {sku}."),
                 "enableFIPS",
@@ -978,18 +971,18 @@ fn check_pool_properties(
         _ => {}
     }
     match os.trusted_launch {
-        Support::Required if sec("enableSecureBoot") != Some(true) || sec("enableVTPM") != Some(true) => {
+        Need::Required if sec("enableSecureBoot") != Some(true) || sec("enableVTPM") != Some(true) => {
             return reject(
                 format!("osSKU {sku} requires Trusted Launch: securityProfile.enableSecureBoot and enableVTPM must be true."),
                 "securityProfile",
             )
         }
-        Support::Unsupported if sec("enableSecureBoot") == Some(true) || sec("enableVTPM") == Some(true) => {
+        Need::Refused if sec("enableSecureBoot") == Some(true) || sec("enableVTPM") == Some(true) => {
             return reject(format!("Trusted Launch is not supported with osSKU {sku}."), "securityProfile")
         }
         _ => {}
     }
-    if let Some(disk) = os.required_os_disk {
+    if let Some(disk) = os.os_disk {
         if props.get("osDiskType").and_then(Value::as_str) != Some(disk) {
             return reject(
                 format!("osSKU {sku} requires osDiskType {disk}."),
@@ -1014,18 +1007,13 @@ fn check_pool_properties(
         }
     }
     if let Some(ch) = node_os_channel {
-        if !os.node_os_channels.is_empty()
-            && !os
-                .node_os_channels
-                .iter()
-                .any(|c| c.eq_ignore_ascii_case(ch))
-        {
+        if !os.channels.is_empty() && !os.channels.iter().any(|c| c.eq_ignore_ascii_case(ch)) {
             return Err(error_target(
                 400,
                 "InvalidParameter",
                 format!(
                     "osSKU {sku} requires nodeOSUpgradeChannel {}, the cluster uses {ch}.",
-                    os.node_os_channels.join(" or ")
+                    os.channels.join(" or ")
                 ),
                 "properties.autoUpgradeProfile.nodeOSUpgradeChannel",
             ));
@@ -1037,7 +1025,7 @@ fn check_pool_properties(
 /// Azure's preview gate: a flagged osSKU needs its feature Registered and the
 /// provider re-registered after that.
 fn preview_gate(state: &State, sub: &str, sku: &str) -> Result<(), EmuResponse> {
-    let Some(flag) = catalog::find(sku).and_then(|s| s.feature_flag) else {
+    let Some(flag) = rules::find(sku).and_then(|s| s.feature_flag) else {
         return Ok(());
     };
     let feature = state.features.get(&key(&[sub, FEATURE_NAMESPACE, flag]));
@@ -1348,7 +1336,7 @@ fn put_pool(
     if let Some(old) = &existing {
         let old_sku = old["properties"]["osSKU"].as_str().unwrap_or("Ubuntu");
         if !old_sku.eq_ignore_ascii_case(&sku) {
-            let allowed = catalog::find(&sku).is_some_and(|t| t.migrates_in_place_from(old_sku));
+            let allowed = rules::find(&sku).is_some_and(|t| t.migrates_in_place_from(old_sku));
             if !allowed {
                 return error_target(400, "InvalidParameter", format!("Changing osSKU from {old_sku} to {sku} in place is not supported; create a new node pool."), "properties.osSKU");
             }
@@ -1474,7 +1462,7 @@ fn delete_cluster(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::emulator::state::Timings;
+    use crate::state::Timings;
 
     fn req(method: &str, path: &str, body: &str) -> EmuRequest {
         EmuRequest {
