@@ -24,12 +24,14 @@
 //! `POST /_emulator/fleet/{subscriptions}/{clusters}` clones the first cluster
 //! into a fleet across many subscriptions ([`graph::clone_fleet`]).
 
+pub mod azure;
 pub mod faults;
 pub mod graph;
 pub mod regions;
 pub mod routes;
 pub mod rules;
 pub mod schema;
+pub mod spec;
 
 pub mod state;
 
@@ -199,6 +201,10 @@ async fn serve_request(
         base: format!("http://{host}"),
         if_none_match: headers
             .get("if-none-match")
+            .and_then(|h| h.to_str().ok())
+            .map(str::to_string),
+        if_match: headers
+            .get("if-match")
             .and_then(|h| h.to_str().ok())
             .map(str::to_string),
     };
