@@ -778,7 +778,19 @@ fn bad_migrations_are_refused_before_any_write() {
     .usage("--strategy");
     run(&emu, "migrate -g rg1 --cluster prod1 --pool future").usage("--to");
     run(&emu, "migrate -g rg1 --cluster prod1 --pool nopool").usage("--pool");
-    run(&emu, "migrate -g rg1 --cluster nocluster --pool flatpool").usage("--cluster");
+    // A missing cluster is Azure's 404 to a GET that was sent: exit 4, code kept.
+    let out = run(&emu, "migrate -g rg1 --cluster nocluster --pool flatpool");
+    assert_eq!(out.code, 4, "{}", out.dump());
+    assert!(
+        out.stderr.contains("no cluster nocluster"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("code: ResourceNotFound"),
+        "{}",
+        out.stderr
+    );
     run(
         &emu,
         "migrate -g rg1 --cluster prod1 --pool flatpool --to NotAnOS",
