@@ -502,7 +502,8 @@ error=N (N 503s), html=N (N proxy HTML pages), malformed=N (N broken JSON
 bodies), reset=N (N connections reset mid-body), expire-after=N (401 after N
 requests), conflict=N (N 409s), fail-lro (operations end Failed), cancel-lro,
 stuck (registrations never finish), delay=DURATION (added latency),
-op-delay=DURATION (operation length), reg-delay=DURATION (feature registration length)")]
+op-delay=DURATION (operation length), op-retry-after=S (Retry-After on AKS operations; Azure sends none),
+reg-delay=DURATION (feature registration length)")]
 pub struct SandboxArgs {
     /// Port on 127.0.0.1 (0 = any free port)
     #[arg(long, default_value_t = 0)]

@@ -288,7 +288,7 @@ impl Session {
 
     async fn sandbox(g: &GlobalArgs) -> AppResult<Session> {
         let subscription = subscription(g, Some(SANDBOX_SUBSCRIPTION))?;
-        let running = emulator::Running::start_sandbox().await?;
+        let running = emulator::start_sandbox().await?;
         let base = Url::parse(&running.url).expect("emulator URL");
         let client = PipelineClient::new(
             base,

@@ -150,17 +150,13 @@ pub struct Ask<'a> {
 /// Reads state and decides what to do (reads only).
 pub async fn decide(arm: &crate::arm::Arm, ask: &Ask<'_>) -> AppResult<Migration> {
     let cluster: ManagedCluster = arm
-        .get_cluster(ask.resource_group, ask.cluster)
-        .await?
-        .ok_or_else(|| {
-            AppError::usage(
-                "--cluster",
-                format!(
-                    "no cluster {} in resource group {}",
-                    ask.cluster, ask.resource_group
-                ),
+        .get_cluster_required(ask.resource_group, ask.cluster, || {
+            format!(
+                "no cluster {} in resource group {}",
+                ask.cluster, ask.resource_group
             )
-        })?;
+        })
+        .await?;
     let pools = arm.list_pools(ask.resource_group, ask.cluster).await?;
     let names: Vec<String> = pools.iter().filter_map(|p| p.name.clone()).collect();
     let old = pools.iter().find(|p| {

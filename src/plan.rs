@@ -314,9 +314,8 @@ pub async fn compute(arm: &Arm, target: &Target) -> AppResult<Plan> {
             plan.put = Some(if failed { put } else { put.create_only() });
         }
         Target::Pool(p) => {
-            let Some(cluster) = arm.get_cluster(&p.resource_group, &p.cluster).await? else {
-                return Err(AppError::usage(
-                    "--cluster",
+            let cluster = arm
+                .get_cluster_required(&p.resource_group, &p.cluster, || {
                     format!(
                         "no cluster {} in resource group {}; create it first with `aksos cluster create -g {} -n {} -l LOCATION --os-sku {}`",
                         p.cluster,
@@ -324,9 +323,9 @@ pub async fn compute(arm: &Arm, target: &Target) -> AppResult<Plan> {
                         quote(&p.resource_group),
                         quote(&p.cluster),
                         quote(&p.pool.os_sku)
-                    ),
-                ));
-            };
+                    )
+                })
+                .await?;
             check_cluster_fits(&cluster, &p.pool)?;
             plan.location = Some(cluster.location.clone());
             plan.kubernetes = cluster.kubernetes_version().map(str::to_string);

@@ -199,9 +199,10 @@ fn scan_follows_next_links_for_clusters_and_pools() {
             .filter(|r| r.path.ends_with(suffix))
             .count()
     };
-    // Two clusters one page each; prod1's 5 pools and dev2's 2 pools one page each.
-    assert_eq!(lists("/managedClusters"), 2, "{}", out.dump());
-    assert_eq!(lists("/agentPools"), 7, "{}", out.dump());
+    // Two clusters one page each; prod1's 5 pools and dev2's 2 pools one page
+    // each; every list then ends with Azure's trailing empty page.
+    assert_eq!(lists("/managedClusters"), 3, "{}", out.dump());
+    assert_eq!(lists("/agentPools"), 9, "{}", out.dump());
     let text = run(&emu, "scan -g rg1").ok().stdout;
     assert!(
         text.contains(
@@ -777,7 +778,19 @@ fn bad_migrations_are_refused_before_any_write() {
     .usage("--strategy");
     run(&emu, "migrate -g rg1 --cluster prod1 --pool future").usage("--to");
     run(&emu, "migrate -g rg1 --cluster prod1 --pool nopool").usage("--pool");
-    run(&emu, "migrate -g rg1 --cluster nocluster --pool flatpool").usage("--cluster");
+    // A missing cluster is Azure's 404 to a GET that was sent: exit 4, code kept.
+    let out = run(&emu, "migrate -g rg1 --cluster nocluster --pool flatpool");
+    assert_eq!(out.code, 4, "{}", out.dump());
+    assert!(
+        out.stderr.contains("no cluster nocluster"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("code: ResourceNotFound"),
+        "{}",
+        out.stderr
+    );
     run(
         &emu,
         "migrate -g rg1 --cluster prod1 --pool flatpool --to NotAnOS",

@@ -814,8 +814,21 @@ fn nodepool_add_needs_an_existing_cluster_that_suits_the_os() {
         &emu,
         "nodepool add -g rg1 --cluster nope -n np1 --os-sku Ubuntu2404",
     );
-    assert_eq!(out.code, 2, "{}", out.dump());
-    assert!(out.stderr.contains("--cluster"), "{}", out.stderr);
+    // The plan's GET was sent and Azure said 404: exit 4 with Azure's code and
+    // correlation id, after a plain line saying what to do.
+    assert_eq!(out.code, 4, "{}", out.dump());
+    assert!(out.stderr.contains("no cluster nope"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("aksos cluster create"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("code: ResourceNotFound"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("correlation id: "), "{}", out.stderr);
     assert!(out.writes().is_empty(), "{}", out.dump());
 
     base_cluster(&emu, "rg1", "old", "Ubuntu", "1.33");

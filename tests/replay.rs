@@ -863,6 +863,7 @@ fn the_emulators_preview_gate_speaks_azures_words() {
         body: serde_json::to_vec(&cluster).unwrap(),
         base: "http://127.0.0.1:1".into(),
         if_none_match: None,
+        if_match: None,
     });
     let body = resp.body.expect("error body");
     assert_eq!(resp.status, 400, "{body}");

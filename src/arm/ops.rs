@@ -458,6 +458,26 @@ impl Arm {
         self.get_optional(self.get_cluster_request(rg, name)).await
     }
 
+    /// GETs a cluster that must exist. A 404 stays Azure's answer (exit 4 with
+    /// its code, message and correlation id), with `missing` — a plain line
+    /// saying what is missing and what to do — leading the error.
+    pub async fn get_cluster_required(
+        &self,
+        rg: &str,
+        name: &str,
+        missing: impl FnOnce() -> String,
+    ) -> Result<ManagedCluster, ArmError> {
+        let req = self.get_cluster_request(rg, name);
+        match self.call(&req).await {
+            Ok(resp) => decode(&resp, &req.context),
+            Err(mut e) if e.is_not_found() => {
+                e.context = format!("{}\n{}", missing(), e.context);
+                Err(e)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
     pub async fn list_clusters(&self, rg: Option<&str>) -> Result<Vec<ManagedCluster>, ArmError> {
         self.list_all(ArmRequest::new(
             Method::Get,

@@ -25,7 +25,9 @@ pub async fn run(a: &SandboxArgs, ui: &Ui) -> AppResult<u8> {
             .map_err(|m| AppError::usage("--faults", m))?;
     }
     let state = State::load(&path).map_err(AppError::Io)?;
-    let running = Running::start(a.port, Shared::new(state, faults, Some(path.clone()))).await?;
+    let running = Running::start(a.port, Shared::new(state, faults, Some(path.clone())))
+        .await
+        .map_err(|e| AppError::usage("--port", e.to_string()))?;
     if ui.json() {
         ui.print_json(&serde_json::json!({"url": running.url, "state": path}));
     } else {

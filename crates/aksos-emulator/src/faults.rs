@@ -13,8 +13,11 @@ pub struct Faults {
     pub throttle: u32,
     /// The next N requests get 503 with `Retry-After: retry_after`.
     pub error: u32,
-    /// `Retry-After` seconds on 429/503 and operations.
+    /// `Retry-After` seconds on 429/503.
     pub retry_after: u64,
+    /// `Retry-After` seconds on AKS operations (PUT/DELETE answers and status
+    /// polls). Azure sends none there (recorded), so none by default.
+    pub op_retry_after: Option<u64>,
     /// Long-running operations end `Failed` with an error.
     pub fail_lro: bool,
     /// Long-running operations end `Canceled`.
@@ -58,6 +61,7 @@ impl Default for Faults {
             throttle: 0,
             error: 0,
             retry_after: 1,
+            op_retry_after: None,
             fail_lro: false,
             cancel_lro: false,
             stuck: false,
@@ -120,6 +124,7 @@ impl Faults {
                 "throttle" => self.throttle = count(value)?,
                 "error" => self.error = count(value)?,
                 "retry-after" => self.retry_after = count(value)? as u64,
+                "op-retry-after" => self.op_retry_after = Some(count(value)? as u64),
                 "fail-lro" => self.fail_lro = true,
                 "cancel-lro" => self.cancel_lro = true,
                 "stuck" => self.stuck = true,
@@ -147,7 +152,7 @@ impl Faults {
                 "graph-quota" => self.graph_quota = count(value)?,
                 other => {
                     return Err(format!(
-                        "unknown fault `{other}`; known: throttle=N, error=N, retry-after=S, fail-lro, cancel-lro, stuck, delay=D, op-delay=D, reg-delay=D, provider-delay=D, malformed=N, html=N, reset=N, expire-after=N, conflict=N, page-size=N, graph-refuse[=403|unregistered|policy], graph-page-size=N, graph-quota=N"
+                        "unknown fault `{other}`; known: throttle=N, error=N, retry-after=S, op-retry-after=S, fail-lro, cancel-lro, stuck, delay=D, op-delay=D, reg-delay=D, provider-delay=D, malformed=N, html=N, reset=N, expire-after=N, conflict=N, page-size=N, graph-refuse[=403|unregistered|policy], graph-page-size=N, graph-quota=N"
                     ))
                 }
             }

@@ -4,10 +4,12 @@
 //! (bodies, `Azure-AsyncOperation`/`Location`/`Retry-After`, error bodies).
 //! Pure over [`State`]: the HTTP server in `mod.rs` feeds it and applies delays.
 
+use super::azure;
 use super::faults::Faults;
+use super::rules::{self, Minor, Need, FEATURE_NAMESPACE, PROVIDER_NAMESPACE};
 use super::schema;
+use super::spec::{self, Root};
 use super::state::{key, sync_profiles, ClusterRec, FeatureRec, OpKind, OpRec, ProviderRec, State};
-use crate::catalog::{self, Minor, Support, FEATURE_NAMESPACE, PROVIDER_NAMESPACE};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
@@ -23,6 +25,8 @@ pub struct EmuRequest {
     pub base: String,
     /// The `If-None-Match` header (`*` on a create-only PUT).
     pub if_none_match: Option<String>,
+    /// The `If-Match` header (an eTag, or `*`).
+    pub if_match: Option<String>,
 }
 
 /// A response before it becomes HTTP.
@@ -59,6 +63,13 @@ impl EmuResponse {
     fn header(mut self, k: &str, v: impl Into<String>) -> Self {
         self.headers.push((k.to_string(), v.into()));
         self
+    }
+    /// `Retry-After` only when a fault asks for one (AKS sends none).
+    fn op_retry_after(self, secs: Option<u64>) -> Self {
+        match secs {
+            Some(s) => self.header("Retry-After", s.to_string()),
+            None => self,
+        }
     }
 }
 
@@ -101,15 +112,12 @@ const K8S: &[(&str, &[&str], bool, bool, bool)] = &[
     ("1.37", &["1.37.0"], false, true, false),
 ];
 
-/// Features the emulated Microsoft.ContainerService knows (catalog flags + FIPS).
+/// Features the emulated Microsoft.ContainerService knows ([`rules::features`]).
 fn known_feature(ns: &str, name: &str) -> Option<String> {
     if !ns.eq_ignore_ascii_case(FEATURE_NAMESPACE) {
         return None;
     }
-    catalog::CATALOG
-        .iter()
-        .filter_map(|s| s.feature_flag)
-        .chain(["EnableFIPSPreview"])
+    rules::features()
         .find(|f| f.eq_ignore_ascii_case(name))
         .map(str::to_string)
 }
@@ -334,13 +342,13 @@ fn route(ctx: &mut Ctx, req: &EmuRequest, segs: &[&str], l: &[&str], api: &str) 
             feature_op(ctx, req, sub, segs[5], segs[7], rest)
         }
         ["providers", "microsoft.containerservice", "managedclusters"] => {
-            if let Some(e) = check_api(api, schema::AKS_VERSIONS, "Microsoft.ContainerService") {
+            if let Some(e) = check_api(api, spec::AKS_VERSIONS, "Microsoft.ContainerService") {
                 return e;
             }
             list_clusters(ctx, req, sub, None)
         }
         ["providers", "microsoft.containerservice", "locations", location, "kubernetesversions"] => {
-            if let Some(e) = check_api(api, schema::AKS_VERSIONS, "Microsoft.ContainerService") {
+            if let Some(e) = check_api(api, spec::AKS_VERSIONS, "Microsoft.ContainerService") {
                 return e;
             }
             if !super::regions::served(location) {
@@ -361,7 +369,7 @@ fn route(ctx: &mut Ctx, req: &EmuRequest, segs: &[&str], l: &[&str], api: &str) 
         }
         ["resourcegroups", _, "providers", "microsoft.containerservice", "managedclusters", rest @ ..] =>
         {
-            if let Some(e) = check_api(api, schema::AKS_VERSIONS, "Microsoft.ContainerService") {
+            if let Some(e) = check_api(api, spec::AKS_VERSIONS, "Microsoft.ContainerService") {
                 return e;
             }
             let rg = segs[3];
@@ -408,11 +416,7 @@ fn feature_rec<'a>(
 }
 
 fn list_features(ctx: &mut Ctx, sub: &str, ns: &str) -> EmuResponse {
-    let mut names: Vec<&str> = catalog::CATALOG
-        .iter()
-        .filter_map(|s| s.feature_flag)
-        .collect();
-    names.push("EnableFIPSPreview");
+    let names: Vec<&str> = rules::features().collect();
     let mut value = vec![];
     if ns.eq_ignore_ascii_case(FEATURE_NAMESPACE) {
         for n in names {
@@ -509,7 +513,7 @@ fn provider_op(
             "resourceTypes": [{
                 "resourceType": "managedClusters",
                 "locations": ["East US", "West Europe"],
-                "apiVersions": schema::AKS_VERSIONS,
+                "apiVersions": spec::AKS_VERSIONS,
             }]
         }),
     )
@@ -569,10 +573,6 @@ fn resolve_version(v: Option<&str>) -> Result<String, String> {
 
 // ---------------------------------------------------------------- operations
 
-fn op_url(base: &str, sub: &str, location: &str, id: &str, kind: &str, api: &str) -> String {
-    format!("{base}/subscriptions/{sub}/providers/Microsoft.ContainerService/locations/{location}/{kind}/{id}?api-version={api}")
-}
-
 fn operation_status(
     ctx: &mut Ctx,
     req: &EmuRequest,
@@ -585,10 +585,19 @@ fn operation_status(
     let Some(op) = ctx.state.operations.get(&id.to_ascii_lowercase()) else {
         return error(404, "NotFound", format!("Operation {id} not found."));
     };
+    if !azure::signature_ok(&op.id, &req.query) {
+        // The emulator's own strictness: the signed query (t, c, s, h) must
+        // come back exactly as handed out.
+        return error(
+            401,
+            "InvalidAuthenticationToken",
+            "The operation URL's signed query (t, c, s, h) is missing or was altered; poll the URL exactly as received.",
+        );
+    }
     let running = op.running(ctx.now);
     if location_style {
         return if running {
-            EmuResponse::empty(202).header("Retry-After", ctx.faults.retry_after.to_string())
+            EmuResponse::empty(202).op_retry_after(ctx.faults.op_retry_after)
         } else if op.outcome == "Succeeded" {
             EmuResponse::empty(204)
         } else {
@@ -599,25 +608,32 @@ fn operation_status(
             )
         };
     }
-    let total = (op.done_ms - op.started_ms).max(1) as f64;
-    let mut body = json!({
-        "id": req.path,
-        "name": op.id,
-        "startTime": rfc3339(op.started_ms),
-        "operationType": match op.kind { OpKind::PutCluster => "PutManagedCluster", OpKind::PutPool{..} => "PutAgentPool", OpKind::DeletePool{..} => "DeleteAgentPool", OpKind::DeleteCluster => "DeleteManagedCluster" },
-    });
+    let mut body =
+        json!({"name": op.id, "status": op.outcome, "startTime": rfc3339(op.started_ms)});
     if running {
-        body["status"] = json!("InProgress");
-        body["percentComplete"] =
-            json!((((ctx.now - op.started_ms) as f64 / total) * 100.0).floor());
-        return EmuResponse::json(200, body)
-            .header("Retry-After", ctx.faults.retry_after.to_string());
+        let nodes = match &op.kind {
+            OpKind::PutPool { pool } => ctx
+                .state
+                .clusters
+                .get(&op.cluster_key)
+                .and_then(|c| c.pools.get(pool))
+                .and_then(|p| p["properties"]["count"].as_u64()),
+            _ => ctx.state.clusters.get(&op.cluster_key).map(|c| {
+                c.pools
+                    .values()
+                    .filter_map(|p| p["properties"]["count"].as_u64())
+                    .sum()
+            }),
+        }
+        .unwrap_or(1);
+        let steps = azure::running_statuses(&op.kind, nodes);
+        let total = (op.done_ms - op.started_ms).max(1);
+        let at = ((ctx.now - op.started_ms) * steps.len() as u64 / total) as usize;
+        body["status"] = json!(steps[at.min(steps.len() - 1)]);
+        return EmuResponse::json(200, body).op_retry_after(ctx.faults.op_retry_after);
     }
-    body["status"] = json!(op.outcome);
     body["endTime"] = json!(rfc3339(op.done_ms));
-    if op.outcome == "Succeeded" {
-        body["percentComplete"] = json!(100.0);
-    } else if op.outcome == "Failed" {
+    if op.outcome == "Failed" {
         body["error"] = json!({
             "code": "VMExtensionProvisioningError",
             "message": "Emulated failure: the node bootstrap extension failed on one or more instances.",
@@ -646,26 +662,19 @@ fn region(cluster: &Value) -> String {
         .to_lowercase()
 }
 
-/// ARM's answer to an accepted DELETE: 202 with `Azure-AsyncOperation`,
-/// `Location` and `Retry-After`.
-fn accepted_delete(
-    ctx: &Ctx,
-    req: &EmuRequest,
-    sub: &str,
-    location: &str,
-    op: &str,
-    api: &str,
-) -> EmuResponse {
+/// ARM's answer to an accepted DELETE: 202 with `Azure-AsyncOperation` and
+/// `Location` (both absolute and signed), no `Retry-After` unless a fault asks.
+fn accepted_delete(ctx: &Ctx, sub: &str, location: &str, op: &str) -> EmuResponse {
     EmuResponse::empty(202)
         .header(
             "Azure-AsyncOperation",
-            op_url(&req.base, sub, location, op, "operations", api),
+            azure::op_url(sub, location, op, "operations", ctx.now),
         )
         .header(
             "Location",
-            op_url(&req.base, sub, location, op, "operationresults", api),
+            azure::op_url(sub, location, op, "operationresults", ctx.now),
         )
-        .header("Retry-After", ctx.faults.retry_after.to_string())
+        .op_retry_after(ctx.faults.op_retry_after)
 }
 
 fn start_op(ctx: &mut Ctx, cluster_key: &str, kind: OpKind) -> OpRec {
@@ -708,6 +717,9 @@ fn list_clusters(ctx: &mut Ctx, req: &EmuRequest, sub: &str, rg: Option<&str>) -
     page(req, all, ctx.faults.page_size)
 }
 
+/// A page of a list as AKS pages it: a full page carries a `$skipToken`
+/// `nextLink` on the management host, and the list ends with an empty page
+/// (recorded agent-pool lists end that way).
 fn page(req: &EmuRequest, all: Vec<Value>, size: usize) -> EmuResponse {
     let skip: usize = req
         .query
@@ -716,12 +728,17 @@ fn page(req: &EmuRequest, all: Vec<Value>, size: usize) -> EmuResponse {
         .unwrap_or(0);
     let size = size.max(1);
     let items: Vec<Value> = all.iter().skip(skip).take(size).cloned().collect();
+    let api = req.query.get("api-version").cloned().unwrap_or_default();
+    let more = !items.is_empty();
+    let items: Vec<Value> = items
+        .into_iter()
+        .map(|v| azure::shown_at(v, &api))
+        .collect();
     let mut body = json!({ "value": items });
-    if skip + size < all.len() {
-        let api = req.query.get("api-version").cloned().unwrap_or_default();
+    if more {
         body["nextLink"] = json!(format!(
             "{}{}?api-version={api}&$skipToken={}",
-            req.base,
+            azure::MANAGEMENT_HOST,
             req.path,
             skip + size
         ));
@@ -752,9 +769,9 @@ fn cluster_routes(
                 );
             }
             match req.method.as_str() {
-                "GET" => get_cluster(ctx, sub, rg, name),
+                "GET" => get_cluster(ctx, sub, rg, name, api),
                 "PUT" => put_cluster(ctx, req, sub, rg, name, api),
-                "DELETE" => delete_cluster(ctx, req, sub, rg, name, api),
+                "DELETE" => delete_cluster(ctx, sub, rg, name),
                 _ => method_not_allowed(req),
             }
         }
@@ -779,9 +796,9 @@ fn cluster_routes(
                 );
             }
             match req.method.as_str() {
-                "GET" => get_pool(ctx, sub, rg, cluster, pool),
+                "GET" => get_pool(ctx, sub, rg, cluster, pool, api),
                 "PUT" => put_pool(ctx, req, sub, rg, cluster, pool, api),
-                "DELETE" => delete_pool(ctx, req, sub, rg, cluster, pool, api),
+                "DELETE" => delete_pool(ctx, sub, rg, cluster, pool),
                 _ => method_not_allowed(req),
             }
         }
@@ -793,32 +810,43 @@ fn cluster_routes(
     }
 }
 
+/// ARM's 404 for a resource that does not exist (recorded: code
+/// `ResourceNotFound`, header `x-ms-failure-cause: gateway`).
 fn cluster_not_found(rg: &str, name: &str) -> EmuResponse {
     error(
         404,
         "ResourceNotFound",
-        format!("The Resource 'Microsoft.ContainerService/managedClusters/{name}' under resource group '{rg}' was not found."),
+        format!("The Resource 'Microsoft.ContainerService/managedClusters/{name}' under resource group '{rg}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix"),
     )
+    .header("x-ms-failure-cause", "gateway")
 }
 
-fn get_cluster(ctx: &mut Ctx, sub: &str, rg: &str, name: &str) -> EmuResponse {
+fn get_cluster(ctx: &mut Ctx, sub: &str, rg: &str, name: &str, api: &str) -> EmuResponse {
     match ctx.state.clusters.get(&key(&[sub, rg, name])) {
-        Some(c) => EmuResponse::json(200, c.body.clone()),
+        Some(c) => EmuResponse::json(200, azure::shown_at(c.body.clone(), api)),
         None => cluster_not_found(rg, name),
     }
 }
 
-fn get_pool(ctx: &mut Ctx, sub: &str, rg: &str, cluster: &str, pool: &str) -> EmuResponse {
+fn get_pool(
+    ctx: &mut Ctx,
+    sub: &str,
+    rg: &str,
+    cluster: &str,
+    pool: &str,
+    api: &str,
+) -> EmuResponse {
     let Some(c) = ctx.state.clusters.get(&key(&[sub, rg, cluster])) else {
         return cluster_not_found(rg, cluster);
     };
     match c.pools.get(&pool.to_ascii_lowercase()) {
-        Some(p) => EmuResponse::json(200, p.clone()),
+        Some(p) => EmuResponse::json(200, azure::shown_at(p.clone(), api)),
         None => error(
             404,
             "NotFound",
             format!("Agent pool '{pool}' not found in managed cluster '{cluster}'."),
-        ),
+        )
+        .header("x-ms-failure-cause", "gateway"),
     }
 }
 
@@ -838,18 +866,14 @@ fn parse_body(req: &EmuRequest) -> Result<Map<String, Value>, EmuResponse> {
     }
 }
 
-fn unknown_keys(obj: &Map<String, Value>, allowed: &[&str], path: &str) -> Result<(), EmuResponse> {
-    for k in obj.keys() {
-        if !allowed.contains(&k.as_str()) {
-            return Err(error_target(
-                400,
-                "InvalidRequestContent",
-                format!("Could not find member '{k}' on object of type '{path}'."),
-                &format!("{path}.{k}"),
-            ));
-        }
-    }
-    Ok(())
+/// Validates a PUT body against the generated table of its api-version
+/// ([`spec::validate`]).
+fn check_spec(api: &str, root: Root, body: &Map<String, Value>) -> Result<(), EmuResponse> {
+    let Some(table) = spec::table(api) else {
+        return Ok(());
+    };
+    spec::validate(table, api, root, &Value::Object(body.clone()))
+        .map_err(|v| error_target(400, v.code, v.message, &v.target))
 }
 
 fn conflict_fault(ctx: &mut Ctx) -> Option<EmuResponse> {
@@ -860,18 +884,38 @@ fn conflict_fault(ctx: &mut Ctx) -> Option<EmuResponse> {
     None
 }
 
-/// `If-None-Match: *` on a resource that exists: the write is refused (412),
-/// as ARM does for conditional requests (RFC 9110 §13.1.2).
-fn precondition(req: &EmuRequest, exists: bool, what: &str) -> Option<EmuResponse> {
-    let wants_absent = req
-        .if_none_match
-        .as_deref()
-        .is_some_and(|v| v.trim() == "*");
-    (exists && wants_absent).then(|| {
-        error(
+/// Conditional writes (RFC 9110 §13.1): `If-None-Match: *` on a resource that
+/// exists, or `If-Match` naming another eTag (or any, `*`, on a resource that
+/// does not exist), is refused with 412 as ARM does. `etag` is the current
+/// resource's eTag, `None` when it does not exist.
+fn precondition(req: &EmuRequest, etag: Option<&str>, what: &str) -> Option<EmuResponse> {
+    let exists = etag.is_some();
+    if exists
+        && req
+            .if_none_match
+            .as_deref()
+            .is_some_and(|v| v.trim() == "*")
+    {
+        return Some(error(
             412,
             "PreconditionFailed",
             format!("The condition specified in the request header 'If-None-Match: *' was not met: {what} already exists."),
+        ));
+    }
+    let want = req
+        .if_match
+        .as_deref()
+        .map(|v| v.trim().trim_matches('"'))?;
+    let ok = match etag {
+        None => false,
+        Some(_) if want == "*" => true,
+        Some(have) => have.trim_matches('"') == want,
+    };
+    (!ok).then(|| {
+        error(
+            412,
+            "PreconditionFailed",
+            format!("The condition specified in the request header 'If-Match: {want}' was not met for {what}."),
         )
     })
 }
@@ -892,18 +936,6 @@ fn check_pool_properties(
     kubernetes: Option<&str>,
     node_os_channel: Option<&str>,
 ) -> Result<(), EmuResponse> {
-    unknown_keys(props, schema::POOL_PROPERTIES, at)?;
-    if let Some(sp) = props.get("securityProfile") {
-        let Some(sp) = sp.as_object() else {
-            return Err(error_target(
-                400,
-                "InvalidRequestContent",
-                "securityProfile must be an object.",
-                &format!("{at}.securityProfile"),
-            ));
-        };
-        unknown_keys(sp, schema::POOL_SECURITY, &format!("{at}.securityProfile"))?;
-    }
     let mode = props.get("mode").and_then(Value::as_str).unwrap_or("User");
     if let Some(count) = props.get("count") {
         let Some(n) = count.as_i64() else {
@@ -932,9 +964,7 @@ fn check_pool_properties(
         .get("osSKU")
         .and_then(Value::as_str)
         .unwrap_or("Ubuntu");
-    let in_enum = schema::os_sku_enum(api)
-        .iter()
-        .any(|s| s.eq_ignore_ascii_case(sku))
+    let in_enum = spec::os_sku_introduced(api, sku)
         || schema::OFF_ENUM_ACCEPTED
             .iter()
             .any(|s| s.eq_ignore_ascii_case(sku));
@@ -946,7 +976,7 @@ fn check_pool_properties(
             &format!("{at}.osSKU"),
         ));
     }
-    let Some(os) = catalog::find(sku) else {
+    let Some(os) = rules::find(sku) else {
         return Ok(());
     };
     let flag = |name: &str| props.get(name).and_then(Value::as_bool);
@@ -965,13 +995,13 @@ fn check_pool_properties(
         ))
     };
     match os.fips {
-        Support::Required if flag("enableFIPS") != Some(true) => {
+        Need::Required if flag("enableFIPS") != Some(true) => {
             return reject(
                 format!("osSKU {sku} requires enableFIPS=true."),
                 "enableFIPS",
             )
         }
-        Support::Unsupported if flag("enableFIPS") == Some(true) => {
+        Need::Refused if flag("enableFIPS") == Some(true) => {
             return reject(
                 format!("FIPS is not supported with osSKU {sku}."),
                 "enableFIPS",
@@ -980,19 +1010,22 @@ fn check_pool_properties(
         _ => {}
     }
     match os.trusted_launch {
-        Support::Required if sec("enableSecureBoot") != Some(true) || sec("enableVTPM") != Some(true) => {
+        Need::Required if sec("enableSecureBoot") != Some(true) || sec("enableVTPM") != Some(true) => {
             return reject(
                 format!("osSKU {sku} requires Trusted Launch: securityProfile.enableSecureBoot and enableVTPM must be true."),
                 "securityProfile",
             )
         }
-        Support::Unsupported if sec("enableSecureBoot") == Some(true) || sec("enableVTPM") == Some(true) => {
+        Need::Refused if sec("enableSecureBoot") == Some(true) || sec("enableVTPM") == Some(true) => {
             return reject(format!("Trusted Launch is not supported with osSKU {sku}."), "securityProfile")
         }
         _ => {}
     }
-    if let Some(disk) = os.required_os_disk {
-        if props.get("osDiskType").and_then(Value::as_str) != Some(disk) {
+    if let Some(disk) = os.os_disk {
+        // Absent is fine: AKS then picks the disk it needs (the recorded OS
+        // Guard pool was sent without osDiskType and accepted).
+        let sent = props.get("osDiskType").and_then(Value::as_str);
+        if sent.is_some_and(|s| !s.eq_ignore_ascii_case(disk)) {
             return reject(
                 format!("osSKU {sku} requires osDiskType {disk}."),
                 "osDiskType",
@@ -1016,18 +1049,13 @@ fn check_pool_properties(
         }
     }
     if let Some(ch) = node_os_channel {
-        if !os.node_os_channels.is_empty()
-            && !os
-                .node_os_channels
-                .iter()
-                .any(|c| c.eq_ignore_ascii_case(ch))
-        {
+        if !os.channels.is_empty() && !os.channels.iter().any(|c| c.eq_ignore_ascii_case(ch)) {
             return Err(error_target(
                 400,
                 "InvalidParameter",
                 format!(
                     "osSKU {sku} requires nodeOSUpgradeChannel {}, the cluster uses {ch}.",
-                    os.node_os_channels.join(" or ")
+                    os.channels.join(" or ")
                 ),
                 "properties.autoUpgradeProfile.nodeOSUpgradeChannel",
             ));
@@ -1039,7 +1067,7 @@ fn check_pool_properties(
 /// Azure's preview gate: a flagged osSKU needs its feature Registered and the
 /// provider re-registered after that.
 fn preview_gate(state: &State, sub: &str, sku: &str) -> Result<(), EmuResponse> {
-    let Some(flag) = catalog::find(sku).and_then(|s| s.feature_flag) else {
+    let Some(flag) = rules::find(sku).and_then(|s| s.feature_flag) else {
         return Ok(());
     };
     let feature = state.features.get(&key(&[sub, FEATURE_NAMESPACE, flag]));
@@ -1097,7 +1125,7 @@ fn put_cluster(
         Ok(b) => b,
         Err(e) => return e,
     };
-    if let Err(e) = unknown_keys(&body, schema::CLUSTER_TOP, "ManagedCluster") {
+    if let Err(e) = check_spec(api, Root::ManagedCluster, &body) {
         return e;
     }
     let Some(location) = body
@@ -1119,31 +1147,33 @@ fn put_cluster(
             "properties",
         );
     };
-    if let Err(e) = unknown_keys(props, schema::CLUSTER_PROPERTIES, "properties") {
-        return e;
-    }
-    let channel = match props.get("autoUpgradeProfile") {
-        Some(Value::Object(aup)) => {
-            if let Err(e) = unknown_keys(aup, schema::AUTO_UPGRADE, "properties.autoUpgradeProfile")
-            {
-                return e;
-            }
-            match aup.get("nodeOSUpgradeChannel").and_then(Value::as_str) {
-                Some(c) if !schema::NODE_OS_CHANNELS.contains(&c) => {
-                    return error_target(
-                        400,
-                        "InvalidParameter",
-                        format!(
-                            "nodeOSUpgradeChannel '{c}' is not one of {}.",
-                            schema::NODE_OS_CHANNELS.join(", ")
-                        ),
-                        "properties.autoUpgradeProfile.nodeOSUpgradeChannel",
-                    )
-                }
-                c => c.map(str::to_string),
-            }
+    // The spec's enum is extensible, but AKS answers only the channels it has.
+    let channels = spec::table(api)
+        .and_then(|t| {
+            t.node(
+                Root::ManagedCluster,
+                "properties.autoUpgradeProfile.nodeOSUpgradeChannel",
+            )
+        })
+        .map(|n| n.values.clone())
+        .unwrap_or_default();
+    let channel = match props
+        .get("autoUpgradeProfile")
+        .and_then(|a| a.get("nodeOSUpgradeChannel"))
+        .and_then(Value::as_str)
+    {
+        Some(c) if !channels.iter().any(|k| k == c) => {
+            return error_target(
+                400,
+                "InvalidParameter",
+                format!(
+                    "nodeOSUpgradeChannel '{c}' is not one of {}.",
+                    channels.join(", ")
+                ),
+                "properties.autoUpgradeProfile.nodeOSUpgradeChannel",
+            )
         }
-        _ => None,
+        c => c.map(str::to_string),
     };
     let version = match resolve_version(props.get("kubernetesVersion").and_then(Value::as_str)) {
         Ok(v) => v,
@@ -1157,9 +1187,30 @@ fn put_cluster(
         }
     };
     let ck = key(&[sub, rg, name]);
-    let exists = ctx.state.clusters.contains_key(&ck);
-    if let Some(refused) = precondition(req, exists, &format!("managed cluster '{name}'")) {
+    let current = ctx.state.clusters.get(&ck).map(|c| c.body.clone());
+    let exists = current.is_some();
+    let etag = current
+        .as_ref()
+        .map(|b| b["eTag"].as_str().unwrap_or_default());
+    if let Some(refused) = precondition(req, etag, &format!("managed cluster '{name}'")) {
         return refused;
+    }
+    if let Some(old) = current
+        .as_ref()
+        .and_then(|b| b["properties"]["dnsPrefix"].as_str())
+    {
+        if let Some(new) = props
+            .get("dnsPrefix")
+            .and_then(Value::as_str)
+            .filter(|n| !n.is_empty() && !n.eq_ignore_ascii_case(old))
+        {
+            return error_target(
+                400,
+                "PropertyChangeNotAllowed",
+                format!("Changing property 'dnsPrefix' is not allowed. Existing value: '{old}', new value: '{new}'."),
+                "dnsPrefix",
+            );
+        }
     }
     if exists {
         if let Some(op) = ctx.state.running_op(&ck, ctx.now) {
@@ -1229,10 +1280,7 @@ fn put_cluster(
             "provisioningState".into(),
             json!(if exists { "Updating" } else { "Creating" }),
         );
-        pprops.insert("currentOrchestratorVersion".into(), json!(version));
-        pprops
-            .entry("orchestratorVersion")
-            .or_insert(json!(version));
+        azure::pool_defaults(&mut pprops, &version);
         pools.insert(
             pname.to_ascii_lowercase(),
             pool_resource(sub, rg, name, &pname, pprops),
@@ -1260,6 +1308,7 @@ fn put_cluster(
         "fqdn".into(),
         json!(format!("{name}-dns.hcp.{region}.azmk8s.io")),
     );
+    azure::cluster_defaults(&mut stored, rg, name, &region);
     let mut rec = ClusterRec {
         body: Value::Object(stored),
         pools,
@@ -1271,10 +1320,13 @@ fn put_cluster(
     let response_body = rec.body.clone();
     ctx.state.clusters.insert(ck.clone(), rec);
     let op = start_op(ctx, &ck, OpKind::PutCluster);
-    let url = op_url(&req.base, sub, &region, &op.id, "operations", api);
-    EmuResponse::json(if exists { 200 } else { 201 }, response_body)
-        .header("Azure-AsyncOperation", url)
-        .header("Retry-After", ctx.faults.retry_after.to_string())
+    let url = azure::op_url(sub, &region, &op.id, "operations", ctx.now);
+    EmuResponse::json(
+        if exists { 200 } else { 201 },
+        azure::shown_at(response_body, api),
+    )
+    .header("Azure-AsyncOperation", url)
+    .op_retry_after(ctx.faults.op_retry_after)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -1299,14 +1351,17 @@ fn put_pool(
         .as_str()
         .map(str::to_string);
     let existing = c.pools.get(&pool.to_ascii_lowercase()).cloned();
-    if let Some(refused) = precondition(req, existing.is_some(), &format!("agent pool '{pool}'")) {
+    let etag = existing
+        .as_ref()
+        .map(|p| p["properties"]["eTag"].as_str().unwrap_or_default());
+    if let Some(refused) = precondition(req, etag, &format!("agent pool '{pool}'")) {
         return refused;
     }
     let body = match parse_body(req) {
         Ok(b) => b,
         Err(e) => return e,
     };
-    if let Err(e) = unknown_keys(&body, schema::POOL_TOP, "AgentPool") {
+    if let Err(e) = check_spec(api, Root::AgentPool, &body) {
         return e;
     }
     let Some(props) = body.get("properties").and_then(Value::as_object) else {
@@ -1350,7 +1405,7 @@ fn put_pool(
     if let Some(old) = &existing {
         let old_sku = old["properties"]["osSKU"].as_str().unwrap_or("Ubuntu");
         if !old_sku.eq_ignore_ascii_case(&sku) {
-            let allowed = catalog::find(&sku).is_some_and(|t| t.migrates_in_place_from(old_sku));
+            let allowed = rules::find(&sku).is_some_and(|t| t.migrates_in_place_from(old_sku));
             if !allowed {
                 return error_target(400, "InvalidParameter", format!("Changing osSKU from {old_sku} to {sku} in place is not supported; create a new node pool."), "properties.osSKU");
             }
@@ -1381,10 +1436,7 @@ fn put_pool(
             "Creating"
         }),
     );
-    pprops.insert("currentOrchestratorVersion".into(), json!(version));
-    pprops
-        .entry("orchestratorVersion")
-        .or_insert(json!(version));
+    azure::pool_defaults(&mut pprops, &version);
     let resource = pool_resource(sub, rg, cluster, pool, pprops);
     let rec = ctx.state.clusters.get_mut(&ck).expect("checked");
     rec.pools
@@ -1397,24 +1449,19 @@ fn put_pool(
             pool: pool.to_ascii_lowercase(),
         },
     );
-    EmuResponse::json(if existing.is_some() { 200 } else { 201 }, resource)
-        .header(
-            "Azure-AsyncOperation",
-            op_url(&req.base, sub, &location, &op.id, "operations", api),
-        )
-        .header("Retry-After", ctx.faults.retry_after.to_string())
+    EmuResponse::json(
+        if existing.is_some() { 200 } else { 201 },
+        azure::shown_at(resource, api),
+    )
+    .header(
+        "Azure-AsyncOperation",
+        azure::op_url(sub, &location, &op.id, "operations", ctx.now),
+    )
+    .op_retry_after(ctx.faults.op_retry_after)
 }
 
 #[allow(clippy::too_many_arguments)]
-fn delete_pool(
-    ctx: &mut Ctx,
-    req: &EmuRequest,
-    sub: &str,
-    rg: &str,
-    cluster: &str,
-    pool: &str,
-    api: &str,
-) -> EmuResponse {
+fn delete_pool(ctx: &mut Ctx, sub: &str, rg: &str, cluster: &str, pool: &str) -> EmuResponse {
     let ck = key(&[sub, rg, cluster]);
     let Some(c) = ctx.state.clusters.get(&ck) else {
         return cluster_not_found(rg, cluster);
@@ -1446,19 +1493,12 @@ fn delete_pool(
             pool: pool.to_ascii_lowercase(),
         },
     );
-    accepted_delete(ctx, req, sub, &location, &op.id, api)
+    accepted_delete(ctx, sub, &location, &op.id)
 }
 
 /// `ManagedClusters_Delete`: 202 with `Azure-AsyncOperation` + `Location`, or 204
 /// when there is nothing to delete; the cluster goes when the operation ends.
-fn delete_cluster(
-    ctx: &mut Ctx,
-    req: &EmuRequest,
-    sub: &str,
-    rg: &str,
-    name: &str,
-    api: &str,
-) -> EmuResponse {
+fn delete_cluster(ctx: &mut Ctx, sub: &str, rg: &str, name: &str) -> EmuResponse {
     let ck = key(&[sub, rg, name]);
     let Some(c) = ctx.state.clusters.get_mut(&ck) else {
         return EmuResponse::empty(204);
@@ -1470,13 +1510,13 @@ fn delete_cluster(
     let c = ctx.state.clusters.get_mut(&ck).expect("checked");
     c.body["properties"]["provisioningState"] = json!("Deleting");
     let op = start_op(ctx, &ck, OpKind::DeleteCluster);
-    accepted_delete(ctx, req, sub, &location, &op.id, api)
+    accepted_delete(ctx, sub, &location, &op.id)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::emulator::state::Timings;
+    use crate::state::Timings;
 
     fn req(method: &str, path: &str, body: &str) -> EmuRequest {
         EmuRequest {
@@ -1487,6 +1527,7 @@ mod tests {
             body: body.as_bytes().to_vec(),
             base: "http://127.0.0.1:1".into(),
             if_none_match: None,
+            if_match: None,
         }
     }
 

@@ -382,6 +382,7 @@ mod tests {
             body: vec![],
             base: "http://127.0.0.1".into(),
             if_none_match: None,
+            if_match: None,
         }
     }
 

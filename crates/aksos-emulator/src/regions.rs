@@ -17,6 +17,8 @@ pub(super) static SERVED: &[&str] = &[
     "canadaeast",
     "centralindia",
     "centralus",
+    // Canary (EUAP) regions: where the Azure CLI recordings were made.
+    "centraluseuap",
     "chilecentral",
     "chinaeast",
     "chinaeast2",
@@ -28,6 +30,7 @@ pub(super) static SERVED: &[&str] = &[
     "eastasia",
     "eastus",
     "eastus2",
+    "eastus2euap",
     "francecentral",
     "francesouth",
     "germanynorth",
