@@ -30,6 +30,41 @@ pub mod api_version {
     pub const PROVIDERS: &str = "2025-04-01";
 }
 
+/// What aksos (and AKS) assume when a value is not given: each default once.
+pub mod defaults {
+    /// VM size of new nodes: AMD64, Gen2, Trusted Launch capable.
+    pub const VM_SIZE: &str = "Standard_D4s_v5";
+    /// Arm64 VM size for an OS that runs on Arm64 only on Cobalt 100 (v6) sizes.
+    pub const ARM64_COBALT_VM_SIZE: &str = "Standard_D4ps_v6";
+    /// Arm64 VM size otherwise.
+    pub const ARM64_VM_SIZE: &str = "Standard_D4ps_v5";
+    /// Nodes in a new pool.
+    pub const NODE_COUNT: i64 = 3;
+    /// Name of a new cluster's system pool (as `az aks create`).
+    pub const SYSTEM_POOL_NAME: &str = "nodepool1";
+    /// The osSKU AKS gives a Linux pool that names none.
+    pub const OS_SKU: &str = "Ubuntu";
+    /// Mode of a pool added to a cluster.
+    pub const POOL_MODE: &str = "User";
+    /// Mode of a cluster's first pool.
+    pub const SYSTEM_MODE: &str = "System";
+    /// The node OS upgrade channel AKS uses when a cluster names none.
+    pub const NODE_OS_UPGRADE_CHANNEL: &str = "NodeImage";
+}
+
+/// The values of the API enums aksos takes (ManagedCluster / AgentPool).
+pub mod enums {
+    /// `autoUpgradeProfile.nodeOSUpgradeChannel`.
+    pub const NODE_OS_UPGRADE_CHANNELS: &[&str] =
+        &["NodeImage", "None", "SecurityPatch", "Unmanaged"];
+    /// `osDiskType`.
+    pub const OS_DISK_TYPES: &[&str] = &["Managed", "Ephemeral"];
+    /// `mode`.
+    pub const POOL_MODES: &[&str] = &["System", "User"];
+    /// Taint effects.
+    pub const TAINT_EFFECTS: &[&str] = &["NoSchedule", "PreferNoSchedule", "NoExecute"];
+}
+
 /// Which api-version channel a SKU must be sent at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -597,6 +632,17 @@ pub fn effective(os_sku: &str, kubernetes: Option<Minor>) -> Option<&'static OsS
 /// The API values of every SKU, for error messages and completions.
 pub fn known_values() -> Vec<&'static str> {
     CATALOG.iter().map(|s| s.api_value).collect()
+}
+
+/// The API values of the SKUs that still take new pools and for which `pick`
+/// holds: help text and error messages state OS rules through this, never by hand.
+pub fn skus_where(pick: impl Fn(&OsSku) -> bool) -> Vec<&'static str> {
+    let day = today();
+    CATALOG
+        .iter()
+        .filter(|s| s.accepts_new_pools(day) && pick(s))
+        .map(|s| s.api_value)
+        .collect()
 }
 
 /// Whether the SKU runs on Arm64 only on Cobalt 100 (v6) sizes: Azure Container

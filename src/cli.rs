@@ -1,6 +1,13 @@
 //! The command-line surface (clap definitions) and nothing else: every flag, its
-//! help text and examples. Commands live in [`crate::commands`].
+//! help text and examples. Commands live in [`crate::commands`]. The settings of
+//! `cluster create` and `nodepool add` are not declared here: [`InputFlags`]
+//! generates them from the field table ([`crate::core::fields`]) and parses them
+//! into the core's typed [`ClusterInput`].
 
+use crate::core::fields::{self, Raw, Slot};
+use crate::core::preflight::{Checked, Findings};
+use crate::core::{ClusterInput, Kind, Problem};
+use crate::error::AppResult;
 use crate::output::Format;
 use clap::{Args, Parser, Subcommand};
 use std::time::Duration;
@@ -530,46 +537,115 @@ pub struct WriteFlags {
     /// Do not ask for confirmation (nothing is ever asked off a terminal)
     #[arg(long, short = 'y')]
     pub yes: bool,
-    /// Send an OS SKU that AKS has retired (it will most likely be rejected)
-    #[arg(long)]
-    pub allow_retired: bool,
-    /// Send an osSKU the catalog does not know (the API's enum is extensible)
-    #[arg(long)]
-    pub allow_unknown_sku: bool,
 }
 
-/// The OS and node settings of one pool (`az aks` flag names).
-#[derive(Debug, Args, Clone, Default)]
-pub struct PoolFlags {
-    /// OS SKU, e.g. AzureContainerLinux, Ubuntu2404, AzureLinux, AzureLinuxOSGuard, Ubuntu2604
-    #[arg(long, value_name = "SKU")]
-    pub os_sku: Option<String>,
-    /// Kubernetes version x.y or x.y.z [default: newest the OS supports]
-    #[arg(long, value_name = "VERSION")]
-    pub kubernetes_version: Option<String>,
-    /// VM size of the nodes
-    #[arg(long, value_name = "SIZE", default_value = "Standard_D4s_v5")]
-    pub node_vm_size: String,
-    /// Number of nodes
-    #[arg(
-        long,
-        value_name = "N",
-        default_value_t = 3,
-        allow_negative_numbers = true
-    )]
-    pub node_count: i64,
-    /// Use a FIPS-enabled image (required by AzureLinuxOSGuard, filled in)
-    #[arg(long)]
-    pub enable_fips_image: bool,
-    /// Secure Boot (Trusted Launch; required by AzureContainerLinux and AzureLinuxOSGuard, filled in)
-    #[arg(long)]
-    pub enable_secure_boot: bool,
-    /// vTPM (Trusted Launch; required by AzureContainerLinux and AzureLinuxOSGuard, filled in)
-    #[arg(long)]
-    pub enable_vtpm: bool,
-    /// OS disk type
-    #[arg(long, value_name = "TYPE", value_parser = ["Managed", "Ephemeral"])]
-    pub node_osdisk_type: Option<String>,
+/// The settings of `cluster create` (`K = false`) or `nodepool add` (`K = true`):
+/// flags generated from the field table ([`crate::core::fields`]), so each is
+/// defined once, with its help text. Parsing fills a typed [`ClusterInput`];
+/// values the table's parser refuses are kept as [`Problem`]s and reported with
+/// preflight's, all at once.
+#[derive(Debug, Clone, Default)]
+pub struct InputFlags<const POOL: bool> {
+    pub input: ClusterInput,
+    pub problems: Vec<Problem>,
+}
+
+/// `cluster create`'s settings.
+pub type ClusterFlags = InputFlags<false>;
+/// `nodepool add`'s settings.
+pub type PoolFlags = InputFlags<true>;
+
+impl<const POOL: bool> InputFlags<POOL> {
+    /// Which command's spelling of the fields these flags use.
+    pub const KIND: Kind = if POOL { Kind::Pool } else { Kind::Cluster };
+
+    /// Runs `preflight` on the input; every problem named by its flag.
+    pub fn check<T>(
+        &self,
+        preflight: fn(&ClusterInput) -> Checked<T>,
+    ) -> AppResult<(T, Findings)> {
+        let found = preflight(&self.input);
+        if self.problems.is_empty() {
+            if let Ok(ok) = found {
+                return Ok(ok);
+            }
+        }
+        let mut all = self.problems.clone();
+        all.extend(found.err().unwrap_or_default());
+        Err(crate::core::problems_error(all, |f| {
+            fields::flag(Self::KIND, f)
+        }))
+    }
+}
+
+impl<const POOL: bool> clap::FromArgMatches for InputFlags<POOL> {
+    fn from_arg_matches(m: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        let mut flags = Self::default();
+        flags.update_from_arg_matches(m)?;
+        Ok(flags)
+    }
+
+    fn update_from_arg_matches(&mut self, m: &clap::ArgMatches) -> Result<(), clap::Error> {
+        for d in fields::FIELDS {
+            let Some(flag) = d.flag(Self::KIND) else {
+                continue;
+            };
+            let id = flag.long;
+            let raw = match d.slot {
+                Slot::Switch(_) => m.get_flag(id).then_some(Raw::Switch(true)),
+                Slot::Text(_) | Slot::Int(_) => m.get_one::<String>(id).cloned().map(Raw::Text),
+                Slot::Pairs(_) | Slot::List(_) => m
+                    .get_many::<String>(id)
+                    .map(|v| Raw::List(v.cloned().collect())),
+            };
+            if let Some(raw) = raw {
+                if let Err(message) = fields::set(&mut self.input, d.field, raw) {
+                    self.problems.push(Problem::new(d.field, message));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<const POOL: bool> clap::Args for InputFlags<POOL> {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        table_args(cmd, Self::KIND)
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        table_args(cmd, Self::KIND)
+    }
+}
+
+/// The flags of `kind`'s command, one per table entry that offers one.
+fn table_args(mut cmd: clap::Command, kind: Kind) -> clap::Command {
+    use clap::{Arg, ArgAction};
+    for d in fields::FIELDS {
+        let Some(flag) = d.flag(kind) else {
+            continue;
+        };
+        let mut arg = Arg::new(flag.long).long(flag.long).help((d.help)());
+        if let Some(c) = flag.short {
+            arg = arg.short(c);
+        }
+        arg = match d.slot {
+            Slot::Switch(_) => arg.action(ArgAction::SetTrue),
+            Slot::Text(_) | Slot::Int(_) => arg
+                .value_name(d.value_name)
+                .action(ArgAction::Set)
+                .allow_negative_numbers(matches!(d.slot, Slot::Int(_))),
+            Slot::Pairs(_) | Slot::List(_) => arg
+                .value_name(d.value_name)
+                .num_args(1..)
+                .action(ArgAction::Append),
+        };
+        if !d.choices.is_empty() {
+            arg = arg.value_parser(clap::builder::PossibleValuesParser::new(d.choices));
+        }
+        cmd = cmd.arg(arg);
+    }
+    cmd
 }
 
 #[derive(Debug, Subcommand)]
@@ -594,26 +670,8 @@ cluster with every setting the OS requires (e.g. Secure Boot + vTPM), and wait."
 
 #[derive(Debug, Args)]
 pub struct ClusterCreateArgs {
-    /// Resource group
-    #[arg(short = 'g', long)]
-    pub resource_group: Option<String>,
-    /// Cluster name
-    #[arg(short = 'n', long)]
-    pub name: Option<String>,
-    /// Azure region, e.g. eastus
-    #[arg(short = 'l', long)]
-    pub location: Option<String>,
-    /// Name of the system node pool
-    #[arg(long, default_value = "nodepool1")]
-    pub nodepool_name: String,
-    /// Node OS upgrade channel (cluster level): NodeImage, None, SecurityPatch, Unmanaged
-    #[arg(long, value_parser = ["NodeImage", "None", "SecurityPatch", "Unmanaged"])]
-    pub node_os_upgrade_channel: Option<String>,
-    /// Tags, k=v (repeatable)
-    #[arg(long, num_args = 1.., value_name = "K=V")]
-    pub tags: Vec<String>,
     #[command(flatten)]
-    pub pool: PoolFlags,
+    pub fields: ClusterFlags,
     #[command(flatten)]
     pub write: WriteFlags,
 }
@@ -652,26 +710,8 @@ PUT the pool with every setting the OS requires, and wait.")]
 
 #[derive(Debug, Args)]
 pub struct NodepoolAddArgs {
-    /// Resource group
-    #[arg(short = 'g', long)]
-    pub resource_group: Option<String>,
-    /// Cluster name
-    #[arg(long)]
-    pub cluster: Option<String>,
-    /// Node pool name (lower-case letters and digits, 1-12, starts with a letter)
-    #[arg(short = 'n', long)]
-    pub name: Option<String>,
-    /// Pool mode
-    #[arg(long, value_parser = ["System", "User"], default_value = "User")]
-    pub mode: String,
-    /// Node labels, k=v (repeatable)
-    #[arg(long, num_args = 1.., value_name = "K=V")]
-    pub labels: Vec<String>,
-    /// Node taints, key=value:NoSchedule|PreferNoSchedule|NoExecute (repeatable)
-    #[arg(long, num_args = 1.., value_name = "TAINT")]
-    pub taints: Vec<String>,
     #[command(flatten)]
-    pub pool: PoolFlags,
+    pub fields: PoolFlags,
     #[command(flatten)]
     pub write: WriteFlags,
 }

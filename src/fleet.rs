@@ -419,7 +419,6 @@ async fn try_one(
         to: None,
         new_pool: None,
         strategy: a.strategy,
-        write: &a.write,
     };
     let m = migrate::decide(&s.arm, &ask).await?;
     let mut o = PoolOutcome::new(it, Status::Planned, "");

@@ -187,7 +187,6 @@ pub async fn migrate(a: &MigrateArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
         to: a.to.as_deref(),
         new_pool: a.new_pool.as_deref(),
         strategy: a.strategy,
-        write: &a.write,
     };
     let m = migrate::decide(&s.arm, &ask).await?;
     crate::commands::provision::report_findings(&m.findings, ui);

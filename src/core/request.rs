@@ -7,7 +7,7 @@ use crate::arm::models::{
     AgentPool, AgentPoolProfile, AgentPoolProperties, AgentPoolSecurityProfile, AutoUpgradeProfile,
     ClusterIdentity, ManagedCluster, ManagedClusterProperties,
 };
-use crate::catalog::{self, OsSku};
+use crate::catalog::{self, defaults, OsSku};
 use std::collections::BTreeMap;
 
 /// The settings of one pool, after catalog rules filled what the OS requires.
@@ -103,7 +103,9 @@ impl PoolSpec {
         };
         cmp(
             "osSKU",
-            have.os_sku.clone().unwrap_or_else(|| "Ubuntu".into()),
+            have.os_sku
+                .clone()
+                .unwrap_or_else(|| defaults::OS_SKU.into()),
             self.os_sku.clone(),
         );
         cmp(
@@ -113,7 +115,9 @@ impl PoolSpec {
         );
         cmp(
             "mode",
-            have.mode.clone().unwrap_or_else(|| "User".into()),
+            have.mode
+                .clone()
+                .unwrap_or_else(|| defaults::POOL_MODE.into()),
             self.mode.clone(),
         );
         let flag = |b: Option<bool>| b.unwrap_or(false).to_string();
@@ -240,7 +244,7 @@ mod tests {
         PoolSpec {
             name: "np1".into(),
             os_sku: "AzureContainerLinux".into(),
-            vm_size: "Standard_D4s_v5".into(),
+            vm_size: defaults::VM_SIZE.into(),
             count: 3,
             mode: "User".into(),
             kubernetes_version: None,
