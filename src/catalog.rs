@@ -50,6 +50,16 @@ pub mod defaults {
     pub const SYSTEM_MODE: &str = "System";
     /// The node OS upgrade channel AKS uses when a cluster names none.
     pub const NODE_OS_UPGRADE_CHANNEL: &str = "NodeImage";
+
+    /// The osSKU a pool runs when its GET shows none: AKS's default for its OS
+    /// type (`Windows` pools are reported as such; Linux pools run [`OS_SKU`]).
+    pub fn os_sku_of(os_sku: Option<&str>, os_type: Option<&str>) -> String {
+        match (os_sku, os_type) {
+            (Some(s), _) => s.to_string(),
+            (None, Some(t)) if t.eq_ignore_ascii_case("Windows") => "Windows".into(),
+            (None, _) => OS_SKU.into(),
+        }
+    }
 }
 
 /// The values of the API enums aksos takes (ManagedCluster / AgentPool).
@@ -643,6 +653,23 @@ pub fn skus_where(pick: impl Fn(&OsSku) -> bool) -> Vec<&'static str> {
         .filter(|s| s.accepts_new_pools(day) && pick(s))
         .map(|s| s.api_value)
         .collect()
+}
+
+/// Since when the SKU has had a FIPS image, where that is recent enough to say
+/// (microsoft/azurelinux#17193; Azure/AKS PR #5798).
+pub fn fips_since(sku: &OsSku) -> Option<&'static str> {
+    (sku.family == Family::AzureContainerLinux).then_some("AKS release 2026-05-29")
+}
+
+/// The feature flag of the newest preview OS (the highest minimum Kubernetes
+/// version among SKUs that take new pools and need a flag), for help examples.
+pub fn example_feature() -> &'static str {
+    skus_where(|s| s.feature_flag.is_some())
+        .into_iter()
+        .filter_map(find)
+        .max_by_key(|s| s.min_kubernetes)
+        .and_then(|s| s.feature_flag)
+        .unwrap_or("PREVIEW_FEATURE")
 }
 
 /// Whether the SKU runs on Arm64 only on Cobalt 100 (v6) sizes: Azure Container

@@ -22,10 +22,14 @@ Exit codes:
   5    timed out waiting (the operation may still be running in Azure)
   130  interrupted (Ctrl-C)";
 
-const TOP_EXAMPLES: &str = "\
+/// The top-level examples; the feature named is today's preview from the catalog.
+fn top_examples() -> String {
+    let feature = crate::catalog::example_feature();
+    format!(
+        "\
 Examples:
   # try it without an Azure account, against the built-in sandbox
-  aksos --sandbox feature register Ubuntu2604Preview --wait --refresh-provider
+  aksos --sandbox feature register {feature} --wait --refresh-provider
 
   # questions, recommendation, plan, confirm, run: all in one
   aksos --sandbox wizard
@@ -37,7 +41,9 @@ Examples:
   aksos --sandbox nodepool add -g rg1 --cluster prod1 -n acl1 --os-sku AzureContainerLinux --dry-run
 
   # register a preview feature on a real subscription and refresh the provider
-  aksos feature register Ubuntu2604Preview --wait --refresh-provider";
+  aksos feature register {feature} --wait --refresh-provider"
+    )
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -45,7 +51,7 @@ Examples:
     version,
     about = "Get AKS clusters and node pools onto the right operating system, correctly, the first time.",
     long_about = None,
-    after_help = format!("{TOP_EXAMPLES}\n\n{EXIT_CODES}"),
+    after_help = format!("{}\n\n{EXIT_CODES}", top_examples()),
     propagate_version = true
 )]
 pub struct Cli {
@@ -231,11 +237,11 @@ pub enum Command {
     /// Show, register or unregister preview features (Microsoft.Features)
     #[command(
         subcommand,
-        after_help = "\
+        after_help = format!("\
 Examples:
-  aksos feature register Ubuntu2604Preview --wait --refresh-provider
-  aksos feature show Ubuntu2604Preview
-  aksos feature list -o json"
+  aksos feature register {f} --wait --refresh-provider
+  aksos feature show {f}
+  aksos feature list -o json", f = crate::catalog::example_feature())
     )]
     Feature(FeatureCommand),
     /// Show or register a resource provider (default Microsoft.ContainerService)
@@ -420,20 +426,20 @@ pub struct WizardArgs {}
 #[derive(Debug, Subcommand)]
 pub enum FeatureCommand {
     /// Show a feature's registration state
-    #[command(after_help = "Example:\n  aksos feature show Ubuntu2604Preview")]
+    #[command(after_help = format!("Example:\n  aksos feature show {}", crate::catalog::example_feature()))]
     Show(FeatureArgs),
     /// Register a feature; with --wait, poll until Registered
-    #[command(after_help = "\
+    #[command(after_help = format!("\
 Examples:
-  aksos feature register Ubuntu2604Preview --wait --refresh-provider
-  aksos feature register AzureLinuxOSGuardPreview --wait --timeout 20m
+  aksos feature register {f} --wait --refresh-provider
+  aksos feature register {f} --wait --timeout 20m
 
 A feature that is already Registered is reported and not registered again.
 After a registration, AKS only honours the feature once the provider is
-re-registered: --refresh-provider does it, or run `aksos provider register --wait`.")]
+re-registered: --refresh-provider does it, or run `aksos provider register --wait`.", f = crate::catalog::example_feature()))]
     Register(FeatureRegisterArgs),
     /// Unregister a feature
-    #[command(after_help = "Example:\n  aksos feature unregister Ubuntu2604Preview")]
+    #[command(after_help = format!("Example:\n  aksos feature unregister {}", crate::catalog::example_feature()))]
     Unregister(FeatureArgs),
     /// List the features of a namespace and their states
     #[command(after_help = "Examples:\n  aksos feature list\n  aksos feature list -o json")]
@@ -442,7 +448,7 @@ re-registered: --refresh-provider does it, or run `aksos provider register --wai
 
 #[derive(Debug, Args)]
 pub struct FeatureArgs {
-    /// Feature name, e.g. Ubuntu2604Preview
+    /// Feature name (`aksos feature list` shows them)
     pub name: String,
     /// Resource provider namespace of the feature
     #[arg(long, default_value = crate::catalog::FEATURE_NAMESPACE)]
@@ -560,10 +566,7 @@ impl<const POOL: bool> InputFlags<POOL> {
     pub const KIND: Kind = if POOL { Kind::Pool } else { Kind::Cluster };
 
     /// Runs `preflight` on the input; every problem named by its flag.
-    pub fn check<T>(
-        &self,
-        preflight: fn(&ClusterInput) -> Checked<T>,
-    ) -> AppResult<(T, Findings)> {
+    pub fn check<T>(&self, preflight: fn(&ClusterInput) -> Checked<T>) -> AppResult<(T, Findings)> {
         let found = preflight(&self.input);
         if self.problems.is_empty() {
             if let Ok(ok) = found {
@@ -625,7 +628,7 @@ fn table_args(mut cmd: clap::Command, kind: Kind) -> clap::Command {
         let Some(flag) = d.flag(kind) else {
             continue;
         };
-        let mut arg = Arg::new(flag.long).long(flag.long).help((d.help)());
+        let mut arg = Arg::new(flag.long).long(flag.long).help((d.help)(kind));
         if let Some(c) = flag.short {
             arg = arg.short(c);
         }

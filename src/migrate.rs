@@ -120,11 +120,9 @@ fn fips_note(old: &AgentPool, from: &str, to: &OsSku) -> Option<String> {
         _ => format!(
             "enableFIPS=true (copied from {name} on {from}; {} has a FIPS image{})",
             to.api_value,
-            if to.family == catalog::Family::AzureContainerLinux {
-                " since AKS release 2026-05-29"
-            } else {
-                ""
-            }
+            catalog::fips_since(to)
+                .map(|since| format!(" since {since}"))
+                .unwrap_or_default()
         ),
     })
 }

@@ -87,7 +87,7 @@ pub struct Def {
     pub prompt: Option<&'static str>,
     pub value_name: &'static str,
     /// Help text (read from the catalog where it states an OS rule).
-    pub help: fn() -> String,
+    pub help: fn(Kind) -> String,
     /// The values the API accepts (empty: any).
     pub choices: &'static [&'static str],
     pub slot: Slot,
@@ -135,7 +135,7 @@ pub static FIELDS: &[Def] = &[
         pool_key: None,
         prompt: Some("Resource group"),
         value_name: "RESOURCE_GROUP",
-        help: || "Resource group".into(),
+        help: |_| "Resource group".into(),
         choices: &[],
         slot: Slot::Text(|c| &mut c.resource_group),
         cluster_body: None,
@@ -149,7 +149,7 @@ pub static FIELDS: &[Def] = &[
         pool_key: None,
         prompt: Some("Cluster name"),
         value_name: "NAME",
-        help: || "Cluster name".into(),
+        help: |_| "Cluster name".into(),
         choices: &[],
         slot: Slot::Text(|c| &mut c.name),
         cluster_body: None,
@@ -163,11 +163,14 @@ pub static FIELDS: &[Def] = &[
         pool_key: Some("name"),
         prompt: Some("Node pool name"),
         value_name: "NAME",
-        help: || {
-            format!(
-                "Node pool name (lower-case letters and digits, 1-12, starts with a letter) [cluster create default: {}]",
+        help: |kind| match kind {
+            Kind::Cluster => format!(
+                "Name of the system node pool [default: {}]",
                 defaults::SYSTEM_POOL_NAME
-            )
+            ),
+            Kind::Pool => {
+                "Node pool name (lower-case letters and digits, 1-12, starts with a letter)".into()
+            }
         },
         choices: &[],
         slot: Slot::Text(|c| &mut c.pool.name),
@@ -182,7 +185,7 @@ pub static FIELDS: &[Def] = &[
         pool_key: None,
         prompt: Some("Region"),
         value_name: "LOCATION",
-        help: || "Azure region, e.g. eastus".into(),
+        help: |_| "Azure region, e.g. eastus".into(),
         choices: &[],
         slot: Slot::Text(|c| &mut c.location),
         cluster_body: Some("location"),
@@ -196,7 +199,7 @@ pub static FIELDS: &[Def] = &[
         pool_key: Some("mode"),
         prompt: None,
         value_name: "MODE",
-        help: || format!("Pool mode [default: {}]", defaults::POOL_MODE),
+        help: |_| format!("Pool mode [default: {}]", defaults::POOL_MODE),
         choices: enums::POOL_MODES,
         slot: Slot::Text(|c| &mut c.pool.mode),
         cluster_body: Some("properties.agentPoolProfiles[0].mode"),
@@ -211,7 +214,7 @@ pub static FIELDS: &[Def] = &[
         &[],
         "osSKU",
         Some("Which OS?"),
-        || {
+        |_| {
             format!(
                 "OS SKU, one of {} (see `aksos recommend`)",
                 catalog::skus_where(|_| true).join(", ")
@@ -226,7 +229,7 @@ pub static FIELDS: &[Def] = &[
         pool_key: Some("kubernetesVersion"),
         prompt: Some("Kubernetes version"),
         value_name: "VERSION",
-        help: || "Kubernetes version x.y or x.y.z [default: newest the OS supports]".into(),
+        help: |_| "Kubernetes version x.y or x.y.z [default: newest the OS supports]".into(),
         choices: &[],
         slot: Slot::Text(|c| &mut c.pool.kubernetes_version),
         cluster_body: Some("properties.kubernetesVersion"),
@@ -241,7 +244,7 @@ pub static FIELDS: &[Def] = &[
         &[],
         "vmSize",
         Some("VM size"),
-        || format!("VM size of the nodes [default: {}]", defaults::VM_SIZE)
+        |_| format!("VM size of the nodes [default: {}]", defaults::VM_SIZE)
     ),
     pool_def!(
         Count,
@@ -252,7 +255,7 @@ pub static FIELDS: &[Def] = &[
         &[],
         "count",
         Some("Node count"),
-        || format!("Number of nodes [default: {}]", defaults::NODE_COUNT)
+        |_| format!("Number of nodes [default: {}]", defaults::NODE_COUNT)
     ),
     pool_def!(
         EnableFipsImage,
@@ -263,7 +266,7 @@ pub static FIELDS: &[Def] = &[
         &[],
         "enableFIPS",
         None,
-        || {
+        |_| {
             format!(
                 "Use a FIPS-enabled image{}",
                 rules("required by", |s| s.fips == Support::Required)
@@ -279,7 +282,7 @@ pub static FIELDS: &[Def] = &[
         &[],
         "securityProfile.enableSecureBoot",
         None,
-        || {
+        |_| {
             format!(
                 "Secure Boot (Trusted Launch{})",
                 rules("required by", |s| s.trusted_launch == Support::Required)
@@ -295,7 +298,7 @@ pub static FIELDS: &[Def] = &[
         &[],
         "securityProfile.enableVTPM",
         None,
-        || {
+        |_| {
             format!(
                 "vTPM (Trusted Launch{})",
                 rules("required by", |s| s.trusted_launch == Support::Required)
@@ -311,7 +314,7 @@ pub static FIELDS: &[Def] = &[
         enums::OS_DISK_TYPES,
         "osDiskType",
         None,
-        || {
+        |_| {
             format!(
                 "OS disk type{}",
                 rules("Managed required by", |s| s.required_os_disk.is_some())
@@ -327,7 +330,7 @@ pub static FIELDS: &[Def] = &[
         &[],
         "nodeLabels",
         None,
-        || "Node labels, k=v (repeatable)".into()
+        |_| "Node labels, k=v (repeatable)".into()
     ),
     pool_def!(
         Taints,
@@ -338,7 +341,7 @@ pub static FIELDS: &[Def] = &[
         &[],
         "nodeTaints",
         None,
-        || "Node taints, key=value:NoSchedule|PreferNoSchedule|NoExecute (repeatable)".into()
+        |_| "Node taints, key=value:NoSchedule|PreferNoSchedule|NoExecute (repeatable)".into()
     ),
     Def {
         field: Field::NodeOsUpgradeChannel,
@@ -348,7 +351,7 @@ pub static FIELDS: &[Def] = &[
         pool_key: None,
         prompt: None,
         value_name: "CHANNEL",
-        help: || {
+        help: |_| {
             let immutable = catalog::skus_where(|s| !s.node_os_channels.is_empty());
             format!(
                 "Node OS upgrade channel (cluster level) [AKS default: {}]; {} allow only some, filled in",
@@ -369,7 +372,7 @@ pub static FIELDS: &[Def] = &[
         pool_key: None,
         prompt: None,
         value_name: "K=V",
-        help: || "Tags, k=v (repeatable)".into(),
+        help: |_| "Tags, k=v (repeatable)".into(),
         choices: &[],
         slot: Slot::Pairs(|c| &mut c.tags),
         cluster_body: Some("tags"),
@@ -383,7 +386,7 @@ pub static FIELDS: &[Def] = &[
         pool_key: Some("allowRetired"),
         prompt: None,
         value_name: "",
-        help: || "Send an OS SKU that AKS has retired (it will most likely be rejected)".into(),
+        help: |_| "Send an OS SKU that AKS has retired (it will most likely be rejected)".into(),
         choices: &[],
         slot: Slot::Switch(|c| &mut c.pool.allow_retired),
         cluster_body: None,
@@ -397,7 +400,7 @@ pub static FIELDS: &[Def] = &[
         pool_key: Some("allowUnknownSku"),
         prompt: None,
         value_name: "",
-        help: || "Send an osSKU the catalog does not know (the API's enum is extensible)".into(),
+        help: |_| "Send an osSKU the catalog does not know (the API's enum is extensible)".into(),
         choices: &[],
         slot: Slot::Switch(|c| &mut c.pool.allow_unknown_sku),
         cluster_body: None,
@@ -660,11 +663,11 @@ mod tests {
 
     #[test]
     fn help_states_os_rules_from_the_catalog() {
-        let fips = (def(Field::EnableFipsImage).help)();
+        let fips = (def(Field::EnableFipsImage).help)(Kind::Pool);
         for sku in catalog::skus_where(|s| s.fips == Support::Required) {
             assert!(fips.contains(sku), "{fips}");
         }
-        let sb = (def(Field::EnableSecureBoot).help)();
+        let sb = (def(Field::EnableSecureBoot).help)(Kind::Pool);
         for sku in catalog::skus_where(|s| s.trusted_launch == Support::Required) {
             assert!(sb.contains(sku), "{sb}");
         }

@@ -446,6 +446,25 @@ fn required(
     }
 }
 
+/// The cluster's resource group and name, both required.
+fn cluster_names(c: &mut Collector, a: &ClusterInput) -> (Option<String>, Option<String>) {
+    let rg = required(
+        c,
+        &a.resource_group,
+        Field::ResourceGroup,
+        "resource group",
+        check_resource_group,
+    );
+    let name = required(
+        c,
+        &a.name,
+        Field::ClusterName,
+        "cluster name",
+        check_cluster_name,
+    );
+    (rg, name)
+}
+
 fn collector() -> Collector {
     Collector {
         problems: vec![],
@@ -456,20 +475,7 @@ fn collector() -> Collector {
 /// Checks what `cluster create` was given: the cluster and its system pool.
 pub fn cluster(a: &ClusterInput) -> Checked<ClusterRequest> {
     let mut c = collector();
-    let rg = required(
-        &mut c,
-        &a.resource_group,
-        Field::ResourceGroup,
-        "resource group",
-        check_resource_group,
-    );
-    let name = required(
-        &mut c,
-        &a.name,
-        Field::ClusterName,
-        "cluster name",
-        check_cluster_name,
-    );
+    let (rg, name) = cluster_names(&mut c, a);
     let location = required(
         &mut c,
         &a.location,
@@ -548,20 +554,7 @@ pub fn cluster(a: &ClusterInput) -> Checked<ClusterRequest> {
 /// Checks what `nodepool add` was given: the cluster's names and the pool.
 pub fn pool(a: &ClusterInput) -> Checked<NodePoolRequest> {
     let mut c = collector();
-    let rg = required(
-        &mut c,
-        &a.resource_group,
-        Field::ResourceGroup,
-        "resource group",
-        check_resource_group,
-    );
-    let cluster = required(
-        &mut c,
-        &a.name,
-        Field::ClusterName,
-        "cluster name",
-        check_cluster_name,
-    );
+    let (rg, cluster) = cluster_names(&mut c, a);
     let mode = a
         .pool
         .mode
