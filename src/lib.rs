@@ -37,6 +37,8 @@ pub mod sanitize;
 pub mod scan;
 pub mod shellquote;
 pub mod suggest;
+#[cfg(test)]
+pub mod testing;
 
 // The core's modules under their earlier paths.
 pub use self::core::{preflight, request};

@@ -1,14 +1,13 @@
 //! `aksos scan` and `aksos migrate`: find pools on retired or retiring OSes,
 //! and move them to the successor (see [`crate::scan`] and [`crate::migrate`]).
 
-use crate::arm::lro::wait_operation;
 use crate::cli::{FailOn, MigrateArgs, ScanArgs};
 use crate::config::Session;
 use crate::error::{AppError, AppResult};
 use crate::executor::{execute, Outcome};
 use crate::migrate::{self, Ask, Decision, Strategy};
 use crate::output::{Style, Ui};
-use crate::progress::{bounded, Reporter};
+use crate::progress::Reporter;
 use crate::scan::{self, Level};
 use serde_json::json;
 
@@ -378,30 +377,12 @@ async fn delete_old(
     req: &crate::arm::ArmRequest,
     pool: &str,
 ) -> AppResult<()> {
-    let accepted = s.arm.delete(req).await?;
-    let Some(url) = accepted.poll_url else {
-        return Ok(());
-    };
-    let reporter = Reporter::new(ui.stderr_tty);
-    let mut step = reporter.step(format!("delete node pool {pool}"));
-    let hint = format!("aksos {}nodepool list -g ... --cluster ...", s.replay_flags);
-    let r = bounded(
-        async {
-            wait_operation(
-                &s.arm,
-                &url,
-                &req.context,
-                accepted.retry_after,
-                s.cadence,
-                |p| step.update(&p.state, p.percent),
-            )
-            .await
-            .map_err(AppError::from)
-        },
-        s.timeout,
-        &format!("node pool {pool} to be deleted"),
-        &hint,
+    crate::executor::delete(
+        s,
+        &Reporter::new(ui.stderr_tty),
+        req,
+        format!("delete node pool {pool}"),
+        format!("aksos {}nodepool list -g ... --cluster ...", s.replay_flags),
     )
-    .await;
-    step.settle(r, "Deleted").map(|_| ())
+    .await
 }

@@ -93,12 +93,16 @@ impl PoolSpec {
         }
     }
 
-    /// Differences between this spec and an existing pool, as "field: have → want".
-    pub fn differences(&self, have: &AgentPoolProperties) -> Vec<String> {
+    /// Differences between this spec and an existing pool, field by field.
+    pub fn differences(&self, have: &AgentPoolProperties) -> Vec<Diff> {
         let mut out = vec![];
         let mut cmp = |field: &str, have: String, want: String| {
             if !have.eq_ignore_ascii_case(&want) {
-                out.push(format!("{field}: {have} → {want}"));
+                out.push(Diff {
+                    field: field.to_string(),
+                    have,
+                    want,
+                });
             }
         };
         cmp(
@@ -154,6 +158,21 @@ impl PoolSpec {
             );
         }
         out
+    }
+}
+
+/// One setting in which an existing resource differs from the request.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Diff {
+    /// The API property, e.g. `osSKU`, `securityProfile.enableVTPM`.
+    pub field: String,
+    pub have: String,
+    pub want: String,
+}
+
+impl std::fmt::Display for Diff {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {} → {}", self.field, self.have, self.want)
     }
 }
 
@@ -290,10 +309,11 @@ mod tests {
         other.os_sku = Some("Ubuntu".into());
         other.count = Some(5);
         let d = spec().differences(&other);
-        assert!(d
+        let lines: Vec<String> = d.iter().map(ToString::to_string).collect();
+        assert!(lines
             .iter()
             .any(|l| l.starts_with("osSKU: Ubuntu → AzureContainerLinux")));
-        assert!(d.iter().any(|l| l.starts_with("count: 5 → 3")));
+        assert!(lines.iter().any(|l| l.starts_with("count: 5 → 3")));
     }
 
     #[test]
