@@ -15,7 +15,7 @@ use crate::catalog::PROVIDER_NAMESPACE;
 use crate::config::Session;
 use crate::error::{AppError, AppResult};
 use crate::plan::{Plan, Target};
-use crate::progress::{bounded, Reporter};
+use crate::progress::{bounded, Reporter, Step};
 use serde_json::Value;
 use std::time::{Duration, Instant};
 
@@ -172,15 +172,27 @@ pub async fn wait_for_feature(
         s.replay_flags,
         crate::shellquote::quote(name)
     );
+    let what = format!("feature {name} to become Registered");
+    until_registered(step, deadline, &what, &hint, async |step: &mut Step| {
+        wait_feature(&s.arm, ns, name, s.cadence, |p| step.update(&p.state, None)).await
+    })
+    .await
+}
+
+/// Waits for a registration with its progress `step`, bounded by `deadline`
+/// (exit 5, with `hint`) and Ctrl-C.
+async fn until_registered<T>(
+    mut step: Step,
+    deadline: Duration,
+    what: &str,
+    hint: &str,
+    wait: impl AsyncFnOnce(&mut Step) -> Result<T, crate::arm::ArmError>,
+) -> AppResult<T> {
     let r = bounded(
-        async {
-            wait_feature(&s.arm, ns, name, s.cadence, |p| step.update(&p.state, None))
-                .await
-                .map_err(AppError::from)
-        },
+        async { wait(&mut step).await.map_err(AppError::from) },
         deadline,
-        &format!("feature {name} to become Registered"),
-        &hint,
+        what,
+        hint,
     )
     .await;
     step.settle(r, "Registered")
@@ -210,18 +222,11 @@ pub async fn refresh_provider(
         s.replay_flags,
         crate::shellquote::quote(ns)
     );
-    let r = bounded(
-        async {
-            wait_provider(&s.arm, ns, s.cadence, |p| step.update(&p.state, None))
-                .await
-                .map_err(AppError::from)
-        },
-        deadline,
-        &format!("provider {ns} to register"),
-        &hint,
-    )
-    .await;
-    let p = step.settle(r, "Registered")?;
+    let what = format!("provider {ns} to register");
+    let p = until_registered(step, deadline, &what, &hint, async |step: &mut Step| {
+        wait_provider(&s.arm, ns, s.cadence, |p| step.update(&p.state, None)).await
+    })
+    .await?;
     done.pop();
     done.push(format!("provider {ns} refreshed"));
     Ok(p)
@@ -424,7 +429,7 @@ mod tests {
     use crate::arm::lro::Cadence;
     use crate::arm::ops::paths;
     use crate::arm::{Arm, Method};
-    use crate::testing::{FakeArm, SUB};
+    use crate::testing::{run, FakeArm, SUB};
     use serde_json::json;
 
     fn session(arm: Arm) -> Session {
@@ -438,14 +443,6 @@ mod tests {
             sandbox: None,
             replay_flags: String::new(),
         }
-    }
-
-    fn run<T>(f: impl std::future::Future<Output = T>) -> T {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap()
-            .block_on(f)
     }
 
     fn target() -> Target {

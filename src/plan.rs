@@ -467,7 +467,7 @@ mod tests {
     use super::*;
     use crate::arm::ops::paths;
     use crate::core::{preflight, ClusterInput, PoolInput};
-    use crate::testing::{FakeArm, SUB};
+    use crate::testing::{run, FakeArm, SUB};
     use serde_json::json;
 
     const API: &str = crate::catalog::api_version::AKS_STABLE;
@@ -494,14 +494,6 @@ mod tests {
             200,
             json!({"name": "c1", "location": "eastus", "properties": {"kubernetesVersion": "1.35.1"}}),
         );
-    }
-
-    fn run<T>(f: impl std::future::Future<Output = T>) -> T {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap()
-            .block_on(f)
     }
 
     #[test]

@@ -122,3 +122,12 @@ impl ArmClient for FakeArm {
         "https://fake.invalid"
     }
 }
+
+/// Runs `f` to completion on a fresh current-thread runtime.
+pub fn run<T>(f: impl std::future::Future<Output = T>) -> T {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(f)
+}

@@ -73,12 +73,22 @@ pub(crate) fn verdict_text(p: &scan::PoolRow) -> String {
     }
 }
 
+/// A scan row painted by its verdict (rows that are ok stay plain).
+pub(crate) fn paint_row(ui: &Ui, text: &str, level: Level) -> String {
+    let style = match level {
+        Level::Retired => Style::Bad,
+        Level::Retiring | Level::UnknownSku => Style::Warn,
+        Level::Ok => return text.to_string(),
+    };
+    ui.paint(text, style)
+}
+
 fn print_table(r: &scan::Report, ui: &Ui) {
-    let rows: Vec<[String; 8]> = r
+    let rows: Vec<Vec<String>> = r
         .pools
         .iter()
         .map(|p| {
-            [
+            vec![
                 format!("{}/{}", p.resource_group, p.cluster),
                 p.pool.clone(),
                 p.mode.clone(),
@@ -93,38 +103,10 @@ fn print_table(r: &scan::Report, ui: &Ui) {
     let head = [
         "CLUSTER", "POOL", "MODE", "OS SKU", "K8S", "VM SIZE", "COUNT", "VERDICT",
     ];
-    let mut w = head.map(str::len);
-    for row in &rows {
-        for (i, c) in row.iter().enumerate() {
-            w[i] = w[i].max(c.chars().count());
-        }
-    }
-    let line = |cells: [&str; 8]| {
-        cells
-            .iter()
-            .enumerate()
-            .map(|(i, c)| format!("{c:<width$}", width = w[i]))
-            .collect::<Vec<_>>()
-            .join("  ")
-            .trim_end()
-            .to_string()
-    };
-    println!("{}", line(head));
-    for (row, p) in rows.iter().zip(&r.pools) {
-        let text = line(std::array::from_fn(|i| row[i].as_str()));
-        let style = match p.level {
-            Level::Retired => Style::Bad,
-            Level::Retiring | Level::UnknownSku => Style::Warn,
-            Level::Ok => Style::Dim,
-        };
-        println!(
-            "{}",
-            if p.level == Level::Ok {
-                text
-            } else {
-                ui.paint(&text, style)
-            }
-        );
+    let lines = crate::output::table(&head, &rows);
+    println!("{}", lines[0]);
+    for (text, p) in lines[1..].iter().zip(&r.pools) {
+        println!("{}", paint_row(ui, text, p.level));
     }
     for u in &r.unreadable {
         println!(
