@@ -228,6 +228,43 @@ const SRC_OSGUARD: &str = "Azure/AKS#5950";
 const SRC_MARINER: &str = "Azure/AKS#4988";
 const SRC_UBUNTU2204: &str = "os-facts.md (AKS Ubuntu 22.04 support window)";
 
+/// Azure Linux 2.0, under its first API name (`CBLMariner` is the same OS).
+const MARINER: OsSku = OsSku {
+    api_value: "Mariner",
+    display_name: "Azure Linux 2.0 (Mariner)",
+    family: Family::AzureLinux,
+    immutable: false,
+    feature_flag: None,
+    api_channel: ApiChannel::Preview,
+    fips: Support::Available,
+    trusted_launch: Support::Unknown,
+    required_os_disk: None,
+    node_os_channels: &[],
+    min_kubernetes: None,
+    max_kubernetes: Some(Minor(1, 31)),
+    architectures: AMD64_ARM64,
+    ipe: false,
+    package_manager: Some("tdnf"),
+    vendor_neutral: false,
+    microsoft_built: true,
+    cross_cloud: false,
+    not_supported: &[],
+    in_place_from: &[],
+    lifecycle: Lifecycle {
+        stage: Stage::Retired,
+        no_new_pools_from: Some(Dated {
+            date: date!(2025 - 11 - 30),
+            source: SRC_MARINER,
+        }),
+        images_removed_from: Some(Dated {
+            date: date!(2026 - 03 - 31),
+            source: SRC_MARINER,
+        }),
+        successor: Some("AzureLinux3"),
+    },
+    summary: "Azure Linux 2.0; support ended",
+};
+
 /// The catalog. Order is display order.
 pub static CATALOG: &[OsSku] = &[
     OsSku {
@@ -550,75 +587,12 @@ pub static CATALOG: &[OsSku] = &[
         },
         summary: "Azure Linux 3.0, pinned",
     },
-    OsSku {
-        api_value: "Mariner",
-        display_name: "Azure Linux 2.0 (Mariner)",
-        family: Family::AzureLinux,
-        immutable: false,
-        feature_flag: None,
-        api_channel: ApiChannel::Preview,
-        fips: Support::Available,
-        trusted_launch: Support::Unknown,
-        required_os_disk: None,
-        node_os_channels: &[],
-        min_kubernetes: None,
-        max_kubernetes: Some(Minor(1, 31)),
-        architectures: AMD64_ARM64,
-        ipe: false,
-        package_manager: Some("tdnf"),
-        vendor_neutral: false,
-        microsoft_built: true,
-        cross_cloud: false,
-        not_supported: &[],
-        in_place_from: &[],
-        lifecycle: Lifecycle {
-            stage: Stage::Retired,
-            no_new_pools_from: Some(Dated {
-                date: date!(2025 - 11 - 30),
-                source: SRC_MARINER,
-            }),
-            images_removed_from: Some(Dated {
-                date: date!(2026 - 03 - 31),
-                source: SRC_MARINER,
-            }),
-            successor: Some("AzureLinux3"),
-        },
-        summary: "Azure Linux 2.0; support ended",
-    },
+    MARINER,
     OsSku {
         api_value: "CBLMariner",
         display_name: "Azure Linux 2.0 (CBLMariner)",
-        family: Family::AzureLinux,
-        immutable: false,
-        feature_flag: None,
         api_channel: ApiChannel::Stable,
-        fips: Support::Available,
-        trusted_launch: Support::Unknown,
-        required_os_disk: None,
-        node_os_channels: &[],
-        min_kubernetes: None,
-        max_kubernetes: Some(Minor(1, 31)),
-        architectures: AMD64_ARM64,
-        ipe: false,
-        package_manager: Some("tdnf"),
-        vendor_neutral: false,
-        microsoft_built: true,
-        cross_cloud: false,
-        not_supported: &[],
-        in_place_from: &[],
-        lifecycle: Lifecycle {
-            stage: Stage::Retired,
-            no_new_pools_from: Some(Dated {
-                date: date!(2025 - 11 - 30),
-                source: SRC_MARINER,
-            }),
-            images_removed_from: Some(Dated {
-                date: date!(2026 - 03 - 31),
-                source: SRC_MARINER,
-            }),
-            successor: Some("AzureLinux3"),
-        },
-        summary: "Azure Linux 2.0; support ended",
+        ..MARINER
     },
 ];
 

@@ -73,6 +73,21 @@ pub(crate) fn verdict_text(p: &scan::PoolRow) -> String {
     }
 }
 
+/// The cells of one pool in scan's table: CLUSTER POOL MODE "OS SKU" K8S
+/// "VM SIZE" COUNT VERDICT.
+pub(crate) fn pool_cells(p: &scan::PoolRow) -> Vec<String> {
+    vec![
+        format!("{}/{}", p.resource_group, p.cluster),
+        p.pool.clone(),
+        p.mode.clone(),
+        p.os_sku.clone(),
+        p.kubernetes_version.clone(),
+        p.vm_size.clone(),
+        p.count.map(|c| c.to_string()).unwrap_or_default(),
+        verdict_text(p),
+    ]
+}
+
 /// A scan row painted by its verdict (rows that are ok stay plain).
 pub(crate) fn paint_row(ui: &Ui, text: &str, level: Level) -> String {
     let style = match level {
@@ -84,22 +99,7 @@ pub(crate) fn paint_row(ui: &Ui, text: &str, level: Level) -> String {
 }
 
 fn print_table(r: &scan::Report, ui: &Ui) {
-    let rows: Vec<Vec<String>> = r
-        .pools
-        .iter()
-        .map(|p| {
-            vec![
-                format!("{}/{}", p.resource_group, p.cluster),
-                p.pool.clone(),
-                p.mode.clone(),
-                p.os_sku.clone(),
-                p.kubernetes_version.clone(),
-                p.vm_size.clone(),
-                p.count.map(|c| c.to_string()).unwrap_or_default(),
-                verdict_text(p),
-            ]
-        })
-        .collect();
+    let rows: Vec<Vec<String>> = r.pools.iter().map(pool_cells).collect();
     let head = [
         "CLUSTER", "POOL", "MODE", "OS SKU", "K8S", "VM SIZE", "COUNT", "VERDICT",
     ];

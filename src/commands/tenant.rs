@@ -278,17 +278,9 @@ fn print_text(t: &TenantReport, ui: &Ui) {
         .pools
         .iter()
         .map(|p| {
-            vec![
-                p.subscription.clone(),
-                format!("{}/{}", p.resource_group, p.cluster),
-                p.pool.clone(),
-                p.mode.clone(),
-                p.os_sku.clone(),
-                p.kubernetes_version.clone(),
-                p.vm_size.clone(),
-                p.count.map(|c| c.to_string()).unwrap_or_default(),
-                crate::commands::lifecycle::verdict_text(p),
-            ]
+            let mut cells = vec![p.subscription.clone()];
+            cells.extend(super::lifecycle::pool_cells(p));
+            cells
         })
         .collect();
     let lines = crate::output::table(
