@@ -30,6 +30,51 @@ pub mod api_version {
     pub const PROVIDERS: &str = "2025-04-01";
 }
 
+/// What aksos (and AKS) assume when a value is not given: each default once.
+pub mod defaults {
+    /// VM size of new nodes: AMD64, Gen2, Trusted Launch capable.
+    pub const VM_SIZE: &str = "Standard_D4s_v5";
+    /// Arm64 VM size for an OS that runs on Arm64 only on Cobalt 100 (v6) sizes.
+    pub const ARM64_COBALT_VM_SIZE: &str = "Standard_D4ps_v6";
+    /// Arm64 VM size otherwise.
+    pub const ARM64_VM_SIZE: &str = "Standard_D4ps_v5";
+    /// Nodes in a new pool.
+    pub const NODE_COUNT: i64 = 3;
+    /// Name of a new cluster's system pool (as `az aks create`).
+    pub const SYSTEM_POOL_NAME: &str = "nodepool1";
+    /// The osSKU AKS gives a Linux pool that names none.
+    pub const OS_SKU: &str = "Ubuntu";
+    /// Mode of a pool added to a cluster.
+    pub const POOL_MODE: &str = "User";
+    /// Mode of a cluster's first pool.
+    pub const SYSTEM_MODE: &str = "System";
+    /// The node OS upgrade channel AKS uses when a cluster names none.
+    pub const NODE_OS_UPGRADE_CHANNEL: &str = "NodeImage";
+
+    /// The osSKU a pool runs when its GET shows none: AKS's default for its OS
+    /// type (`Windows` pools are reported as such; Linux pools run [`OS_SKU`]).
+    pub fn os_sku_of(os_sku: Option<&str>, os_type: Option<&str>) -> String {
+        match (os_sku, os_type) {
+            (Some(s), _) => s.to_string(),
+            (None, Some(t)) if t.eq_ignore_ascii_case("Windows") => "Windows".into(),
+            (None, _) => OS_SKU.into(),
+        }
+    }
+}
+
+/// The values of the API enums aksos takes (ManagedCluster / AgentPool).
+pub mod enums {
+    /// `autoUpgradeProfile.nodeOSUpgradeChannel`.
+    pub const NODE_OS_UPGRADE_CHANNELS: &[&str] =
+        &["NodeImage", "None", "SecurityPatch", "Unmanaged"];
+    /// `osDiskType`.
+    pub const OS_DISK_TYPES: &[&str] = &["Managed", "Ephemeral"];
+    /// `mode`.
+    pub const POOL_MODES: &[&str] = &["System", "User"];
+    /// Taint effects.
+    pub const TAINT_EFFECTS: &[&str] = &["NoSchedule", "PreferNoSchedule", "NoExecute"];
+}
+
 /// Which api-version channel a SKU must be sent at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -182,6 +227,43 @@ const SRC_FLATCAR: &str = "Azure/AKS#5648; AKS release notes v20260529, v2026071
 const SRC_OSGUARD: &str = "Azure/AKS#5950";
 const SRC_MARINER: &str = "Azure/AKS#4988";
 const SRC_UBUNTU2204: &str = "os-facts.md (AKS Ubuntu 22.04 support window)";
+
+/// Azure Linux 2.0, under its first API name (`CBLMariner` is the same OS).
+const MARINER: OsSku = OsSku {
+    api_value: "Mariner",
+    display_name: "Azure Linux 2.0 (Mariner)",
+    family: Family::AzureLinux,
+    immutable: false,
+    feature_flag: None,
+    api_channel: ApiChannel::Preview,
+    fips: Support::Available,
+    trusted_launch: Support::Unknown,
+    required_os_disk: None,
+    node_os_channels: &[],
+    min_kubernetes: None,
+    max_kubernetes: Some(Minor(1, 31)),
+    architectures: AMD64_ARM64,
+    ipe: false,
+    package_manager: Some("tdnf"),
+    vendor_neutral: false,
+    microsoft_built: true,
+    cross_cloud: false,
+    not_supported: &[],
+    in_place_from: &[],
+    lifecycle: Lifecycle {
+        stage: Stage::Retired,
+        no_new_pools_from: Some(Dated {
+            date: date!(2025 - 11 - 30),
+            source: SRC_MARINER,
+        }),
+        images_removed_from: Some(Dated {
+            date: date!(2026 - 03 - 31),
+            source: SRC_MARINER,
+        }),
+        successor: Some("AzureLinux3"),
+    },
+    summary: "Azure Linux 2.0; support ended",
+};
 
 /// The catalog. Order is display order.
 pub static CATALOG: &[OsSku] = &[
@@ -505,75 +587,12 @@ pub static CATALOG: &[OsSku] = &[
         },
         summary: "Azure Linux 3.0, pinned",
     },
-    OsSku {
-        api_value: "Mariner",
-        display_name: "Azure Linux 2.0 (Mariner)",
-        family: Family::AzureLinux,
-        immutable: false,
-        feature_flag: None,
-        api_channel: ApiChannel::Preview,
-        fips: Support::Available,
-        trusted_launch: Support::Unknown,
-        required_os_disk: None,
-        node_os_channels: &[],
-        min_kubernetes: None,
-        max_kubernetes: Some(Minor(1, 31)),
-        architectures: AMD64_ARM64,
-        ipe: false,
-        package_manager: Some("tdnf"),
-        vendor_neutral: false,
-        microsoft_built: true,
-        cross_cloud: false,
-        not_supported: &[],
-        in_place_from: &[],
-        lifecycle: Lifecycle {
-            stage: Stage::Retired,
-            no_new_pools_from: Some(Dated {
-                date: date!(2025 - 11 - 30),
-                source: SRC_MARINER,
-            }),
-            images_removed_from: Some(Dated {
-                date: date!(2026 - 03 - 31),
-                source: SRC_MARINER,
-            }),
-            successor: Some("AzureLinux3"),
-        },
-        summary: "Azure Linux 2.0; support ended",
-    },
+    MARINER,
     OsSku {
         api_value: "CBLMariner",
         display_name: "Azure Linux 2.0 (CBLMariner)",
-        family: Family::AzureLinux,
-        immutable: false,
-        feature_flag: None,
         api_channel: ApiChannel::Stable,
-        fips: Support::Available,
-        trusted_launch: Support::Unknown,
-        required_os_disk: None,
-        node_os_channels: &[],
-        min_kubernetes: None,
-        max_kubernetes: Some(Minor(1, 31)),
-        architectures: AMD64_ARM64,
-        ipe: false,
-        package_manager: Some("tdnf"),
-        vendor_neutral: false,
-        microsoft_built: true,
-        cross_cloud: false,
-        not_supported: &[],
-        in_place_from: &[],
-        lifecycle: Lifecycle {
-            stage: Stage::Retired,
-            no_new_pools_from: Some(Dated {
-                date: date!(2025 - 11 - 30),
-                source: SRC_MARINER,
-            }),
-            images_removed_from: Some(Dated {
-                date: date!(2026 - 03 - 31),
-                source: SRC_MARINER,
-            }),
-            successor: Some("AzureLinux3"),
-        },
-        summary: "Azure Linux 2.0; support ended",
+        ..MARINER
     },
 ];
 
@@ -597,6 +616,34 @@ pub fn effective(os_sku: &str, kubernetes: Option<Minor>) -> Option<&'static OsS
 /// The API values of every SKU, for error messages and completions.
 pub fn known_values() -> Vec<&'static str> {
     CATALOG.iter().map(|s| s.api_value).collect()
+}
+
+/// The API values of the SKUs that still take new pools and for which `pick`
+/// holds: help text and error messages state OS rules through this, never by hand.
+pub fn skus_where(pick: impl Fn(&OsSku) -> bool) -> Vec<&'static str> {
+    let day = today();
+    CATALOG
+        .iter()
+        .filter(|s| s.accepts_new_pools(day) && pick(s))
+        .map(|s| s.api_value)
+        .collect()
+}
+
+/// Since when the SKU has had a FIPS image, where that is recent enough to say
+/// (microsoft/azurelinux#17193; Azure/AKS PR #5798).
+pub fn fips_since(sku: &OsSku) -> Option<&'static str> {
+    (sku.family == Family::AzureContainerLinux).then_some("AKS release 2026-05-29")
+}
+
+/// The feature flag of the newest preview OS (the highest minimum Kubernetes
+/// version among SKUs that take new pools and need a flag), for help examples.
+pub fn example_feature() -> &'static str {
+    skus_where(|s| s.feature_flag.is_some())
+        .into_iter()
+        .filter_map(find)
+        .max_by_key(|s| s.min_kubernetes)
+        .and_then(|s| s.feature_flag)
+        .unwrap_or("PREVIEW_FEATURE")
 }
 
 /// Whether the SKU runs on Arm64 only on Cobalt 100 (v6) sizes: Azure Container

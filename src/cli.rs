@@ -1,6 +1,13 @@
 //! The command-line surface (clap definitions) and nothing else: every flag, its
-//! help text and examples. Commands live in [`crate::commands`].
+//! help text and examples. Commands live in [`crate::commands`]. The settings of
+//! `cluster create` and `nodepool add` are not declared here: [`InputFlags`]
+//! generates them from the field table ([`crate::core::fields`]) and parses them
+//! into the core's typed [`ClusterInput`].
 
+use crate::core::fields::{self, Raw, Slot};
+use crate::core::preflight::{Checked, Findings};
+use crate::core::{ClusterInput, Kind, Problem};
+use crate::error::AppResult;
 use crate::output::Format;
 use clap::{Args, Parser, Subcommand};
 use std::time::Duration;
@@ -15,10 +22,14 @@ Exit codes:
   5    timed out waiting (the operation may still be running in Azure)
   130  interrupted (Ctrl-C)";
 
-const TOP_EXAMPLES: &str = "\
+/// The top-level examples; the feature named is today's preview from the catalog.
+fn top_examples() -> String {
+    let feature = crate::catalog::example_feature();
+    format!(
+        "\
 Examples:
   # try it without an Azure account, against the built-in sandbox
-  aksos --sandbox feature register Ubuntu2604Preview --wait --refresh-provider
+  aksos --sandbox feature register {feature} --wait --refresh-provider
 
   # questions, recommendation, plan, confirm, run: all in one
   aksos --sandbox wizard
@@ -30,7 +41,9 @@ Examples:
   aksos --sandbox nodepool add -g rg1 --cluster prod1 -n acl1 --os-sku AzureContainerLinux --dry-run
 
   # register a preview feature on a real subscription and refresh the provider
-  aksos feature register Ubuntu2604Preview --wait --refresh-provider";
+  aksos feature register {feature} --wait --refresh-provider"
+    )
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -38,7 +51,7 @@ Examples:
     version,
     about = "Get AKS clusters and node pools onto the right operating system, correctly, the first time.",
     long_about = None,
-    after_help = format!("{TOP_EXAMPLES}\n\n{EXIT_CODES}"),
+    after_help = format!("{}\n\n{EXIT_CODES}", top_examples()),
     propagate_version = true
 )]
 pub struct Cli {
@@ -224,11 +237,11 @@ pub enum Command {
     /// Show, register or unregister preview features (Microsoft.Features)
     #[command(
         subcommand,
-        after_help = "\
+        after_help = format!("\
 Examples:
-  aksos feature register Ubuntu2604Preview --wait --refresh-provider
-  aksos feature show Ubuntu2604Preview
-  aksos feature list -o json"
+  aksos feature register {f} --wait --refresh-provider
+  aksos feature show {f}
+  aksos feature list -o json", f = crate::catalog::example_feature())
     )]
     Feature(FeatureCommand),
     /// Show or register a resource provider (default Microsoft.ContainerService)
@@ -413,20 +426,20 @@ pub struct WizardArgs {}
 #[derive(Debug, Subcommand)]
 pub enum FeatureCommand {
     /// Show a feature's registration state
-    #[command(after_help = "Example:\n  aksos feature show Ubuntu2604Preview")]
+    #[command(after_help = format!("Example:\n  aksos feature show {}", crate::catalog::example_feature()))]
     Show(FeatureArgs),
     /// Register a feature; with --wait, poll until Registered
-    #[command(after_help = "\
+    #[command(after_help = format!("\
 Examples:
-  aksos feature register Ubuntu2604Preview --wait --refresh-provider
-  aksos feature register AzureLinuxOSGuardPreview --wait --timeout 20m
+  aksos feature register {f} --wait --refresh-provider
+  aksos feature register {f} --wait --timeout 20m
 
 A feature that is already Registered is reported and not registered again.
 After a registration, AKS only honours the feature once the provider is
-re-registered: --refresh-provider does it, or run `aksos provider register --wait`.")]
+re-registered: --refresh-provider does it, or run `aksos provider register --wait`.", f = crate::catalog::example_feature()))]
     Register(FeatureRegisterArgs),
     /// Unregister a feature
-    #[command(after_help = "Example:\n  aksos feature unregister Ubuntu2604Preview")]
+    #[command(after_help = format!("Example:\n  aksos feature unregister {}", crate::catalog::example_feature()))]
     Unregister(FeatureArgs),
     /// List the features of a namespace and their states
     #[command(after_help = "Examples:\n  aksos feature list\n  aksos feature list -o json")]
@@ -435,7 +448,7 @@ re-registered: --refresh-provider does it, or run `aksos provider register --wai
 
 #[derive(Debug, Args)]
 pub struct FeatureArgs {
-    /// Feature name, e.g. Ubuntu2604Preview
+    /// Feature name (`aksos feature list` shows them)
     pub name: String,
     /// Resource provider namespace of the feature
     #[arg(long, default_value = crate::catalog::FEATURE_NAMESPACE)]
@@ -531,50 +544,116 @@ pub struct WriteFlags {
     /// Do not ask for confirmation (nothing is ever asked off a terminal)
     #[arg(long, short = 'y')]
     pub yes: bool,
-    /// Send an OS SKU that AKS has retired (it will most likely be rejected)
-    #[arg(long)]
-    pub allow_retired: bool,
-    /// Send an osSKU the catalog does not know (the API's enum is extensible)
-    #[arg(long)]
-    pub allow_unknown_sku: bool,
     /// Do not read the region's VM sizes and quota first (air-gapped endpoints,
     /// identities without Microsoft.Compute read access): Azure judges them itself
     #[arg(long)]
     pub skip_capability_checks: bool,
 }
 
-/// The OS and node settings of one pool (`az aks` flag names).
-#[derive(Debug, Args, Clone, Default)]
-pub struct PoolFlags {
-    /// OS SKU, e.g. AzureContainerLinux, Ubuntu2404, AzureLinux, AzureLinuxOSGuard, Ubuntu2604
-    #[arg(long, value_name = "SKU")]
-    pub os_sku: Option<String>,
-    /// Kubernetes version x.y or x.y.z [default: newest the OS supports]
-    #[arg(long, value_name = "VERSION")]
-    pub kubernetes_version: Option<String>,
-    /// VM size of the nodes
-    #[arg(long, value_name = "SIZE", default_value = "Standard_D4s_v5")]
-    pub node_vm_size: String,
-    /// Number of nodes
-    #[arg(
-        long,
-        value_name = "N",
-        default_value_t = 3,
-        allow_negative_numbers = true
-    )]
-    pub node_count: i64,
-    /// Use a FIPS-enabled image (required by AzureLinuxOSGuard, filled in)
-    #[arg(long)]
-    pub enable_fips_image: bool,
-    /// Secure Boot (Trusted Launch; required by AzureContainerLinux and AzureLinuxOSGuard, filled in)
-    #[arg(long)]
-    pub enable_secure_boot: bool,
-    /// vTPM (Trusted Launch; required by AzureContainerLinux and AzureLinuxOSGuard, filled in)
-    #[arg(long)]
-    pub enable_vtpm: bool,
-    /// OS disk type
-    #[arg(long, value_name = "TYPE", value_parser = ["Managed", "Ephemeral"])]
-    pub node_osdisk_type: Option<String>,
+/// The settings of `cluster create` (`K = false`) or `nodepool add` (`K = true`):
+/// flags generated from the field table ([`crate::core::fields`]), so each is
+/// defined once, with its help text. Parsing fills a typed [`ClusterInput`];
+/// values the table's parser refuses are kept as [`Problem`]s and reported with
+/// preflight's, all at once.
+#[derive(Debug, Clone, Default)]
+pub struct InputFlags<const POOL: bool> {
+    pub input: ClusterInput,
+    pub problems: Vec<Problem>,
+}
+
+/// `cluster create`'s settings.
+pub type ClusterFlags = InputFlags<false>;
+/// `nodepool add`'s settings.
+pub type PoolFlags = InputFlags<true>;
+
+impl<const POOL: bool> InputFlags<POOL> {
+    /// Which command's spelling of the fields these flags use.
+    pub const KIND: Kind = if POOL { Kind::Pool } else { Kind::Cluster };
+
+    /// Runs `preflight` on the input; every problem named by its flag.
+    pub fn check<T>(&self, preflight: fn(&ClusterInput) -> Checked<T>) -> AppResult<(T, Findings)> {
+        let found = preflight(&self.input);
+        if self.problems.is_empty() {
+            if let Ok(ok) = found {
+                return Ok(ok);
+            }
+        }
+        let mut all = self.problems.clone();
+        all.extend(found.err().unwrap_or_default());
+        Err(crate::core::problems_error(all, |f| {
+            fields::flag(Self::KIND, f)
+        }))
+    }
+}
+
+impl<const POOL: bool> clap::FromArgMatches for InputFlags<POOL> {
+    fn from_arg_matches(m: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        let mut flags = Self::default();
+        flags.update_from_arg_matches(m)?;
+        Ok(flags)
+    }
+
+    fn update_from_arg_matches(&mut self, m: &clap::ArgMatches) -> Result<(), clap::Error> {
+        for d in fields::FIELDS {
+            let Some(flag) = d.flag(Self::KIND) else {
+                continue;
+            };
+            let id = flag.long;
+            let raw = match d.slot {
+                Slot::Switch(_) => m.get_flag(id).then_some(Raw::Switch(true)),
+                Slot::Text(_) | Slot::Int(_) => m.get_one::<String>(id).cloned().map(Raw::Text),
+                Slot::Pairs(_) | Slot::List(_) => m
+                    .get_many::<String>(id)
+                    .map(|v| Raw::List(v.cloned().collect())),
+            };
+            if let Some(raw) = raw {
+                if let Err(message) = fields::set(&mut self.input, d.field, raw) {
+                    self.problems.push(Problem::new(d.field, message));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<const POOL: bool> clap::Args for InputFlags<POOL> {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        table_args(cmd, Self::KIND)
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        table_args(cmd, Self::KIND)
+    }
+}
+
+/// The flags of `kind`'s command, one per table entry that offers one.
+fn table_args(mut cmd: clap::Command, kind: Kind) -> clap::Command {
+    use clap::{Arg, ArgAction};
+    for d in fields::FIELDS {
+        let Some(flag) = d.flag(kind) else {
+            continue;
+        };
+        let mut arg = Arg::new(flag.long).long(flag.long).help((d.help)(kind));
+        if let Some(c) = flag.short {
+            arg = arg.short(c);
+        }
+        arg = match d.slot {
+            Slot::Switch(_) => arg.action(ArgAction::SetTrue),
+            Slot::Text(_) | Slot::Int(_) => arg
+                .value_name(d.value_name)
+                .action(ArgAction::Set)
+                .allow_negative_numbers(matches!(d.slot, Slot::Int(_))),
+            Slot::Pairs(_) | Slot::List(_) => arg
+                .value_name(d.value_name)
+                .num_args(1..)
+                .action(ArgAction::Append),
+        };
+        if !d.choices.is_empty() {
+            arg = arg.value_parser(clap::builder::PossibleValuesParser::new(d.choices));
+        }
+        cmd = cmd.arg(arg);
+    }
+    cmd
 }
 
 #[derive(Debug, Subcommand)]
@@ -599,26 +678,8 @@ cluster with every setting the OS requires (e.g. Secure Boot + vTPM), and wait."
 
 #[derive(Debug, Args)]
 pub struct ClusterCreateArgs {
-    /// Resource group
-    #[arg(short = 'g', long)]
-    pub resource_group: Option<String>,
-    /// Cluster name
-    #[arg(short = 'n', long)]
-    pub name: Option<String>,
-    /// Azure region, e.g. eastus
-    #[arg(short = 'l', long)]
-    pub location: Option<String>,
-    /// Name of the system node pool
-    #[arg(long, default_value = "nodepool1")]
-    pub nodepool_name: String,
-    /// Node OS upgrade channel (cluster level): NodeImage, None, SecurityPatch, Unmanaged
-    #[arg(long, value_parser = ["NodeImage", "None", "SecurityPatch", "Unmanaged"])]
-    pub node_os_upgrade_channel: Option<String>,
-    /// Tags, k=v (repeatable)
-    #[arg(long, num_args = 1.., value_name = "K=V")]
-    pub tags: Vec<String>,
     #[command(flatten)]
-    pub pool: PoolFlags,
+    pub fields: ClusterFlags,
     #[command(flatten)]
     pub write: WriteFlags,
 }
@@ -657,26 +718,8 @@ PUT the pool with every setting the OS requires, and wait.")]
 
 #[derive(Debug, Args)]
 pub struct NodepoolAddArgs {
-    /// Resource group
-    #[arg(short = 'g', long)]
-    pub resource_group: Option<String>,
-    /// Cluster name
-    #[arg(long)]
-    pub cluster: Option<String>,
-    /// Node pool name (lower-case letters and digits, 1-12, starts with a letter)
-    #[arg(short = 'n', long)]
-    pub name: Option<String>,
-    /// Pool mode
-    #[arg(long, value_parser = ["System", "User"], default_value = "User")]
-    pub mode: String,
-    /// Node labels, k=v (repeatable)
-    #[arg(long, num_args = 1.., value_name = "K=V")]
-    pub labels: Vec<String>,
-    /// Node taints, key=value:NoSchedule|PreferNoSchedule|NoExecute (repeatable)
-    #[arg(long, num_args = 1.., value_name = "TAINT")]
-    pub taints: Vec<String>,
     #[command(flatten)]
-    pub pool: PoolFlags,
+    pub fields: PoolFlags,
     #[command(flatten)]
     pub write: WriteFlags,
 }

@@ -15,7 +15,7 @@ use crate::catalog::PROVIDER_NAMESPACE;
 use crate::config::Session;
 use crate::error::{AppError, AppResult};
 use crate::plan::{Plan, Target};
-use crate::progress::{bounded, Reporter};
+use crate::progress::{bounded, Reporter, Step};
 use serde_json::Value;
 use std::time::{Duration, Instant};
 
@@ -172,15 +172,27 @@ pub async fn wait_for_feature(
         s.replay_flags,
         crate::shellquote::quote(name)
     );
+    let what = format!("feature {name} to become Registered");
+    until_registered(step, deadline, &what, &hint, async |step: &mut Step| {
+        wait_feature(&s.arm, ns, name, s.cadence, |p| step.update(&p.state, None)).await
+    })
+    .await
+}
+
+/// Waits for a registration with its progress `step`, bounded by `deadline`
+/// (exit 5, with `hint`) and Ctrl-C.
+async fn until_registered<T>(
+    mut step: Step,
+    deadline: Duration,
+    what: &str,
+    hint: &str,
+    wait: impl AsyncFnOnce(&mut Step) -> Result<T, crate::arm::ArmError>,
+) -> AppResult<T> {
     let r = bounded(
-        async {
-            wait_feature(&s.arm, ns, name, s.cadence, |p| step.update(&p.state, None))
-                .await
-                .map_err(AppError::from)
-        },
+        async { wait(&mut step).await.map_err(AppError::from) },
         deadline,
-        &format!("feature {name} to become Registered"),
-        &hint,
+        what,
+        hint,
     )
     .await;
     step.settle(r, "Registered")
@@ -210,18 +222,11 @@ pub async fn refresh_provider(
         s.replay_flags,
         crate::shellquote::quote(ns)
     );
-    let r = bounded(
-        async {
-            wait_provider(&s.arm, ns, s.cadence, |p| step.update(&p.state, None))
-                .await
-                .map_err(AppError::from)
-        },
-        deadline,
-        &format!("provider {ns} to register"),
-        &hint,
-    )
-    .await;
-    let p = step.settle(r, "Registered")?;
+    let what = format!("provider {ns} to register");
+    let p = until_registered(step, deadline, &what, &hint, async |step: &mut Step| {
+        wait_provider(&s.arm, ns, s.cadence, |p| step.update(&p.state, None)).await
+    })
+    .await?;
     done.pop();
     done.push(format!("provider {ns} refreshed"));
     Ok(p)
@@ -317,30 +322,89 @@ async fn run_plan(
         });
     }
     if let Some(url) = &accepted.poll_url {
-        let mut step = run.reporter.step(target.describe());
-        step.update("InProgress", None);
-        let r = bounded(
-            async {
-                wait_operation(
-                    &s.arm,
-                    url,
-                    &put.context,
-                    accepted.retry_after,
-                    s.cadence,
-                    |p| step.update(&p.state, p.percent),
-                )
-                .await
-                .map_err(AppError::from)
-            },
-            run.left(),
-            &format!("{} to finish", target.describe()),
-            &show,
-        )
-        .await;
-        step.settle(r, "Succeeded")?;
+        let op = Operation {
+            url,
+            context: &put.context,
+            retry_after: accepted.retry_after,
+            label: target.describe(),
+            what: format!("{} to finish", target.describe()),
+            hint: show,
+            done_word: "Succeeded",
+        };
+        wait_for_operation(s, &run.reporter, &op, run.left()).await?;
     }
     let final_resource = current(s, target).await?;
     Ok(Outcome::Done(final_resource.unwrap_or(accepted.resource)))
+}
+
+/// A long-running operation Azure accepted, and how to report waiting on it.
+pub struct Operation<'a> {
+    /// The poll URL (Azure-AsyncOperation or Location).
+    pub url: &'a str,
+    /// What was sent, for errors ("create node pool ...").
+    pub context: &'a str,
+    /// Seconds, as the accepting response's Retry-After said.
+    pub retry_after: Option<u64>,
+    /// The progress line's name.
+    pub label: String,
+    /// "node pool p1 to be deleted", for the timeout message.
+    pub what: String,
+    /// The command that checks on it, for the timeout and Ctrl-C hints.
+    pub hint: String,
+    /// The word the progress line ends with on success.
+    pub done_word: &'a str,
+}
+
+/// The one wait loop for operations: polls `op` with a progress step until it
+/// finishes, bounded by `deadline` (exit 5) and Ctrl-C (exit 130, naming what
+/// keeps running in Azure).
+pub async fn wait_for_operation(
+    s: &Session,
+    reporter: &Reporter,
+    op: &Operation<'_>,
+    deadline: Duration,
+) -> AppResult<()> {
+    let mut step = reporter.step(op.label.clone());
+    step.update("InProgress", None);
+    let r = bounded(
+        async {
+            wait_operation(&s.arm, op.url, op.context, op.retry_after, s.cadence, |p| {
+                step.update(&p.state, p.percent)
+            })
+            .await
+            .map_err(AppError::from)
+        },
+        deadline,
+        &op.what,
+        &op.hint,
+    )
+    .await;
+    step.settle(r, op.done_word).map(|_| ())
+}
+
+/// Sends a DELETE and waits for its operation through [`wait_for_operation`]
+/// (the same progress, deadline and Ctrl-C handling as a create).
+pub async fn delete(
+    s: &Session,
+    reporter: &Reporter,
+    req: &ArmRequest,
+    label: String,
+    hint: String,
+) -> AppResult<()> {
+    let accepted = s.arm.delete(req).await?;
+    let Some(url) = accepted.poll_url else {
+        return Ok(());
+    };
+    let op = Operation {
+        url: &url,
+        context: &req.context,
+        retry_after: accepted.retry_after,
+        what: format!("{label} to finish"),
+        label,
+        hint,
+        done_word: "Deleted",
+    };
+    wait_for_operation(s, reporter, &op, s.timeout).await
 }
 
 /// The resource as Azure reports it now.
@@ -357,4 +421,104 @@ async fn current(s: &Session, target: &Target) -> AppResult<Option<Value>> {
             .await?
             .map(|r| serde_json::to_value(r).expect("serialisable")),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::arm::lro::Cadence;
+    use crate::arm::ops::paths;
+    use crate::arm::{Arm, Method};
+    use crate::testing::{run, FakeArm, SUB};
+    use serde_json::json;
+
+    fn session(arm: Arm) -> Session {
+        Session {
+            arm,
+            cadence: Cadence {
+                first: Duration::from_millis(1),
+                max: Duration::from_millis(2),
+            },
+            timeout: Duration::from_secs(60),
+            sandbox: None,
+            replay_flags: String::new(),
+        }
+    }
+
+    fn target() -> Target {
+        let input = crate::core::ClusterInput {
+            resource_group: Some("rg1".into()),
+            name: Some("c1".into()),
+            pool: crate::core::PoolInput {
+                name: Some("p1".into()),
+                os_sku: Some("Ubuntu".into()),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        Target::Pool(crate::core::preflight::pool(&input).unwrap().0)
+    }
+
+    const API: &str = crate::catalog::api_version::AKS_STABLE;
+
+    #[test]
+    fn a_put_is_sent_once_then_its_operation_is_followed_to_the_end() {
+        let fake = FakeArm::new();
+        let pool = paths::pool(SUB, "rg1", "c1", "p1", API);
+        let op = "https://fake.invalid/operations/op1?api-version=x";
+        fake.on_with(
+            Method::Put,
+            &pool,
+            201,
+            &[("Azure-AsyncOperation", op)],
+            json!({"name": "p1", "properties": {"provisioningState": "Creating"}}),
+        );
+        fake.on(Method::Get, op, 200, json!({"status": "Succeeded"}));
+        fake.on(
+            Method::Get,
+            &pool,
+            200,
+            json!({"name": "p1", "properties": {"provisioningState": "Succeeded"}}),
+        );
+        let s = session(fake.arm());
+        let t = target();
+        let mut plan = crate::plan::empty();
+        plan.put = Some(
+            ArmRequest::new(Method::Put, pool.clone(), "create node pool").with_body(json!({})),
+        );
+        let out = run(execute_with(&s, &t, &plan, false, Reporter::quiet())).unwrap();
+        let Outcome::Done(resource) = out else {
+            panic!("not waited")
+        };
+        assert_eq!(resource["properties"]["provisioningState"], "Succeeded");
+        let bare = pool.split('?').next().unwrap().to_string();
+        assert_eq!(fake.writes(), [format!("PUT {bare}")]);
+        assert!(fake.sent().iter().any(|l| l.contains("/operations/op1")));
+    }
+
+    #[test]
+    fn a_delete_goes_through_the_same_wait_and_reports_a_failed_operation() {
+        let fake = FakeArm::new();
+        let pool = paths::pool(SUB, "rg1", "c1", "old", API);
+        let op = "https://fake.invalid/operations/del1";
+        fake.on_with(Method::Delete, &pool, 202, &[("Location", op)], json!(null));
+        fake.on(
+            Method::Get,
+            op,
+            200,
+            json!({"status": "Failed", "error": {"code": "Nope", "message": "no"}}),
+        );
+        let s = session(fake.arm());
+        let req = ArmRequest::new(Method::Delete, pool, "delete node pool old");
+        let e = run(delete(
+            &s,
+            &Reporter::quiet(),
+            &req,
+            "delete node pool old".into(),
+            "aksos nodepool list".into(),
+        ))
+        .unwrap_err();
+        assert_eq!(e.exit_code(), crate::error::exit::AZURE, "{e}");
+        assert_eq!(fake.writes().len(), 1);
+    }
 }

@@ -21,9 +21,9 @@ mod hcl_fmt;
 
 use crate::catalog::{self, FEATURE_NAMESPACE, PROVIDER_NAMESPACE};
 use crate::cli::{ExportCommand, ExportFormat, ExportOutput};
+use crate::core::{fields, ClusterInput, Kind, Problem};
 use crate::error::{AppError, AppResult};
 use crate::output::Ui;
-use crate::preflight::REGISTERED_FOR_YOU;
 use crate::preflight::{self, Findings};
 use crate::request::{ClusterRequest, NodePoolRequest, PoolSpec};
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
@@ -44,7 +44,8 @@ pub enum Export<'a> {
 pub fn run(c: &ExportCommand, ui: &Ui) -> AppResult<u8> {
     let (text, out) = match c {
         ExportCommand::Cluster(a) => {
-            let (r, f) = preflight::cluster(&a.create)?;
+            let (r, f) = a.create.fields.check(preflight::cluster)?;
+            check_values(&a.create.fields.input, Kind::Cluster)?;
             check_out_path(&a.output)?;
             report_findings(&f, a.output.format, ui);
             (
@@ -53,7 +54,8 @@ pub fn run(c: &ExportCommand, ui: &Ui) -> AppResult<u8> {
             )
         }
         ExportCommand::Nodepool(a) => {
-            let (r, f) = preflight::nodepool(&a.add)?;
+            let (r, f) = a.add.fields.check(preflight::pool)?;
+            check_values(&a.add.fields.input, Kind::Pool)?;
             check_out_path(&a.output)?;
             report_findings(&f, a.output.format, ui);
             (render(&Export::Pool(&r), &f, a.output.format)?, &a.output)
@@ -74,10 +76,10 @@ fn report_findings(f: &Findings, format: ExportFormat, ui: &Ui) {
         }
     };
     for w in &f.warnings {
-        match w.strip_suffix(REGISTERED_FOR_YOU) {
-            Some(stem) => ui.warn(&format!("{stem}{how}")),
-            None => ui.warn(w),
-        }
+        ui.warn(w);
+    }
+    for need in &f.features {
+        ui.warn(&format!("{need}{how}"));
     }
     for filled in &f.filled {
         ui.note(&format!("filled in: {filled}"));
@@ -326,70 +328,23 @@ pub fn context(e: &Export, f: &Findings) -> Value {
         "features_api_version": catalog::api_version::FEATURES,
         "providers_api_version": catalog::api_version::PROVIDERS,
         "filled": f.filled,
-        // The templates say how the feature gets registered; drop preflight's
-        // "registered for you" line, which describes `aksos cluster create`.
-        "warnings": f.warnings.iter().filter(|w| !w.ends_with(REGISTERED_FOR_YOU)).collect::<Vec<_>>(),
+        // The templates say how a needed feature gets registered.
+        "warnings": f.warnings,
     })
 }
 
-/// Every value a user typed that reaches an export, with the flag it came from.
-fn user_values<'a>(e: &'a Export) -> Vec<(&'static str, &'a str)> {
-    let mut out = vec![];
-    let pool = match e {
-        Export::Cluster(c) => {
-            out.push(("--resource-group", c.resource_group.as_str()));
-            out.push(("--name", c.name.as_str()));
-            out.push(("--location", c.location.as_str()));
-            out.push(("--nodepool-name", c.pool.name.as_str()));
-            if let Some(ch) = &c.node_os_upgrade_channel {
-                out.push(("--node-os-upgrade-channel", ch.as_str()));
-            }
-            for (k, v) in &c.tags {
-                out.push(("--tags", k.as_str()));
-                out.push(("--tags", v.as_str()));
-            }
-            &c.pool
-        }
-        Export::Pool(p) => {
-            out.push(("--resource-group", p.resource_group.as_str()));
-            out.push(("--cluster", p.cluster.as_str()));
-            out.push(("--name", p.pool.name.as_str()));
-            &p.pool
-        }
-    };
-    out.push(("--os-sku", pool.os_sku.as_str()));
-    out.push(("--node-vm-size", pool.vm_size.as_str()));
-    out.push(("--mode", pool.mode.as_str()));
-    if let Some(v) = &pool.kubernetes_version {
-        out.push(("--kubernetes-version", v.as_str()));
-    }
-    if let Some(v) = &pool.os_disk_type {
-        out.push(("--node-osdisk-type", v.as_str()));
-    }
-    for (k, v) in &pool.labels {
-        out.push(("--labels", k.as_str()));
-        out.push(("--labels", v.as_str()));
-    }
-    for t in &pool.taints {
-        out.push(("--taints", t.as_str()));
-    }
-    out
-}
-
 /// Refuses, before rendering, every value holding a character no export can
-/// carry safely (see [`escape::refused_char`]), each named by its flag.
-fn check_values(e: &Export) -> AppResult<()> {
-    let mut problems: Vec<AppError> = vec![];
-    for (flag, value) in user_values(e) {
-        if let Some(c) = escape::refused_char(value) {
-            if problems
-                .iter()
-                .any(|p| matches!(p, AppError::Usage { flag: f, .. } if f == flag))
-            {
+/// carry safely (see [`escape::refused_char`]), each named by its flag: every
+/// field the table knows, so a new setting is checked without a line here.
+fn check_values(input: &ClusterInput, kind: Kind) -> AppResult<()> {
+    let mut problems: Vec<Problem> = vec![];
+    for (field, value) in fields::values(input, kind) {
+        if let Some(c) = escape::refused_char(&value) {
+            if problems.iter().any(|p| p.field == field) {
                 continue;
             }
-            problems.push(AppError::usage(
-                flag,
+            problems.push(Problem::new(
+                field,
                 format!(
                     "the value holds the control or invisible character U+{:04X}, which \
                      cannot be written safely into a generated file; remove it",
@@ -398,17 +353,17 @@ fn check_values(e: &Export) -> AppResult<()> {
             ));
         }
     }
-    match problems.len() {
-        0 => Ok(()),
-        1 => Err(problems.remove(0)),
-        _ => Err(AppError::UsageMany(problems)),
+    if problems.is_empty() {
+        return Ok(());
     }
+    Err(crate::core::problems_error(problems, |f| {
+        fields::flag(kind, f)
+    }))
 }
 
-/// Renders one export in `format`. Values with control characters are
-/// refused first (exit 2, naming the flag).
+/// Renders one export in `format` (the caller refused values with control
+/// characters first, naming their flags).
 pub fn render(e: &Export, f: &Findings, format: ExportFormat) -> AppResult<String> {
-    check_values(e)?;
     let name = match format {
         ExportFormat::Bicep => "bicep",
         ExportFormat::Terraform => "terraform",

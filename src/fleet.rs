@@ -378,18 +378,10 @@ async fn try_one(
             "skipped: the pool is gone since the scan",
         ));
     };
-    let sku_now = now.properties.os_sku.clone().unwrap_or_else(|| {
-        if now
-            .properties
-            .os_type
-            .as_deref()
-            .is_some_and(|t| t.eq_ignore_ascii_case("Windows"))
-        {
-            "Windows".into()
-        } else {
-            "Ubuntu".into()
-        }
-    });
+    let sku_now = crate::catalog::defaults::os_sku_of(
+        now.properties.os_sku.as_deref(),
+        now.properties.os_type.as_deref(),
+    );
     if !sku_now.eq_ignore_ascii_case(&it.os_sku) {
         return Ok(PoolOutcome::new(
             it,
@@ -419,7 +411,6 @@ async fn try_one(
         to: None,
         new_pool: None,
         strategy: a.strategy,
-        write: &a.write,
     };
     let m = migrate::decide(&s.arm, &ask).await?;
     let mut o = PoolOutcome::new(it, Status::Planned, "");

@@ -19,6 +19,7 @@ pub mod catalog;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod core;
 pub mod emulator;
 pub mod error;
 pub mod executor;
@@ -30,13 +31,16 @@ pub mod migrate;
 pub mod names;
 pub mod output;
 pub mod plan;
-pub mod preflight;
 pub mod progress;
 pub mod recommend;
 pub mod regions;
-pub mod request;
 pub mod sanitize;
 pub mod scan;
 pub mod schema;
 pub mod shellquote;
 pub mod suggest;
+#[cfg(test)]
+pub mod testing;
+
+// The core's modules under their earlier paths.
+pub use self::core::{preflight, request};

@@ -8,8 +8,9 @@
 
 use crate::arm::models::{AgentPool, ManagedCluster};
 use crate::arm::{ArmRequest, Method};
+use crate::catalog::defaults;
 use crate::catalog::{self, Minor, OsSku};
-use crate::cli::{NodepoolAddArgs, PoolFlags, WriteFlags};
+use crate::core::{fields, ClusterInput, Kind, PoolInput};
 use crate::error::{AppError, AppResult};
 use crate::plan::{self, Plan, Target};
 use crate::preflight::{self, Findings};
@@ -82,20 +83,25 @@ pub fn derive_name(old: &str, target: &str, taken: &[String]) -> String {
     name
 }
 
-fn pool_flags(old: &AgentPool, to: &OsSku) -> PoolFlags {
+/// The new pool's settings: the old pool's size, count, mode, labels and taints
+/// on the target OS (whose required settings preflight fills in).
+fn pool_input(old: &AgentPool, to: &OsSku, name: &str) -> PoolInput {
     let p = &old.properties;
-    PoolFlags {
+    PoolInput {
+        name: Some(name.to_string()),
+        mode: Some(p.mode.clone().unwrap_or_else(|| defaults::POOL_MODE.into())),
         os_sku: Some(to.api_value.to_string()),
-        kubernetes_version: None,
-        node_vm_size: p
-            .vm_size
-            .clone()
-            .unwrap_or_else(|| "Standard_D4s_v5".into()),
-        node_count: p.count.unwrap_or(1),
+        vm_size: p.vm_size.clone(),
+        count: Some(p.count.unwrap_or(1)),
         enable_fips_image: p.enable_fips == Some(true) && to.fips != catalog::Support::Unsupported,
-        enable_secure_boot: false,
-        enable_vtpm: false,
-        node_osdisk_type: None,
+        labels: p
+            .node_labels
+            .clone()
+            .unwrap_or_default()
+            .into_iter()
+            .collect(),
+        taints: p.node_taints.clone().unwrap_or_default(),
+        ..Default::default()
     }
 }
 
@@ -114,11 +120,9 @@ fn fips_note(old: &AgentPool, from: &str, to: &OsSku) -> Option<String> {
         _ => format!(
             "enableFIPS=true (copied from {name} on {from}; {} has a FIPS image{})",
             to.api_value,
-            if to.family == catalog::Family::AzureContainerLinux {
-                " since AKS release 2026-05-29"
-            } else {
-                ""
-            }
+            catalog::fips_since(to)
+                .map(|since| format!(" since {since}"))
+                .unwrap_or_default()
         ),
     })
 }
@@ -144,7 +148,6 @@ pub struct Ask<'a> {
     pub to: Option<&'a str>,
     pub new_pool: Option<&'a str>,
     pub strategy: Strategy,
-    pub write: &'a WriteFlags,
 }
 
 /// Reads state and decides what to do (reads only).
@@ -212,7 +215,7 @@ pub async fn decide(arm: &crate::arm::Arm, ask: &Ask<'_>) -> AppResult<Migration
         .properties
         .os_sku
         .clone()
-        .unwrap_or_else(|| "Ubuntu".into());
+        .unwrap_or_else(|| defaults::OS_SKU.into());
     let source = catalog::effective(&from, version);
     let to = resolve_target(ask.to, source)?;
     if to.api_value.eq_ignore_ascii_case(&from) {
@@ -265,28 +268,19 @@ pub async fn decide(arm: &crate::arm::Arm, ask: &Ask<'_>) -> AppResult<Migration
             }
         }),
     };
-    let mut flags = pool_flags(old, to);
+    let mut pool = pool_input(old, to, &new_name);
     if strategy == Strategy::InPlace {
         // In place keeps the disk; a required disk type must already match.
-        flags.node_osdisk_type = old.properties.os_disk_type.clone();
+        pool.os_disk_type = old.properties.os_disk_type.clone();
     }
-    let args = NodepoolAddArgs {
+    let input = ClusterInput {
         resource_group: Some(ask.resource_group.to_string()),
-        cluster: Some(ask.cluster.to_string()),
-        name: Some(new_name.clone()),
-        mode: old.properties.mode.clone().unwrap_or_else(|| "User".into()),
-        labels: old
-            .properties
-            .node_labels
-            .iter()
-            .flatten()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect(),
-        taints: old.properties.node_taints.clone().unwrap_or_default(),
-        pool: flags,
-        write: ask.write.clone(),
+        name: Some(ask.cluster.to_string()),
+        pool,
+        ..Default::default()
     };
-    let (mut req, mut findings): (NodePoolRequest, Findings) = preflight::nodepool(&args)?;
+    let (mut req, mut findings): (NodePoolRequest, Findings) = preflight::pool(&input)
+        .map_err(|p| crate::core::problems_error(p, |f| fields::flag(Kind::Pool, f)))?;
     if let Some(note) = fips_note(old, &from, to) {
         findings.filled.push(note);
     }

@@ -221,7 +221,7 @@ name_type!(
     /// A preview feature name (Microsoft.Features).
     FeatureName,
     "feature name",
-    "1-256 letters, digits, '-' or '_', e.g. AKSFlatcarPreview (see `aksos feature list`)",
+    "1-256 letters, digits, '-' or '_' (see `aksos feature list`)",
     |s| {
         let ok = (1..=256).contains(&s.len())
             && s.bytes()

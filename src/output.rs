@@ -94,3 +94,30 @@ pub enum Style {
     Dim,
     Strong,
 }
+
+/// A text table: the head and each row padded to their columns (widths in
+/// characters), two spaces apart, without trailing blanks; the head first.
+pub fn table(head: &[&str], rows: &[Vec<String>]) -> Vec<String> {
+    let mut w: Vec<usize> = head.iter().map(|h| h.chars().count()).collect();
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            w[i] = w[i].max(c.chars().count());
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{c:<width$}", width = w[i]))
+            .collect::<Vec<_>>()
+            .join("  ")
+            .trim_end()
+            .to_string()
+    };
+    std::iter::once(line(head.to_vec()))
+        .chain(
+            rows.iter()
+                .map(|r| line(r.iter().map(String::as_str).collect())),
+        )
+        .collect()
+}

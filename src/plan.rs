@@ -9,7 +9,7 @@
 use crate::arm::{Arm, ArmRequest, Method};
 use crate::catalog::{Minor, OsSku, FEATURE_NAMESPACE, PROVIDER_NAMESPACE};
 use crate::error::{AppError, AppResult};
-use crate::request::{ClusterRequest, NodePoolRequest, PoolSpec};
+use crate::request::{ClusterRequest, Diff, NodePoolRequest, PoolSpec};
 use crate::shellquote::quote;
 use serde::Serialize;
 
@@ -176,14 +176,39 @@ pub async fn plan_feature(arm: &Arm, pool: &PoolSpec, plan: &mut Plan) -> AppRes
     Ok(())
 }
 
-fn refuse_existing(what: &str, diffs: &[String], flag: &str, fix: &str) -> AppError {
-    AppError::usage(
-        flag,
-        format!(
-            "{what} already exists with different settings, and aksos never overwrites:\n    {}\n  {fix}",
-            diffs.join("\n    ")
-        ),
-    )
+/// An existing resource with other settings than asked: shown, never applied.
+#[derive(Debug, Clone)]
+pub struct Differs {
+    /// "node pool rg/c/p".
+    pub what: String,
+    pub diffs: Vec<Diff>,
+    /// What to do instead.
+    pub fix: &'static str,
+}
+
+impl Differs {
+    /// The refusal a single command reports (exit 2, naming `--name`).
+    pub fn into_error(self) -> AppError {
+        let lines: Vec<String> = self.diffs.iter().map(ToString::to_string).collect();
+        AppError::usage(
+            "--name",
+            format!(
+                "{} already exists with different settings, and aksos never overwrites:\n    {}\n  {}",
+                self.what,
+                lines.join("\n    "),
+                self.fix
+            ),
+        )
+    }
+}
+
+/// What planning found: a plan to run, or a resource that differs.
+// One value per planned target, moved once: boxing the plan would buy nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone)]
+pub enum Planned {
+    Ready(Plan),
+    Differs(Differs),
 }
 
 fn state_is(state: Option<&str>, want: &str) -> bool {
@@ -214,8 +239,18 @@ pub fn empty() -> Plan {
     }
 }
 
-/// Computes the plan for a target (reads only).
+/// Computes the plan for a target (reads only); an existing resource with
+/// other settings is refused as an error (see [`plan`] for the typed answer).
 pub async fn compute(arm: &Arm, target: &Target) -> AppResult<Plan> {
+    match plan(arm, target).await? {
+        Planned::Ready(plan) => Ok(plan),
+        Planned::Differs(d) => Err(d.into_error()),
+    }
+}
+
+/// Plans a target from current state (reads only): what to send, or how an
+/// existing resource differs.
+pub async fn plan(arm: &Arm, target: &Target) -> AppResult<Planned> {
     let mut plan = empty();
     match target {
         Target::Cluster(c) => {
@@ -230,6 +265,7 @@ pub async fn compute(arm: &Arm, target: &Target) -> AppResult<Plan> {
                     .iter()
                     .find(|p| p.name.eq_ignore_ascii_case(&c.pool.name))
                     .map(|p| c.pool.differences(&p.properties));
+                let fix = "choose another --name, or add a pool with `aksos nodepool add`";
                 return match same {
                     Some(d) if d.is_empty() => {
                         plan.up_to_date = Some(format!(
@@ -239,20 +275,22 @@ pub async fn compute(arm: &Arm, target: &Target) -> AppResult<Plan> {
                             c.pool.os_sku,
                             in_flight_note(state.as_deref())
                         ));
-                        Ok(plan)
+                        Ok(Planned::Ready(plan))
                     }
-                    Some(d) => Err(refuse_existing(
-                        &target.describe(),
-                        &d,
-                        "--name",
-                        "choose another --name, or add a pool with `aksos nodepool add`",
-                    )),
-                    None => Err(refuse_existing(
-                        &target.describe(),
-                        &[format!("it has no pool named {}", c.pool.name)],
-                        "--name",
-                        "choose another --name, or add a pool with `aksos nodepool add`",
-                    )),
+                    Some(diffs) => Ok(Planned::Differs(Differs {
+                        what: target.describe(),
+                        diffs,
+                        fix,
+                    })),
+                    None => Ok(Planned::Differs(Differs {
+                        what: target.describe(),
+                        diffs: vec![Diff {
+                            field: "agentPoolProfiles".into(),
+                            have: format!("no pool named {}", c.pool.name),
+                            want: c.pool.name.clone(),
+                        }],
+                        fix,
+                    })),
                 };
             }
             let version = match &c.pool.kubernetes_version {
@@ -334,18 +372,17 @@ pub async fn compute(arm: &Arm, target: &Target) -> AppResult<Plan> {
                 .get_pool(&p.resource_group, &p.cluster, &p.pool.name)
                 .await?
             {
-                let d = p.pool.differences(&existing.properties);
-                if d.is_empty() {
+                let diffs = p.pool.differences(&existing.properties);
+                if diffs.is_empty() {
                     plan.up_to_date =
                         Some(format!("{} exists on {}", target.describe(), p.pool.os_sku));
-                    return Ok(plan);
+                    return Ok(Planned::Ready(plan));
                 }
-                return Err(refuse_existing(
-                    &target.describe(),
-                    &d,
-                    "--name",
-                    "choose another --name (pool names are per cluster)",
-                ));
+                return Ok(Planned::Differs(Differs {
+                    what: target.describe(),
+                    diffs,
+                    fix: "choose another --name (pool names are per cluster)",
+                }));
             }
             plan_feature(arm, &p.pool, &mut plan).await?;
             let body = serde_json::to_value(p.body()).expect("serialisable");
@@ -366,7 +403,7 @@ pub async fn compute(arm: &Arm, target: &Target) -> AppResult<Plan> {
             );
         }
     }
-    Ok(plan)
+    Ok(Planned::Ready(plan))
 }
 
 /// The parent cluster must suit the OS: Kubernetes range and node OS channel.
@@ -430,4 +467,117 @@ pub fn check_cluster_fits(
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::arm::ops::paths;
+    use crate::core::{preflight, ClusterInput, PoolInput};
+    use crate::testing::{run, FakeArm, SUB};
+    use serde_json::json;
+
+    const API: &str = crate::catalog::api_version::AKS_STABLE;
+
+    fn pool_target(os_sku: &str, count: i64) -> Target {
+        let input = ClusterInput {
+            resource_group: Some("rg1".into()),
+            name: Some("c1".into()),
+            pool: PoolInput {
+                name: Some("p1".into()),
+                os_sku: Some(os_sku.into()),
+                count: Some(count),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        Target::Pool(preflight::pool(&input).unwrap().0)
+    }
+
+    fn with_cluster(fake: &FakeArm) {
+        fake.on(
+            Method::Get,
+            &paths::cluster(SUB, "rg1", "c1", API),
+            200,
+            json!({"name": "c1", "location": "eastus", "properties": {"kubernetesVersion": "1.35.1"}}),
+        );
+    }
+
+    #[test]
+    fn a_missing_pool_is_planned_as_one_create_only_put_after_reads() {
+        let fake = FakeArm::new();
+        with_cluster(&fake);
+        let t = pool_target("AzureContainerLinux", 2);
+        let Planned::Ready(plan) = run(plan(&fake.arm(), &t)).unwrap() else {
+            panic!("differs")
+        };
+        let put = plan.put.as_ref().expect("a PUT");
+        assert!(put.if_none_match, "a create never overwrites");
+        assert_eq!(put.body.as_ref().unwrap()["properties"]["count"], 2);
+        assert!(plan.register_feature.is_none() && !plan.refresh_provider);
+        assert_eq!(plan.kubernetes.as_deref(), Some("1.35.1"));
+        assert!(fake.writes().is_empty(), "planning only reads");
+    }
+
+    #[test]
+    fn an_existing_pool_with_other_settings_differs_field_by_field() {
+        let fake = FakeArm::new();
+        with_cluster(&fake);
+        fake.on(
+            Method::Get,
+            &paths::pool(SUB, "rg1", "c1", "p1", API),
+            200,
+            json!({"name": "p1", "properties": {"osSKU": "Ubuntu", "vmSize": crate::catalog::defaults::VM_SIZE, "count": 5, "mode": "User"}}),
+        );
+        let t = pool_target("Ubuntu", 3);
+        let Planned::Differs(d) = run(plan(&fake.arm(), &t)).unwrap() else {
+            panic!("expected a difference")
+        };
+        assert_eq!(
+            d.diffs,
+            [Diff {
+                field: "count".into(),
+                have: "5".into(),
+                want: "3".into()
+            }]
+        );
+        // The single-command door reports it as a refusal naming the field.
+        let e = d.into_error();
+        assert_eq!(e.exit_code(), 2);
+        assert!(e.to_string().contains("count: 5 → 3"), "{e}");
+    }
+
+    #[test]
+    fn a_preview_os_registers_its_feature_and_refreshes_the_provider_first() {
+        let fake = FakeArm::new();
+        with_cluster(&fake);
+        let sku = crate::catalog::find("Ubuntu2604").unwrap();
+        let flag = sku.feature_flag.unwrap();
+        fake.on(
+            Method::Get,
+            &paths::feature(SUB, FEATURE_NAMESPACE, flag),
+            200,
+            json!({"name": flag, "properties": {"state": "NotRegistered"}}),
+        );
+        fake.on(
+            Method::Get,
+            &paths::cluster(SUB, "rg1", "c1", API),
+            200,
+            json!({"name": "c1", "location": "eastus", "properties": {"kubernetesVersion": "1.36.0"}}),
+        );
+        let t = pool_target("Ubuntu2604", 1);
+        let Planned::Ready(plan) = run(plan(&fake.arm(), &t)).unwrap() else {
+            panic!("differs")
+        };
+        assert_eq!(
+            plan.register_feature,
+            Some((FEATURE_NAMESPACE.to_string(), flag.to_string()))
+        );
+        assert!(plan.refresh_provider);
+        let steps = plan.steps();
+        assert!(
+            steps[0].contains(flag) && steps[1].contains("provider"),
+            "{steps:?}"
+        );
+    }
 }

@@ -129,14 +129,7 @@ pub fn classify(
 ) -> PoolRow {
     let p = &pool.properties;
     let os_type = p.os_type.clone().unwrap_or_else(|| "Linux".into());
-    // AKS's default for a Linux pool without osSKU is Ubuntu.
-    let os_sku = p.os_sku.clone().unwrap_or_else(|| {
-        if os_type.eq_ignore_ascii_case("Windows") {
-            "Windows".into()
-        } else {
-            "Ubuntu".into()
-        }
-    });
+    let os_sku = crate::catalog::defaults::os_sku_of(p.os_sku.as_deref(), Some(&os_type));
     let version = p
         .current_orchestrator_version
         .clone()

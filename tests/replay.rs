@@ -630,7 +630,10 @@ fn aksos_pool_body(args: &str) -> (Value, &'static str) {
     let Command::Nodepool(NodepoolCommand::Add(a)) = &cli.command else {
         unreachable!()
     };
-    let (req, _) = aksos::preflight::nodepool(a).expect("preflight accepts");
+    let (req, _) = a
+        .fields
+        .check(aksos::preflight::pool)
+        .expect("preflight accepts");
     (
         serde_json::to_value(req.body()).unwrap(),
         req.pool.api_version(),

@@ -1,66 +1,26 @@
 //! The `aksos apply` file: its YAML shape (see `templates/apply-example.yaml`),
-//! and the whole-file preflight. Each entry becomes the same
-//! [`ClusterCreateArgs`] / [`NodepoolAddArgs`] the flags fill, and goes through
-//! the same [`preflight`]; every problem in the file is collected, each named by
-//! its path in the file (`clusters[2].nodePools[0].osSku`), and reported at once.
+//! and the whole-file preflight.
+//!
+//! The file is read into the core's typed input directly: each key is looked up
+//! in the field table ([`fields`]: `cluster_key` in a cluster entry, `systemPool.`
+//! for its pool, `pool_key` in a `nodePools` entry) and parsed by the table, so
+//! a setting the table gains is a key the file accepts. Unknown keys are errors
+//! with the closest known key. Each entry then goes through the same
+//! [`preflight`] as the flags; every problem in the file is collected, named by
+//! its path (`clusters[2].nodePools[0].osSku`), and reported at once.
+//!
+//! The YAML is read with the bounded reader the audit uses (aliases and depth
+//! costed), and scalars keep their text (`kubernetesVersion: 1.30` stays
+//! `1.30`).
 
-use crate::catalog;
-use crate::cli::{ClusterCreateArgs, NodepoolAddArgs, PoolFlags, WriteFlags};
+use crate::audit::yaml::{self, Node, Parsed, Value};
+use crate::catalog::{self, defaults};
+use crate::core::fields::{self, Raw, Slot};
+use crate::core::{ClusterInput, Field, Kind, Problem};
 use crate::error::{AppError, AppResult};
 use crate::preflight::{self, Findings};
 use crate::request::{ClusterRequest, NodePoolRequest};
-use serde::Deserialize;
-use std::collections::{BTreeMap, BTreeSet};
-
-/// The whole file.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ApplyFile {
-    pub clusters: Vec<ClusterEntry>,
-}
-
-/// One cluster with its system pool and further node pools.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ClusterEntry {
-    pub resource_group: Option<String>,
-    pub name: Option<String>,
-    pub location: Option<String>,
-    pub kubernetes_version: Option<String>,
-    pub node_os_upgrade_channel: Option<String>,
-    #[serde(default)]
-    pub tags: BTreeMap<String, String>,
-    pub system_pool: Option<PoolEntry>,
-    #[serde(default)]
-    pub node_pools: Vec<PoolEntry>,
-}
-
-/// One node pool.
-#[derive(Debug, Deserialize, Default)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct PoolEntry {
-    pub name: Option<String>,
-    pub os_sku: Option<String>,
-    pub mode: Option<String>,
-    pub vm_size: Option<String>,
-    pub count: Option<i64>,
-    pub kubernetes_version: Option<String>,
-    #[serde(default)]
-    pub labels: BTreeMap<String, String>,
-    #[serde(default)]
-    pub taints: Vec<String>,
-    #[serde(default)]
-    pub enable_fips_image: bool,
-    #[serde(default)]
-    pub enable_secure_boot: bool,
-    #[serde(default)]
-    pub enable_vtpm: bool,
-    pub os_disk_type: Option<String>,
-    #[serde(default)]
-    pub allow_retired: bool,
-    #[serde(default)]
-    pub allow_unknown_sku: bool,
-}
+use std::collections::BTreeSet;
 
 /// One cluster after preflight: what to create, in order.
 #[derive(Debug, Clone)]
@@ -73,157 +33,208 @@ pub struct ClusterWork {
     pub findings: Vec<(String, Findings)>,
 }
 
-const CLUSTER_KEYS: &[(&str, &str)] = &[
-    ("--resource-group", "resourceGroup"),
-    ("--name", "name"),
-    ("--location", "location"),
-    ("--tags", "tags"),
-    ("--node-os-upgrade-channel", "nodeOsUpgradeChannel"),
-    ("--kubernetes-version", "kubernetesVersion"),
-    ("--nodepool-name", "systemPool.name"),
-];
+/// One cluster entry as read: the cluster (with its system pool) and its pools.
+struct Entry {
+    cluster: ClusterInput,
+    pools: Vec<ClusterInput>,
+}
 
-const POOL_KEYS: &[(&str, &str)] = &[
-    ("--name", "name"),
-    ("--os-sku", "osSku"),
-    ("--node-vm-size", "vmSize"),
-    ("--node-count", "count"),
-    ("--kubernetes-version", "kubernetesVersion"),
-    ("--enable-fips-image", "enableFipsImage"),
-    ("--enable-secure-boot", "enableSecureBoot"),
-    ("--enable-vtpm", "enableVtpm"),
-    ("--node-osdisk-type", "osDiskType"),
-    ("--labels", "labels"),
-    ("--taints", "taints"),
-];
+fn bad(path: String, message: impl Into<String>) -> AppError {
+    AppError::usage(path, message)
+}
 
-/// Rewrites preflight errors (named by flag) into errors named by file path.
-fn relabel(e: AppError, prefix: &str, system_pool: bool, out: &mut Vec<AppError>) {
-    match e {
-        AppError::UsageMany(all) => {
-            for e in all {
-                relabel(e, prefix, system_pool, out);
+/// The value of `node` as a door value for `slot`.
+fn raw(node: &Node, slot: Slot) -> Result<Raw, String> {
+    let scalar = |n: &Node| n.as_str().map(str::to_string);
+    match (&node.value, slot) {
+        (Value::Scalar(s), Slot::Switch(_)) => match s.as_str() {
+            "true" | "True" | "TRUE" => Ok(Raw::Switch(true)),
+            "false" | "False" | "FALSE" => Ok(Raw::Switch(false)),
+            _ => Err(format!("`{}` is not true or false", crate::names::shown(s))),
+        },
+        (Value::Scalar(s), Slot::Text(_) | Slot::Int(_) | Slot::List(_)) => {
+            Ok(Raw::Text(s.clone()))
+        }
+        (Value::Seq(items), Slot::List(_)) => items
+            .iter()
+            .map(|i| scalar(i).ok_or_else(|| "expected a list of text values".to_string()))
+            .collect::<Result<_, _>>()
+            .map(Raw::List),
+        (Value::Map(entries), Slot::Pairs(_)) => entries
+            .iter()
+            .map(|(k, v)| match (scalar(k), scalar(v)) {
+                (Some(k), Some(v)) => Ok((k, v)),
+                _ => Err("expected a map of key: value".to_string()),
+            })
+            .collect::<Result<_, _>>()
+            .map(Raw::Pairs),
+        (_, Slot::Pairs(_)) => Err("expected a map of key: value".into()),
+        (_, Slot::List(_)) => Err("expected a list".into()),
+        (_, Slot::Switch(_)) => Err("expected true or false".into()),
+        (_, _) => Err("expected a single value".into()),
+    }
+}
+
+/// Sets the field whose key (per `key_of`) is `key`, or says the key is unknown.
+fn set_key(
+    input: &mut ClusterInput,
+    path: &str,
+    key: &str,
+    node: &Node,
+    key_of: impl Fn(&fields::Def) -> Option<&'static str>,
+    errors: &mut Vec<AppError>,
+) {
+    let at = format!("{path}.{key}");
+    let Some(d) = fields::FIELDS.iter().find(|d| key_of(d) == Some(key)) else {
+        let known = fields::FIELDS.iter().filter_map(&key_of);
+        errors.push(bad(
+            at,
+            format!(
+                "unknown key.{}",
+                crate::suggest::did_you_mean(key, known.collect::<Vec<_>>())
+            ),
+        ));
+        return;
+    };
+    if let Err(m) = raw(node, d.slot).and_then(|r| fields::set(input, d.field, r)) {
+        errors.push(bad(at, m));
+    }
+}
+
+fn entries_of(node: &Node) -> Option<&[(Node, Node)]> {
+    match &node.value {
+        Value::Map(e) => Some(e),
+        _ => None,
+    }
+}
+
+/// Reads one cluster entry at `at` (`clusters[i]`).
+fn read_cluster(node: &Node, at: &str, errors: &mut Vec<AppError>) -> Option<Entry> {
+    let Some(map) = entries_of(node) else {
+        errors.push(bad(at.to_string(), "expected a cluster (a map of keys)"));
+        return None;
+    };
+    let mut cluster = ClusterInput::default();
+    let mut pool_nodes: &[Node] = &[];
+    let mut has_system = false;
+    for (k, v) in map {
+        let key = k.as_str().unwrap_or_default();
+        match key {
+            "systemPool" => {
+                has_system = true;
+                let Some(sys) = entries_of(v) else {
+                    errors.push(bad(format!("{at}.systemPool"), "expected a map of keys"));
+                    continue;
+                };
+                for (pk, pv) in sys {
+                    let pk = pk.as_str().unwrap_or_default();
+                    let full = format!("systemPool.{pk}");
+                    set_key(&mut cluster, at, &full, pv, |d| d.cluster_key, errors);
+                }
             }
-        }
-        AppError::Usage { flag, message } => {
-            let cluster_key = CLUSTER_KEYS.iter().find(|(f, _)| *f == flag);
-            let pool_key = POOL_KEYS.iter().find(|(f, _)| *f == flag);
-            let key = match (system_pool, cluster_key, pool_key) {
-                // Cluster-level keys of a cluster entry (the system pool's
-                // Kubernetes version is the cluster's).
-                (true, Some((_, k)), _) => k.to_string(),
-                (true, None, Some((_, k))) => format!("systemPool.{k}"),
-                (false, _, Some((_, k))) => k.to_string(),
-                _ => flag.trim_start_matches('-').to_string(),
-            };
-            out.push(AppError::usage(format!("{prefix}.{key}"), message));
-        }
-        other => out.push(other),
-    }
-}
-
-fn choice(v: &Option<String>, allowed: &[&str], path: String, errors: &mut Vec<AppError>) {
-    if let Some(v) = v {
-        if !allowed.contains(&v.as_str()) {
-            errors.push(AppError::usage(
-                path,
-                format!("`{v}` is not one of {}", allowed.join(", ")),
-            ));
+            "nodePools" => match &v.value {
+                Value::Seq(items) => pool_nodes = items,
+                _ => errors.push(bad(format!("{at}.nodePools"), "expected a list of pools")),
+            },
+            _ => set_key(&mut cluster, at, key, v, |d| d.cluster_key, errors),
         }
     }
-}
-
-fn pairs(m: &BTreeMap<String, String>) -> Vec<String> {
-    m.iter().map(|(k, v)| format!("{k}={v}")).collect()
-}
-
-fn pool_flags(p: &PoolEntry, kubernetes_version: Option<String>) -> PoolFlags {
-    PoolFlags {
-        os_sku: p.os_sku.clone(),
-        kubernetes_version,
-        node_vm_size: p
-            .vm_size
-            .clone()
-            .unwrap_or_else(|| "Standard_D4s_v5".into()),
-        node_count: p.count.unwrap_or(3),
-        enable_fips_image: p.enable_fips_image,
-        enable_secure_boot: p.enable_secure_boot,
-        enable_vtpm: p.enable_vtpm,
-        node_osdisk_type: p.os_disk_type.clone(),
+    if !has_system {
+        errors.push(bad(
+            format!("{at}.systemPool"),
+            "required: the system pool (name, osSku, ...)",
+        ));
+        return None;
     }
-}
-
-fn write_flags(p: &PoolEntry) -> WriteFlags {
-    WriteFlags {
-        allow_retired: p.allow_retired,
-        allow_unknown_sku: p.allow_unknown_sku,
-        ..Default::default()
+    let mut pools = vec![];
+    for (j, p) in pool_nodes.iter().enumerate() {
+        let pat = format!("{at}.nodePools[{j}]");
+        let Some(map) = entries_of(p) else {
+            errors.push(bad(pat, "expected a node pool (a map of keys)"));
+            continue;
+        };
+        let mut input = ClusterInput {
+            resource_group: cluster.resource_group.clone(),
+            name: cluster.name.clone(),
+            ..Default::default()
+        };
+        for (k, v) in map {
+            let key = k.as_str().unwrap_or_default();
+            set_key(&mut input, &pat, key, v, |d| d.pool_key, errors);
+        }
+        pools.push(input);
     }
+    Some(Entry { cluster, pools })
 }
 
 /// Parses the file and runs the whole-file preflight.
 pub fn load(text: &str) -> AppResult<Vec<ClusterWork>> {
-    let file: ApplyFile = serde_saphyr::from_str(text)
-        .map_err(|e| AppError::usage("--file", format!("not a valid apply file: {e}")))?;
-    check(file)
+    let invalid = |m: String| AppError::usage("--file", format!("not a valid apply file: {m}"));
+    let docs = yaml::parse_documents(text)
+        .map_err(|e| invalid(format!("line {}: {}", e.line, e.message)))?;
+    let root = match docs.as_slice() {
+        [Parsed::Doc(root)] => root,
+        [] => return Err(invalid("the file is empty".into())),
+        [Parsed::Malformed { line, message, .. }] => {
+            return Err(invalid(format!("line {line}: {message}")))
+        }
+        _ => return Err(invalid("one YAML document expected".into())),
+    };
+    let mut errors = vec![];
+    let Some(map) = entries_of(root) else {
+        return Err(invalid("expected `clusters:` at the top".into()));
+    };
+    let mut clusters: &[Node] = &[];
+    for (k, v) in map {
+        match (k.as_str(), &v.value) {
+            (Some("clusters"), Value::Seq(items)) => clusters = items,
+            (Some("clusters"), _) => errors.push(bad("clusters".into(), "expected a list")),
+            (other, _) => errors.push(bad(
+                other.unwrap_or("?").to_string(),
+                "unknown key; the file declares `clusters:`",
+            )),
+        }
+    }
+    let entries: Vec<Option<Entry>> = clusters
+        .iter()
+        .enumerate()
+        .map(|(i, c)| read_cluster(c, &format!("clusters[{i}]"), &mut errors))
+        .collect();
+    check(entries, errors)
+}
+
+/// Every problem preflight found in one entry, named by its path in the file.
+fn at_paths(problems: Vec<Problem>, prefix: &str, kind: Kind, errors: &mut Vec<AppError>) {
+    for p in problems {
+        // A pool's cluster-level problems are its cluster's, already reported.
+        if kind == Kind::Pool && matches!(p.field, Field::ResourceGroup | Field::ClusterName) {
+            continue;
+        }
+        errors.push(AppError::usage(
+            format!("{prefix}.{}", fields::apply_key(kind, p.field)),
+            p.message,
+        ));
+    }
 }
 
 /// The whole-file preflight: every error at once, or the work.
-pub fn check(file: ApplyFile) -> AppResult<Vec<ClusterWork>> {
-    let mut errors = vec![];
+fn check(entries: Vec<Option<Entry>>, mut errors: Vec<AppError>) -> AppResult<Vec<ClusterWork>> {
     let mut work = vec![];
     let mut seen_clusters = BTreeSet::new();
-    if file.clusters.is_empty() {
+    if entries.is_empty() && errors.is_empty() {
         errors.push(AppError::usage("clusters", "the file declares no cluster"));
     }
-    for (i, c) in file.clusters.iter().enumerate() {
+    for (i, entry) in entries.into_iter().enumerate() {
+        let Some(entry) = entry else { continue };
         let at = format!("clusters[{i}]");
-        let system = match &c.system_pool {
-            Some(p) => p,
-            None => {
-                errors.push(AppError::usage(
-                    format!("{at}.systemPool"),
-                    "required: the system pool (name, osSku, ...)",
-                ));
-                continue;
-            }
-        };
-        choice(
-            &c.node_os_upgrade_channel,
-            &["NodeImage", "None", "SecurityPatch", "Unmanaged"],
-            format!("{at}.nodeOsUpgradeChannel"),
-            &mut errors,
-        );
-        choice(
-            &system.os_disk_type,
-            &["Managed", "Ephemeral"],
-            format!("{at}.systemPool.osDiskType"),
-            &mut errors,
-        );
-        if let Some(m) = system.mode.as_deref().filter(|m| *m != "System") {
-            errors.push(AppError::usage(
-                format!("{at}.systemPool.mode"),
-                format!("the system pool's mode is System, not {m}"),
-            ));
-        }
-        let args = ClusterCreateArgs {
-            resource_group: c.resource_group.clone(),
-            name: c.name.clone(),
-            location: c.location.clone(),
-            nodepool_name: system.name.clone().unwrap_or_else(|| "nodepool1".into()),
-            node_os_upgrade_channel: c.node_os_upgrade_channel.clone(),
-            tags: pairs(&c.tags),
-            pool: pool_flags(system, c.kubernetes_version.clone()),
-            write: write_flags(system),
-        };
         let mut findings = vec![];
-        let cluster = match preflight::cluster(&args) {
+        let cluster = match preflight::cluster(&entry.cluster) {
             Ok((r, f)) => {
                 findings.push((at.clone(), f));
                 Some(r)
             }
-            Err(e) => {
-                relabel(e, &at, true, &mut errors);
+            Err(problems) => {
+                at_paths(problems, &at, Kind::Cluster, &mut errors);
                 None
             }
         };
@@ -235,24 +246,17 @@ pub fn check(file: ApplyFile) -> AppResult<Vec<ClusterWork>> {
                 ));
             }
         }
-        let mut pool_names = BTreeSet::new();
-        pool_names.insert(args.nodepool_name.to_lowercase());
+        let system_name = entry
+            .cluster
+            .pool
+            .name
+            .clone()
+            .unwrap_or_else(|| defaults::SYSTEM_POOL_NAME.into());
+        let mut pool_names = BTreeSet::from([system_name.to_lowercase()]);
         let mut pools = vec![];
-        for (j, p) in c.node_pools.iter().enumerate() {
+        for (j, p) in entry.pools.iter().enumerate() {
             let pat = format!("{at}.nodePools[{j}]");
-            choice(
-                &p.os_disk_type,
-                &["Managed", "Ephemeral"],
-                format!("{pat}.osDiskType"),
-                &mut errors,
-            );
-            choice(
-                &p.mode,
-                &["System", "User"],
-                format!("{pat}.mode"),
-                &mut errors,
-            );
-            if let Some(n) = &p.name {
+            if let Some(n) = &p.pool.name {
                 if !pool_names.insert(n.to_lowercase()) {
                     errors.push(AppError::usage(
                         format!("{pat}.name"),
@@ -260,17 +264,7 @@ pub fn check(file: ApplyFile) -> AppResult<Vec<ClusterWork>> {
                     ));
                 }
             }
-            let args = NodepoolAddArgs {
-                resource_group: c.resource_group.clone(),
-                cluster: c.name.clone(),
-                name: p.name.clone(),
-                mode: p.mode.clone().unwrap_or_else(|| "User".into()),
-                labels: pairs(&p.labels),
-                taints: p.taints.clone(),
-                pool: pool_flags(p, p.kubernetes_version.clone()),
-                write: write_flags(p),
-            };
-            match preflight::nodepool(&args) {
+            match preflight::pool(p) {
                 Ok((r, f)) => {
                     if let Some(c) = &cluster {
                         fits_cluster(c, &r, &pat, &mut errors);
@@ -278,15 +272,7 @@ pub fn check(file: ApplyFile) -> AppResult<Vec<ClusterWork>> {
                     findings.push((pat, f));
                     pools.push(r);
                 }
-                Err(e) => {
-                    let mut mine = vec![];
-                    relabel(e, &pat, false, &mut mine);
-                    // The cluster's own errors already name resourceGroup / name.
-                    errors.extend(mine.into_iter().filter(|e| {
-                        !matches!(e, AppError::Usage { flag, .. }
-                            if flag.ends_with(".resource-group") || flag.ends_with(".cluster"))
-                    }));
-                }
+                Err(problems) => at_paths(problems, &pat, Kind::Pool, &mut errors),
             }
         }
         if let Some(cluster) = cluster {
@@ -326,7 +312,10 @@ fn fits_cluster(c: &ClusterRequest, p: &NodePoolRequest, at: &str, errors: &mut 
             ));
         }
     }
-    let channel = c.node_os_upgrade_channel.as_deref().unwrap_or("NodeImage");
+    let channel = c
+        .node_os_upgrade_channel
+        .as_deref()
+        .unwrap_or(defaults::NODE_OS_UPGRADE_CHANNEL);
     if !sku.node_os_channels.is_empty() && !sku.node_os_channels.contains(&channel) {
         errors.push(AppError::usage(
             format!("{at}.osSku"),

@@ -23,7 +23,7 @@ use crate::config::Session;
 use crate::error::{exit, AppError, AppResult};
 use crate::executor::execute_with;
 use crate::output::{Style, Ui};
-use crate::plan::{compute, Plan, Target};
+use crate::plan::{plan, Plan, Planned, Target};
 use crate::progress::Reporter;
 use file::ClusterWork;
 use futures::stream::{self, StreamExt};
@@ -333,27 +333,24 @@ async fn one(
         return row;
     }
     let step = reporter.step(t.describe());
-    let plan = match compute(&s.arm, t).await {
-        Ok(plan) => plan,
+    let plan = match plan(&s.arm, t).await {
+        Ok(Planned::Ready(plan)) => plan,
+        Ok(Planned::Differs(d)) => {
+            row.status = Status::Differs;
+            row.detail = Some("exists with other settings; not changed".into());
+            row.differences = d.diffs.iter().map(ToString::to_string).collect();
+            step.finish("differs (not changed)");
+            return row;
+        }
+        Err(AppError::Interrupted { .. }) => {
+            row.status = Status::Interrupted;
+            row.detail = Some("not sent (Ctrl-C while planning)".into());
+            step.fail("interrupted");
+            return row;
+        }
         Err(e) => {
-            if let AppError::Interrupted { .. } = e {
-                row.status = Status::Interrupted;
-                row.detail = Some("not sent (Ctrl-C while planning)".into());
-                step.fail("interrupted");
-                return row;
-            }
-            match differences(&e) {
-                Some(diffs) => {
-                    row.status = Status::Differs;
-                    row.detail = Some("exists with other settings; not changed".into());
-                    row.differences = diffs;
-                    step.finish("differs (not changed)");
-                }
-                None => {
-                    row.error = Some(e.to_string());
-                    step.fail(&format!("failed: {}", first_line(&e.to_string())));
-                }
-            }
+            row.error = Some(e.to_string());
+            step.fail(&format!("failed: {}", first_line(&e.to_string())));
             return row;
         }
     };
@@ -404,25 +401,6 @@ fn describe_writes(plan: &Plan, arm: &Arm) -> String {
 
 fn first_line(s: &str) -> String {
     s.lines().next().unwrap_or_default().to_string()
-}
-
-/// The "field: have → want" lines of a refusal to overwrite, if `e` is one.
-fn differences(e: &AppError) -> Option<Vec<String>> {
-    match e {
-        AppError::Usage { message, .. }
-            if message.contains("already exists with different settings") =>
-        {
-            Some(
-                message
-                    .lines()
-                    .skip(1)
-                    .filter(|l| l.starts_with("    "))
-                    .map(|l| l.trim().to_string())
-                    .collect(),
-            )
-        }
-        _ => None,
-    }
 }
 
 fn print_report(r: &Report, ui: &Ui) {

@@ -13,7 +13,7 @@ mod report;
 pub mod rules;
 mod shell;
 mod workload;
-mod yaml;
+pub(crate) mod yaml;
 
 use crate::error::{exit, AppError, AppResult};
 use crate::output::Ui;

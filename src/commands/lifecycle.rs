@@ -1,14 +1,13 @@
 //! `aksos scan` and `aksos migrate`: find pools on retired or retiring OSes,
 //! and move them to the successor (see [`crate::scan`] and [`crate::migrate`]).
 
-use crate::arm::lro::wait_operation;
 use crate::cli::{FailOn, MigrateArgs, ScanArgs};
 use crate::config::Session;
 use crate::error::{AppError, AppResult};
 use crate::executor::{execute, Outcome};
 use crate::migrate::{self, Ask, Decision, Strategy};
 use crate::output::{Style, Ui};
-use crate::progress::{bounded, Reporter};
+use crate::progress::Reporter;
 use crate::scan::{self, Level};
 use serde_json::json;
 
@@ -74,58 +73,40 @@ pub(crate) fn verdict_text(p: &scan::PoolRow) -> String {
     }
 }
 
+/// The cells of one pool in scan's table: CLUSTER POOL MODE "OS SKU" K8S
+/// "VM SIZE" COUNT VERDICT.
+pub(crate) fn pool_cells(p: &scan::PoolRow) -> Vec<String> {
+    vec![
+        format!("{}/{}", p.resource_group, p.cluster),
+        p.pool.clone(),
+        p.mode.clone(),
+        p.os_sku.clone(),
+        p.kubernetes_version.clone(),
+        p.vm_size.clone(),
+        p.count.map(|c| c.to_string()).unwrap_or_default(),
+        verdict_text(p),
+    ]
+}
+
+/// A scan row painted by its verdict (rows that are ok stay plain).
+pub(crate) fn paint_row(ui: &Ui, text: &str, level: Level) -> String {
+    let style = match level {
+        Level::Retired => Style::Bad,
+        Level::Retiring | Level::UnknownSku => Style::Warn,
+        Level::Ok => return text.to_string(),
+    };
+    ui.paint(text, style)
+}
+
 fn print_table(r: &scan::Report, ui: &Ui) {
-    let rows: Vec<[String; 8]> = r
-        .pools
-        .iter()
-        .map(|p| {
-            [
-                format!("{}/{}", p.resource_group, p.cluster),
-                p.pool.clone(),
-                p.mode.clone(),
-                p.os_sku.clone(),
-                p.kubernetes_version.clone(),
-                p.vm_size.clone(),
-                p.count.map(|c| c.to_string()).unwrap_or_default(),
-                verdict_text(p),
-            ]
-        })
-        .collect();
+    let rows: Vec<Vec<String>> = r.pools.iter().map(pool_cells).collect();
     let head = [
         "CLUSTER", "POOL", "MODE", "OS SKU", "K8S", "VM SIZE", "COUNT", "VERDICT",
     ];
-    let mut w = head.map(str::len);
-    for row in &rows {
-        for (i, c) in row.iter().enumerate() {
-            w[i] = w[i].max(c.chars().count());
-        }
-    }
-    let line = |cells: [&str; 8]| {
-        cells
-            .iter()
-            .enumerate()
-            .map(|(i, c)| format!("{c:<width$}", width = w[i]))
-            .collect::<Vec<_>>()
-            .join("  ")
-            .trim_end()
-            .to_string()
-    };
-    println!("{}", line(head));
-    for (row, p) in rows.iter().zip(&r.pools) {
-        let text = line(std::array::from_fn(|i| row[i].as_str()));
-        let style = match p.level {
-            Level::Retired => Style::Bad,
-            Level::Retiring | Level::UnknownSku => Style::Warn,
-            Level::Ok => Style::Dim,
-        };
-        println!(
-            "{}",
-            if p.level == Level::Ok {
-                text
-            } else {
-                ui.paint(&text, style)
-            }
-        );
+    let lines = crate::output::table(&head, &rows);
+    println!("{}", lines[0]);
+    for (text, p) in lines[1..].iter().zip(&r.pools) {
+        println!("{}", paint_row(ui, text, p.level));
     }
     for u in &r.unreadable {
         println!(
@@ -187,7 +168,6 @@ pub async fn migrate(a: &MigrateArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
         to: a.to.as_deref(),
         new_pool: a.new_pool.as_deref(),
         strategy: a.strategy,
-        write: &a.write,
     };
     let m = migrate::decide(&s.arm, &ask).await?;
     crate::commands::provision::report_findings(&m.findings, ui);
@@ -379,30 +359,12 @@ async fn delete_old(
     req: &crate::arm::ArmRequest,
     pool: &str,
 ) -> AppResult<()> {
-    let accepted = s.arm.delete(req).await?;
-    let Some(url) = accepted.poll_url else {
-        return Ok(());
-    };
-    let reporter = Reporter::new(ui.stderr_tty);
-    let mut step = reporter.step(format!("delete node pool {pool}"));
-    let hint = format!("aksos {}nodepool list -g ... --cluster ...", s.replay_flags);
-    let r = bounded(
-        async {
-            wait_operation(
-                &s.arm,
-                &url,
-                &req.context,
-                accepted.retry_after,
-                s.cadence,
-                |p| step.update(&p.state, p.percent),
-            )
-            .await
-            .map_err(AppError::from)
-        },
-        s.timeout,
-        &format!("node pool {pool} to be deleted"),
-        &hint,
+    crate::executor::delete(
+        s,
+        &Reporter::new(ui.stderr_tty),
+        req,
+        format!("delete node pool {pool}"),
+        format!("aksos {}nodepool list -g ... --cluster ...", s.replay_flags),
     )
-    .await;
-    step.settle(r, "Deleted").map(|_| ())
+    .await
 }

@@ -15,7 +15,7 @@ use serde_json::json;
 pub fn preflight_cluster(c: &ClusterCommand) -> AppResult<Option<(Target, Findings)>> {
     match c {
         ClusterCommand::Create(a) => {
-            let (r, f) = preflight::cluster(a)?;
+            let (r, f) = a.fields.check(preflight::cluster)?;
             Ok(Some((Target::Cluster(r), f)))
         }
         _ => Ok(None),
@@ -25,7 +25,7 @@ pub fn preflight_cluster(c: &ClusterCommand) -> AppResult<Option<(Target, Findin
 pub fn preflight_nodepool(c: &NodepoolCommand) -> AppResult<Option<(Target, Findings)>> {
     match c {
         NodepoolCommand::Add(a) => {
-            let (r, f) = preflight::nodepool(a)?;
+            let (r, f) = a.fields.check(preflight::pool)?;
             Ok(Some((Target::Pool(r), f)))
         }
         _ => Ok(None),
@@ -111,10 +111,14 @@ async fn show_one<T: serde::de::DeserializeOwned>(
     }
 }
 
-/// Prints preflight findings on stderr.
+/// Prints preflight findings on stderr (the commands that create register a
+/// missing feature themselves).
 pub fn report_findings(f: &Findings, ui: &Ui) {
     for w in &f.warnings {
         ui.warn(w);
+    }
+    for need in &f.features {
+        ui.warn(&format!("{need} (registered for you when missing)"));
     }
     for filled in &f.filled {
         ui.note(&format!("filled in: {filled}"));

@@ -240,31 +240,6 @@ fn csv_safe(s: &str) -> String {
     }
 }
 
-fn table(head: &[&str], rows: &[Vec<String>]) -> Vec<String> {
-    let mut w: Vec<usize> = head.iter().map(|h| h.len()).collect();
-    for r in rows {
-        for (i, c) in r.iter().enumerate() {
-            w[i] = w[i].max(c.chars().count());
-        }
-    }
-    let line = |cells: Vec<&str>| {
-        cells
-            .iter()
-            .enumerate()
-            .map(|(i, c)| format!("{c:<width$}", width = w[i]))
-            .collect::<Vec<_>>()
-            .join("  ")
-            .trim_end()
-            .to_string()
-    };
-    std::iter::once(line(head.to_vec()))
-        .chain(
-            rows.iter()
-                .map(|r| line(r.iter().map(String::as_str).collect())),
-        )
-        .collect()
-}
-
 fn print_text(t: &TenantReport, ui: &Ui) {
     let r = &t.report;
     let sums: Vec<Vec<String>> = t
@@ -283,7 +258,7 @@ fn print_text(t: &TenantReport, ui: &Ui) {
             ]
         })
         .collect();
-    for l in table(
+    for l in crate::output::table(
         &[
             "SUBSCRIPTION",
             "CLUSTERS",
@@ -303,20 +278,12 @@ fn print_text(t: &TenantReport, ui: &Ui) {
         .pools
         .iter()
         .map(|p| {
-            vec![
-                p.subscription.clone(),
-                format!("{}/{}", p.resource_group, p.cluster),
-                p.pool.clone(),
-                p.mode.clone(),
-                p.os_sku.clone(),
-                p.kubernetes_version.clone(),
-                p.vm_size.clone(),
-                p.count.map(|c| c.to_string()).unwrap_or_default(),
-                crate::commands::lifecycle::verdict_text(p),
-            ]
+            let mut cells = vec![p.subscription.clone()];
+            cells.extend(super::lifecycle::pool_cells(p));
+            cells
         })
         .collect();
-    let lines = table(
+    let lines = crate::output::table(
         &[
             "SUBSCRIPTION",
             "CLUSTER",
@@ -332,19 +299,7 @@ fn print_text(t: &TenantReport, ui: &Ui) {
     );
     println!("{}", lines[0]);
     for (text, p) in lines[1..].iter().zip(&r.pools) {
-        let style = match p.level {
-            Level::Retired => Style::Bad,
-            Level::Retiring | Level::UnknownSku => Style::Warn,
-            Level::Ok => Style::Dim,
-        };
-        println!(
-            "{}",
-            if p.level == Level::Ok {
-                text.clone()
-            } else {
-                ui.paint(text, style)
-            }
-        );
+        println!("{}", super::lifecycle::paint_row(ui, text, p.level));
     }
     for u in &r.unreadable {
         println!(

@@ -2,23 +2,24 @@
 //!
 //! It owns the questions and nothing behind them. The answers become
 //! [`Answers`] for the pure [`recommend`] engine; the chosen OS and the
-//! cluster or pool details become the very [`ClusterCreateArgs`] or
-//! [`NodepoolAddArgs`] clap would have parsed, checked by the one
-//! [`preflight`] and run by the one provisioning flow
+//! cluster or pool details fill the core's typed [`ClusterInput`], checked by
+//! the one [`preflight`] and run by the one provisioning flow
 //! ([`provision::provision_with`]: plan, confirm, execute). Prompts validate as
-//! you type with preflight's field checks. Because the wizard ends with those
-//! Args, it can print the scripted command that sends the same PUT body.
+//! you type with preflight's field checks, and their questions are the field
+//! table's ([`fields::prompt`]). The scripted command printed at the end is
+//! generated from the same table ([`fields::command_words`]), so it carries
+//! every field the wizard set and sends the same PUT body.
 //!
 //! Cancelling (Esc at a choice, Ctrl-C anywhere before the run starts) sends
 //! nothing and exits 130. Off a terminal the wizard refuses (exit 2) and names
 //! the scripted commands instead.
 
 use super::provision;
+use crate::catalog::defaults;
 use crate::catalog::{self, Minor, OsSku};
-use crate::cli::{
-    ClusterCreateArgs, GlobalArgs, NodepoolAddArgs, PoolFlags, WizardArgs, WriteFlags,
-};
+use crate::cli::{GlobalArgs, WizardArgs, WriteFlags};
 use crate::config::Session;
+use crate::core::{fields, ClusterInput, Field, Kind};
 use crate::error::{AppError, AppResult};
 use crate::output::{Style, Ui};
 use crate::plan::Target;
@@ -52,20 +53,11 @@ pub async fn run(_args: &WizardArgs, g: &GlobalArgs, ui: &Ui) -> AppResult<u8> {
     let sku = choose_os(&rec)?;
 
     let s = Session::connect(g).await?;
-    let built = ask_target(&s, sku, &answers).await?;
-    let is_pool = matches!(built, Built::Pool(_));
-    let (target, findings) = match &built {
-        Built::Cluster(a) => {
-            let (r, f) = preflight::cluster(a).map_err(|e| for_the_wizard(e, false))?;
-            (Target::Cluster(r), f)
-        }
-        Built::Pool(a) => {
-            let (r, f) = preflight::nodepool(a).map_err(|e| for_the_wizard(e, true))?;
-            (Target::Pool(r), f)
-        }
-    };
+    let (kind, input) = ask_target(&s, sku, &answers).await?;
+    let is_pool = kind == Kind::Pool;
+    let (target, findings) = checked(kind, &input)?;
     provision::report_findings(&findings, ui);
-    let scripted = built.scripted(&s.replay_flags);
+    let scripted = scripted(kind, &input, &s.replay_flags);
     // From here the executor reports Ctrl-C itself (what keeps running in Azure).
     if let Some(w) = watcher {
         w.abort();
@@ -119,58 +111,47 @@ fn watch_ctrl_c() -> AppResult<Option<tokio::task::JoinHandle<()>>> {
     Ok(None)
 }
 
-/// What the wizard built: the Args of the scripted command it stands for.
-enum Built {
-    Cluster(ClusterCreateArgs),
-    Pool(NodepoolAddArgs),
-}
-
-impl Built {
-    /// The scripted command whose flags parse into these same Args.
-    fn scripted(&self, replay_flags: &str) -> String {
-        match self {
-            Built::Cluster(a) => format!(
-                "aksos {replay_flags}cluster create -g {} -n {} -l {}{}",
-                quote(a.resource_group.as_deref().unwrap_or_default()),
-                quote(a.name.as_deref().unwrap_or_default()),
-                quote(a.location.as_deref().unwrap_or_default()),
-                pool_flags(&a.pool)
-            ),
-            Built::Pool(a) => format!(
-                "aksos {replay_flags}nodepool add -g {} --cluster {} -n {}{} --mode {}",
-                quote(a.resource_group.as_deref().unwrap_or_default()),
-                quote(a.cluster.as_deref().unwrap_or_default()),
-                quote(a.name.as_deref().unwrap_or_default()),
-                pool_flags(&a.pool),
-                quote(&a.mode)
-            ),
+/// Preflight of what the wizard built, problems named by their questions.
+fn checked(kind: Kind, input: &ClusterInput) -> AppResult<(Target, preflight::Findings)> {
+    let name = |f: Field| question_or_flag(kind, f);
+    Ok(match kind {
+        Kind::Cluster => {
+            let (r, f) =
+                preflight::cluster(input).map_err(|p| crate::core::problems_error(p, name))?;
+            (Target::Cluster(r), f)
         }
-    }
+        Kind::Pool => {
+            let (r, f) =
+                preflight::pool(input).map_err(|p| crate::core::problems_error(p, name))?;
+            (Target::Pool(r), f)
+        }
+    })
 }
 
-fn pool_flags(p: &PoolFlags) -> String {
-    let mut out = String::new();
-    if let Some(sku) = &p.os_sku {
-        out += &format!(" --os-sku {}", quote(sku));
+/// The scripted command that gives `input` to `kind`'s command, generated from
+/// the field table: every field the wizard set, each word quoted for a shell.
+fn scripted(kind: Kind, input: &ClusterInput, replay_flags: &str) -> String {
+    let verb = match kind {
+        Kind::Cluster => "cluster create",
+        Kind::Pool => "nodepool add",
+    };
+    let words: Vec<String> = fields::command_words(kind, input)
+        .iter()
+        .map(|w| quote(w).into_owned())
+        .collect();
+    format!("aksos {replay_flags}{verb} {}", words.join(" "))
+}
+
+/// How the wizard names a field: its question, or the flag when it asked none.
+fn question_or_flag(kind: Kind, field: Field) -> String {
+    let question = match (kind, field) {
+        (Kind::Pool, Field::ClusterName) => Some("New cluster, or a node pool?"),
+        _ => fields::prompt(field),
+    };
+    match question {
+        Some(q) => format!("your answer to \"{q}\""),
+        None => fields::flag(kind, field),
     }
-    if let Some(v) = &p.kubernetes_version {
-        out += &format!(" --kubernetes-version {}", quote(v));
-    }
-    out += &format!(
-        " --node-vm-size {} --node-count {}",
-        quote(&p.node_vm_size),
-        p.node_count
-    );
-    if p.enable_fips_image {
-        out += " --enable-fips-image";
-    }
-    if p.enable_secure_boot {
-        out += " --enable-secure-boot";
-    }
-    if p.enable_vtpm {
-        out += " --enable-vtpm";
-    }
-    out
 }
 
 // ---- prompts -------------------------------------------------------------
@@ -381,7 +362,7 @@ fn choose_os(rec: &Recommendation) -> AppResult<&'static OsSku> {
         .iter()
         .map(|s| format!("{:<20} {}", s.api_value, s.display_name))
         .collect();
-    Ok(ranked[choose("Which OS?", &items, 0)?])
+    Ok(ranked[choose(ask(Field::OsSku), &items, 0)?])
 }
 
 /// A cluster the wizard can add a pool to.
@@ -416,22 +397,28 @@ fn default_pool_name(sku: &OsSku) -> String {
     }
 }
 
-fn pool_flags_for(sku: &OsSku, answers: &Answers) -> AppResult<PoolFlags> {
+/// The pool settings the answers and the chosen OS decide, and the VM size.
+fn pool_input_for(sku: &OsSku, answers: &Answers) -> AppResult<crate::core::PoolInput> {
     let default_size = match (answers.arm64, catalog::arm64_only_on_cobalt_v6(sku)) {
-        (true, true) => "Standard_D4ps_v6",
-        (true, false) => "Standard_D4ps_v5",
-        _ => "Standard_D4s_v5",
+        (true, true) => defaults::ARM64_COBALT_VM_SIZE,
+        (true, false) => defaults::ARM64_VM_SIZE,
+        _ => defaults::VM_SIZE,
     };
-    Ok(PoolFlags {
+    Ok(crate::core::PoolInput {
         os_sku: Some(sku.api_value.to_string()),
-        node_vm_size: text("VM size", default_size, |s| {
+        vm_size: Some(text(ask(Field::VmSize), default_size, |s| {
             preflight::check_vm_size_for(s, sku)
-        })?,
+        })?),
         enable_fips_image: answers.fips,
         enable_secure_boot: answers.secure_boot,
         enable_vtpm: answers.secure_boot,
-        ..PoolFlags::default()
+        ..Default::default()
     })
+}
+
+/// The table's question for `field`.
+fn ask(field: Field) -> &'static str {
+    fields::prompt(field).unwrap_or("Value")
 }
 
 /// When the chosen cluster has pools on retired or retiring OSes, says so and
@@ -507,28 +494,21 @@ fn free_pool_name(sku: &OsSku, taken: &[String]) -> String {
         .unwrap_or(first)
 }
 
-/// Renames the flags in a preflight or plan error after the wizard's questions,
-/// which is what the user answered.
+/// Renames the flags in a plan error after the wizard's questions, which is
+/// what the user answered (the field table maps each flag back to its field).
 fn for_the_wizard(e: AppError, pool: bool) -> AppError {
-    let question = |flag: &str| -> Option<&'static str> {
-        Some(match flag {
-            "--name" if pool => "Node pool name",
-            "--name" => "Cluster name",
-            "--resource-group" => "Resource group",
-            "--location" => "Region",
-            "--node-vm-size" => "VM size",
-            "--node-count" => "Node count",
-            "--kubernetes-version" => "Kubernetes version",
-            "--os-sku" => "Which OS?",
-            "--cluster" => "New cluster, or a node pool?",
-            _ => return None,
-        })
-    };
+    let kind = if pool { Kind::Pool } else { Kind::Cluster };
     match e {
-        AppError::Usage { flag, message } => match question(&flag) {
-            Some(q) => AppError::usage(format!("your answer to \"{q}\""), message),
-            None => AppError::Usage { flag, message },
-        },
+        AppError::Usage { flag, message } => {
+            let field = fields::FIELDS
+                .iter()
+                .map(|d| d.field)
+                .find(|f| fields::flag(kind, *f) == flag);
+            match field {
+                Some(f) => AppError::usage(question_or_flag(kind, f), message),
+                None => AppError::Usage { flag, message },
+            }
+        }
         AppError::UsageMany(all) => {
             AppError::UsageMany(all.into_iter().map(|e| for_the_wizard(e, pool)).collect())
         }
@@ -536,7 +516,11 @@ fn for_the_wizard(e: AppError, pool: bool) -> AppError {
     }
 }
 
-async fn ask_target(s: &Session, sku: &'static OsSku, answers: &Answers) -> AppResult<Built> {
+async fn ask_target(
+    s: &Session,
+    sku: &'static OsSku,
+    answers: &Answers,
+) -> AppResult<(Kind, ClusterInput)> {
     let mut clusters: Vec<Existing> = vec![];
     let mut unsuited: Vec<String> = vec![];
     for mc in s.arm.list_clusters(None).await? {
@@ -600,7 +584,7 @@ async fn ask_target(s: &Session, sku: &'static OsSku, answers: &Answers) -> AppR
             .filter_map(|p| p.name)
             .collect();
         let cluster = format!("{}/{}", c.resource_group, c.name);
-        let name = text("Node pool name", &free_pool_name(sku, &taken), |n| {
+        let name = text(ask(Field::PoolName), &free_pool_name(sku, &taken), |n| {
             let n = preflight::check_pool_name(n)?;
             if taken.iter().any(|t| t.eq_ignore_ascii_case(&n)) {
                 return Err(format!(
@@ -610,28 +594,37 @@ async fn ask_target(s: &Session, sku: &'static OsSku, answers: &Answers) -> AppR
             }
             Ok(n)
         })?;
-        let mut pool = pool_flags_for(sku, answers)?;
-        pool.node_count = count("Node count", 3, "User")?;
-        return Ok(Built::Pool(NodepoolAddArgs {
-            resource_group: Some(c.resource_group.clone()),
-            cluster: Some(c.name.clone()),
-            name: Some(name),
-            mode: "User".into(),
-            labels: vec![],
-            taints: vec![],
-            pool,
-            write: WriteFlags::default(),
-        }));
+        let mut pool = pool_input_for(sku, answers)?;
+        pool.name = Some(name);
+        pool.mode = Some(defaults::POOL_MODE.into());
+        pool.count = Some(count(
+            ask(Field::Count),
+            defaults::NODE_COUNT,
+            defaults::POOL_MODE,
+        )?);
+        return Ok((
+            Kind::Pool,
+            ClusterInput {
+                resource_group: Some(c.resource_group.clone()),
+                name: Some(c.name.clone()),
+                pool,
+                ..Default::default()
+            },
+        ));
     }
     let rg = text(
-        "Resource group",
+        ask(Field::ResourceGroup),
         "rg-aksos",
         preflight::check_resource_group,
     )?;
     // The cluster name is checked against the subscription as soon as it is
     // given (a prompt's own check cannot wait on Azure): asked again if taken.
     let name = loop {
-        let name = text("Cluster name", "aksos1", preflight::check_cluster_name)?;
+        let name = text(
+            ask(Field::ClusterName),
+            "aksos1",
+            preflight::check_cluster_name,
+        )?;
         match s.arm.get_cluster(&rg, &name).await? {
             None => break name,
             Some(_) => eprintln!(
@@ -639,7 +632,7 @@ async fn ask_target(s: &Session, sku: &'static OsSku, answers: &Answers) -> AppR
             ),
         }
     };
-    let location = text("Region", "eastus", preflight::check_location)?;
+    let location = text(ask(Field::Location), "eastus", preflight::check_location)?;
     let versions = s.arm.kubernetes_versions(&location).await?;
     let mut fitting: Vec<(Minor, String)> = versions
         .values
@@ -651,7 +644,7 @@ async fn ask_target(s: &Session, sku: &'static OsSku, answers: &Answers) -> AppR
     fitting.sort_by(|a, b| b.cmp(a));
     if fitting.is_empty() {
         return Err(AppError::usage(
-            "your answer to \"Region\"",
+            question_or_flag(Kind::Cluster, Field::Location),
             format!(
                 "{location} offers no generally available Kubernetes version that {} supports ({})",
                 sku.api_value,
@@ -660,20 +653,24 @@ async fn ask_target(s: &Session, sku: &'static OsSku, answers: &Answers) -> AppR
         ));
     }
     let labels: Vec<String> = fitting.iter().map(|(_, v)| v.clone()).collect();
-    let version = labels[choose("Kubernetes version", &labels, 0)?].clone();
-    let mut pool = pool_flags_for(sku, answers)?;
+    let version = labels[choose(ask(Field::KubernetesVersion), &labels, 0)?].clone();
+    let mut pool = pool_input_for(sku, answers)?;
     pool.kubernetes_version = Some(version);
-    pool.node_count = count("Node count (system pool)", 3, "System")?;
-    Ok(Built::Cluster(ClusterCreateArgs {
-        resource_group: Some(rg),
-        name: Some(name),
-        location: Some(location),
-        nodepool_name: "nodepool1".into(),
-        node_os_upgrade_channel: None,
-        tags: vec![],
-        pool,
-        write: WriteFlags::default(),
-    }))
+    pool.count = Some(count(
+        &format!("{} (system pool)", ask(Field::Count)),
+        defaults::NODE_COUNT,
+        defaults::SYSTEM_MODE,
+    )?);
+    Ok((
+        Kind::Cluster,
+        ClusterInput {
+            resource_group: Some(rg),
+            name: Some(name),
+            location: Some(location),
+            pool,
+            ..Default::default()
+        },
+    ))
 }
 
 #[cfg(test)]
@@ -702,78 +699,101 @@ mod tests {
         assert_eq!(resource_group_of("/subscriptions/s"), None);
     }
 
-    #[test]
-    fn scripted_command_pastes_into_bash_for_a_resource_group_with_parentheses() {
-        let built = Built::Pool(NodepoolAddArgs {
-            resource_group: Some("my.rg(prod)".into()),
-            cluster: Some("c1".into()),
-            name: Some("acl1".into()),
-            mode: "User".into(),
-            labels: vec![],
-            taints: vec![],
-            pool: PoolFlags {
+    fn acl_pool(rg: &str) -> ClusterInput {
+        ClusterInput {
+            resource_group: Some(rg.into()),
+            name: Some("c1".into()),
+            pool: crate::core::PoolInput {
+                name: Some("acl1".into()),
+                mode: Some("User".into()),
                 os_sku: Some("AzureContainerLinux".into()),
-                node_vm_size: "Standard_D4s_v5".into(),
-                node_count: 3,
-                ..PoolFlags::default()
+                vm_size: Some("Standard_D8s_v5".into()),
+                count: Some(2),
+                enable_secure_boot: true,
+                enable_vtpm: true,
+                os_disk_type: Some("Managed".into()),
+                labels: [("team".to_string(), "a b".to_string())].into(),
+                taints: vec!["dedicated=x:NoSchedule".into()],
+                ..Default::default()
             },
-            write: WriteFlags::default(),
-        });
-        let line = built.scripted("--sandbox ");
-        assert!(line.contains("-g 'my.rg(prod)'"), "{line}");
-        // bash splits it back into the very words (skipped without bash).
-        let Ok(out) = std::process::Command::new("bash")
+            ..Default::default()
+        }
+    }
+
+    /// bash's words for `line` (None without bash).
+    fn bash_words(line: &str) -> Option<Vec<String>> {
+        let out = std::process::Command::new("bash")
             .args(["--norc", "-c", &format!("printf '%s\\0' {line}")])
             .output()
-        else {
+            .ok()?;
+        assert!(out.status.success(), "{line}: {out:?}");
+        Some(
+            String::from_utf8(out.stdout)
+                .unwrap()
+                .split_terminator('\0')
+                .map(str::to_string)
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn scripted_command_pastes_into_bash_for_a_resource_group_with_parentheses() {
+        let line = scripted(Kind::Pool, &acl_pool("my.rg(prod)"), "--sandbox ");
+        assert!(
+            line.contains("-g 'my.rg(prod)'") || line.contains("--resource-group 'my.rg(prod)'"),
+            "{line}"
+        );
+        let Some(words) = bash_words(&line) else {
             return;
         };
-        assert!(out.status.success(), "{line}: {out:?}");
-        let words: Vec<String> = String::from_utf8(out.stdout)
-            .unwrap()
-            .split_terminator('\0')
-            .map(str::to_string)
-            .collect();
         let cli = crate::cli::parse_from(&words).unwrap();
         let crate::cli::Command::Nodepool(crate::cli::NodepoolCommand::Add(a)) = cli.command else {
             panic!("{line}");
         };
-        assert_eq!(a.resource_group.as_deref(), Some("my.rg(prod)"));
+        assert_eq!(
+            a.fields.input.resource_group.as_deref(),
+            Some("my.rg(prod)")
+        );
     }
 
+    /// The printed command, re-parsed by the flags door, sends the very body
+    /// the wizard sent: every field it set, labels, taints and disk included.
     #[test]
-    fn scripted_command_parses_back_into_the_same_args() {
-        use clap::Parser;
-        let built = Built::Pool(NodepoolAddArgs {
-            resource_group: Some("rg1".into()),
-            cluster: Some("c1".into()),
-            name: Some("acl1".into()),
-            mode: "User".into(),
-            labels: vec![],
-            taints: vec![],
-            pool: PoolFlags {
-                os_sku: Some("AzureContainerLinux".into()),
-                node_vm_size: "Standard_D8s_v5".into(),
-                node_count: 2,
-                enable_secure_boot: true,
-                enable_vtpm: true,
-                ..PoolFlags::default()
-            },
-            write: WriteFlags::default(),
-        });
-        let line = built.scripted("");
-        let cli = crate::cli::Cli::try_parse_from(line.split_whitespace()).unwrap();
-        let crate::cli::Command::Nodepool(crate::cli::NodepoolCommand::Add(a)) = cli.command else {
-            panic!("{line}");
-        };
-        let Built::Pool(want) = &built else {
-            unreachable!()
-        };
-        let (got, _) = preflight::nodepool(&a).unwrap();
-        let (exp, _) = preflight::nodepool(want).unwrap();
-        assert_eq!(
-            serde_json::to_value(got.body()).unwrap(),
-            serde_json::to_value(exp.body()).unwrap()
-        );
+    fn scripted_command_parses_back_into_the_same_request_body() {
+        let pool = acl_pool("rg1");
+        let mut cluster = acl_pool("rg1");
+        cluster.location = Some("eastus".into());
+        cluster.tags = [("owner".to_string(), "team a".to_string())].into();
+        cluster.pool.mode = None;
+        cluster.pool.kubernetes_version = Some("1.35".into());
+        cluster.pool.name = Some("sys".into());
+        for (kind, input) in [(Kind::Pool, pool), (Kind::Cluster, cluster)] {
+            let line = scripted(kind, &input, "");
+            let words = match bash_words(&line) {
+                Some(w) => w,
+                None => continue,
+            };
+            let cli = crate::cli::parse_from(&words).unwrap();
+            let (got, want) = match cli.command {
+                crate::cli::Command::Nodepool(crate::cli::NodepoolCommand::Add(a)) => (
+                    serde_json::to_value(a.fields.check(preflight::pool).unwrap().0.body()),
+                    serde_json::to_value(preflight::pool(&input).unwrap().0.body()),
+                ),
+                crate::cli::Command::Cluster(crate::cli::ClusterCommand::Create(a)) => {
+                    let (got, _) = a.fields.check(preflight::cluster).unwrap();
+                    let (want, _) = preflight::cluster(&input).unwrap();
+                    (
+                        serde_json::to_value(got.body(Some("1.35"))),
+                        serde_json::to_value(want.body(Some("1.35"))),
+                    )
+                }
+                _ => panic!("{line}"),
+            };
+            let (got, want) = (got.unwrap(), want.unwrap());
+            assert_eq!(got, want, "{line}");
+            for needle in ["nodeLabels", "nodeTaints", "osDiskType", "Standard_D8s_v5"] {
+                assert!(want.to_string().contains(needle), "{needle} in {want}");
+            }
+        }
     }
 }

@@ -7,7 +7,7 @@ use crate::arm::models::{
     AgentPool, AgentPoolProfile, AgentPoolProperties, AgentPoolSecurityProfile, AutoUpgradeProfile,
     ClusterIdentity, ManagedCluster, ManagedClusterProperties,
 };
-use crate::catalog::{self, OsSku};
+use crate::catalog::{self, defaults, OsSku};
 use std::collections::BTreeMap;
 
 /// The settings of one pool, after catalog rules filled what the OS requires.
@@ -93,17 +93,23 @@ impl PoolSpec {
         }
     }
 
-    /// Differences between this spec and an existing pool, as "field: have → want".
-    pub fn differences(&self, have: &AgentPoolProperties) -> Vec<String> {
+    /// Differences between this spec and an existing pool, field by field.
+    pub fn differences(&self, have: &AgentPoolProperties) -> Vec<Diff> {
         let mut out = vec![];
         let mut cmp = |field: &str, have: String, want: String| {
             if !have.eq_ignore_ascii_case(&want) {
-                out.push(format!("{field}: {have} → {want}"));
+                out.push(Diff {
+                    field: field.to_string(),
+                    have,
+                    want,
+                });
             }
         };
         cmp(
             "osSKU",
-            have.os_sku.clone().unwrap_or_else(|| "Ubuntu".into()),
+            have.os_sku
+                .clone()
+                .unwrap_or_else(|| defaults::OS_SKU.into()),
             self.os_sku.clone(),
         );
         cmp(
@@ -113,7 +119,9 @@ impl PoolSpec {
         );
         cmp(
             "mode",
-            have.mode.clone().unwrap_or_else(|| "User".into()),
+            have.mode
+                .clone()
+                .unwrap_or_else(|| defaults::POOL_MODE.into()),
             self.mode.clone(),
         );
         let flag = |b: Option<bool>| b.unwrap_or(false).to_string();
@@ -150,6 +158,21 @@ impl PoolSpec {
             );
         }
         out
+    }
+}
+
+/// One setting in which an existing resource differs from the request.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Diff {
+    /// The API property, e.g. `osSKU`, `securityProfile.enableVTPM`.
+    pub field: String,
+    pub have: String,
+    pub want: String,
+}
+
+impl std::fmt::Display for Diff {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {} → {}", self.field, self.have, self.want)
     }
 }
 
@@ -240,7 +263,7 @@ mod tests {
         PoolSpec {
             name: "np1".into(),
             os_sku: "AzureContainerLinux".into(),
-            vm_size: "Standard_D4s_v5".into(),
+            vm_size: defaults::VM_SIZE.into(),
             count: 3,
             mode: "User".into(),
             kubernetes_version: None,
@@ -286,10 +309,11 @@ mod tests {
         other.os_sku = Some("Ubuntu".into());
         other.count = Some(5);
         let d = spec().differences(&other);
-        assert!(d
+        let lines: Vec<String> = d.iter().map(ToString::to_string).collect();
+        assert!(lines
             .iter()
             .any(|l| l.starts_with("osSKU: Ubuntu → AzureContainerLinux")));
-        assert!(d.iter().any(|l| l.starts_with("count: 5 → 3")));
+        assert!(lines.iter().any(|l| l.starts_with("count: 5 → 3")));
     }
 
     #[test]

@@ -2,43 +2,63 @@
 //! against ARM's patterns, counts and modes, the OS SKU against the catalog
 //! (known, lifecycle, required and unsupported settings, Kubernetes range, CPU
 //! architecture), labels, taints and tags. Every problem is collected and
-//! reported at once, each naming the flag to change (exit 2, nothing sent).
-//! Settings the OS requires are filled in and reported as notes. The wizard's
-//! prompts call the same field checks ([`check_pool_name`] and friends); the name
-//! rules themselves live in [`crate::names`].
+//! returned at once, each a [`Problem`] naming the [`Field`] to change; the
+//! door renders it (`--node-count`, `clusters[2].nodePools[1].count`, the
+//! wizard's question). Settings the OS requires are filled in and reported as
+//! [`Findings`]. The wizard's prompts call the same field checks
+//! ([`check_pool_name`] and friends); the name rules live in [`crate::names`].
+//!
+//! The input is a plain [`ClusterInput`]: preflight never sees how it was typed.
 
-use crate::catalog::{self, Minor, OsSku, Support, Verdict};
-use crate::cli::{ClusterCreateArgs, NodepoolAddArgs, PoolFlags, WriteFlags};
-use crate::error::{AppError, AppResult};
+use super::input::{ClusterInput, Field, PoolInput, Problem};
+use super::request::{ClusterRequest, NodePoolRequest, PoolSpec};
+use crate::catalog::{self, defaults, enums, Minor, OsSku, Support, Verdict};
 use crate::names;
-use crate::request::{ClusterRequest, NodePoolRequest, PoolSpec};
-use std::collections::BTreeMap;
 
-/// The end of preflight's "needs feature" warning: true of the commands that
-/// create (they register a missing feature), and replaced by `export`, which
-/// registers nothing itself.
-pub const REGISTERED_FOR_YOU: &str = " (registered for you when missing)";
+/// A preview feature the OS needs; each door says who registers it
+/// (`cluster create` does, an export's file does, a Bicep user must).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct NeedsFeature {
+    pub sku: String,
+    pub namespace: String,
+    pub flag: String,
+}
+
+impl std::fmt::Display for NeedsFeature {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} is a preview: needs feature {}/{}",
+            self.sku, self.namespace, self.flag
+        )
+    }
+}
+
+/// What preflight returns: the checked request and its findings, or every problem.
+pub type Checked<T> = Result<(T, Findings), Vec<Problem>>;
 
 /// What preflight says besides errors.
 #[derive(Debug, Default, Clone, serde::Serialize)]
 pub struct Findings {
     /// Settings filled in because the OS requires them.
     pub filled: Vec<String>,
-    /// Things to know (retiring OS, preview, ...).
+    /// Things to know (retiring OS, unknown SKU sent as given, ...).
     pub warnings: Vec<String>,
+    /// Preview features the OS needs.
+    pub features: Vec<NeedsFeature>,
 }
 
 struct Collector {
-    errors: Vec<AppError>,
+    problems: Vec<Problem>,
     found: Findings,
 }
 
 impl Collector {
-    fn err(&mut self, flag: &str, msg: impl Into<String>) {
-        self.errors.push(AppError::usage(flag, msg));
+    fn err(&mut self, field: Field, msg: impl Into<String>) {
+        self.problems.push(Problem::new(field, msg));
     }
-    fn take<T>(&mut self, r: Result<T, String>, flag: &str) -> Option<T> {
-        r.map_err(|m| self.err(flag, m)).ok()
+    fn take<T>(&mut self, r: Result<T, String>, field: Field) -> Option<T> {
+        r.map_err(|m| self.err(field, m)).ok()
     }
 }
 
@@ -96,7 +116,7 @@ pub fn check_location(s: &str) -> Result<String, String> {
 }
 
 pub fn check_count(n: i64, mode: &str) -> Result<i64, String> {
-    let min = if mode == "System" { 1 } else { 0 };
+    let min = if mode == defaults::SYSTEM_MODE { 1 } else { 0 };
     if (min..=1000).contains(&n) {
         Ok(n)
     } else {
@@ -114,7 +134,8 @@ pub fn check_vm_size(s: &str) -> Result<String, String> {
         Ok(s.to_string())
     } else {
         Err(format!(
-            "`{s}` is not a VM size name; use e.g. Standard_D4s_v5 (see `az vm list-sizes -l LOCATION`)"
+            "`{s}` is not a VM size name; use e.g. {} (see `az vm list-sizes -l LOCATION`)",
+            defaults::VM_SIZE
         ))
     }
 }
@@ -141,12 +162,15 @@ fn architecture_problem(size: &str, sku: &OsSku) -> Option<String> {
     }
     if !sku.architectures.contains(&catalog::Arch::Arm64) {
         return Some(format!(
-            "{size} is an Arm64 size and {name} runs on AMD64 only; pick e.g. Standard_D4s_v5"
+            "{size} is an Arm64 size and {name} runs on AMD64 only; pick e.g. {}",
+            defaults::VM_SIZE
         ));
     }
     if catalog::arm64_only_on_cobalt_v6(sku) && !is_cobalt_v6_size(size) {
         return Some(format!(
-            "{size} is an Arm64 size of an older generation; {name} runs on Arm64 only on Cobalt 100 (v6) sizes, e.g. Standard_D4ps_v6 (or an AMD64 size such as Standard_D4s_v5)"
+            "{size} is an Arm64 size of an older generation; {name} runs on Arm64 only on Cobalt 100 (v6) sizes, e.g. {} (or an AMD64 size such as {})",
+            defaults::ARM64_COBALT_VM_SIZE,
+            defaults::VM_SIZE
         ));
     }
     None
@@ -171,36 +195,28 @@ pub fn check_kubernetes_version(s: &str) -> Result<Minor, String> {
         .ok_or_else(|| format!("`{s}` is not a Kubernetes version; use x.y or x.y.z, e.g. 1.35"))
 }
 
-fn parse_pairs(items: &[String], what: &str) -> Result<BTreeMap<String, String>, String> {
-    let mut out = BTreeMap::new();
-    for item in items.iter().flat_map(|i| i.split_whitespace()) {
-        match item.split_once('=') {
-            Some((k, v)) if !k.is_empty() => {
-                out.insert(k.to_string(), v.to_string());
-            }
-            _ => return Err(format!("`{item}` is not a {what}; use key=value")),
-        }
+fn check_labels(
+    labels: &std::collections::BTreeMap<String, String>,
+) -> Result<std::collections::BTreeMap<String, String>, String> {
+    match labels.keys().find(|k| k.is_empty()) {
+        Some(_) => Err("a label has an empty key; use key=value".into()),
+        None => Ok(labels.clone()),
     }
-    Ok(out)
 }
 
 fn check_taints(items: &[String]) -> Result<Vec<String>, String> {
     let mut out = vec![];
-    for t in items
-        .iter()
-        .flat_map(|i| i.split(','))
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-    {
+    for t in items.iter().map(|t| t.trim()).filter(|t| !t.is_empty()) {
         let effect = t.rsplit_once(':').map(|(_, e)| e);
         let key = t.split(['=', ':']).next().unwrap_or_default();
         match effect {
-            Some("NoSchedule" | "PreferNoSchedule" | "NoExecute") if !key.is_empty() => {
+            Some(e) if enums::TAINT_EFFECTS.contains(&e) && !key.is_empty() => {
                 out.push(t.to_string())
             }
             _ => {
                 return Err(format!(
-                    "`{t}` is not a taint; use key=value:NoSchedule, PreferNoSchedule or NoExecute"
+                    "`{t}` is not a taint; use key=value:{}",
+                    enums::TAINT_EFFECTS.join(", ")
                 ))
             }
         }
@@ -208,15 +224,11 @@ fn check_taints(items: &[String]) -> Result<Vec<String>, String> {
     Ok(out)
 }
 
-/// Resolves `--os-sku` to the catalog's spelling, applying lifecycle rules.
-fn resolve_sku(
-    c: &mut Collector,
-    raw: Option<&str>,
-    w: &WriteFlags,
-) -> Option<(String, Option<&'static OsSku>)> {
-    let Some(raw) = raw.map(str::trim).filter(|s| !s.is_empty()) else {
+/// Resolves the OS SKU to the catalog's spelling, applying lifecycle rules.
+fn resolve_sku(c: &mut Collector, p: &PoolInput) -> Option<(String, Option<&'static OsSku>)> {
+    let Some(raw) = p.os_sku.as_deref().map(str::trim).filter(|s| !s.is_empty()) else {
         c.err(
-            "--os-sku",
+            Field::OsSku,
             format!(
                 "required; choose one of {} (or run `aksos recommend`)",
                 catalog::known_values().join(", ")
@@ -225,14 +237,14 @@ fn resolve_sku(
         return None;
     };
     let Some(sku) = catalog::find(raw) else {
-        if w.allow_unknown_sku {
+        if p.allow_unknown_sku {
             c.found.warnings.push(format!(
                 "osSKU `{raw}` is not in aksos's catalog; sent as given (--allow-unknown-sku)"
             ));
             return Some((raw.to_string(), None));
         }
         c.err(
-            "--os-sku",
+            Field::OsSku,
             format!(
                 "`{raw}` is not a known OS SKU.{} Known: {}. Add --allow-unknown-sku to send it anyway.",
                 crate::suggest::did_you_mean(raw, catalog::known_values()),
@@ -248,14 +260,14 @@ fn resolve_sku(
             let succ = successor
                 .map(|s| format!("; use --os-sku {s}"))
                 .unwrap_or_default();
-            if w.allow_retired {
+            if p.allow_retired {
                 c.found.warnings.push(format!(
                     "{} is retired on AKS: no new pools since {date}; sending anyway (--allow-retired)",
                     sku.api_value
                 ));
             } else {
                 c.err(
-                    "--os-sku",
+                    Field::OsSku,
                     format!(
                         "{} is retired on AKS: no new clusters or node pools since {date}{succ} (or --allow-retired to send it anyway)",
                         sku.api_value
@@ -279,22 +291,27 @@ fn resolve_sku(
     Some((sku.api_value.to_string(), Some(sku)))
 }
 
-/// Applies the OS's required and unsupported settings to the pool flags.
-fn apply_os_rules(
-    c: &mut Collector,
-    sku: &OsSku,
-    p: &PoolFlags,
-) -> (bool, bool, bool, Option<String>) {
+/// The OS settings after the catalog's rules: (FIPS, Secure Boot, vTPM, disk).
+type OsSettings = (bool, bool, bool, Option<String>);
+
+/// Applies the OS's required and unsupported settings to the pool's.
+fn apply_os_rules(c: &mut Collector, sku: &OsSku, p: &PoolInput, vm_size: &str) -> OsSettings {
     let name = sku.api_value;
     let mut fips = p.enable_fips_image;
     match sku.fips {
         Support::Required if !fips => {
             fips = true;
-            c.found.filled.push(format!("enableFIPS=true ({name} requires a FIPS image)"));
+            c.found
+                .filled
+                .push(format!("enableFIPS=true ({name} requires a FIPS image)"));
         }
         Support::Unsupported if fips => c.err(
-            "--enable-fips-image",
-            format!("{name} does not support FIPS; drop the flag, or pick an OS with FIPS (AzureLinux, Ubuntu2204)"),
+            Field::EnableFipsImage,
+            format!(
+                "{name} does not support FIPS; drop the flag, or pick an OS with a FIPS image ({})",
+                catalog::skus_where(|s| matches!(s.fips, Support::Available | Support::Required))
+                    .join(", ")
+            ),
         ),
         _ => {}
     }
@@ -310,35 +327,37 @@ fn apply_os_rules(
             vtpm = true;
         }
         Support::Unsupported => {
-            for (on, flag) in [(sb, "--enable-secure-boot"), (vtpm, "--enable-vtpm")] {
+            for (on, field) in [(sb, Field::EnableSecureBoot), (vtpm, Field::EnableVtpm)] {
                 if on {
-                    c.err(flag, format!("{name} does not support Trusted Launch (Secure Boot / vTPM); drop the flag"));
+                    c.err(field, format!("{name} does not support Trusted Launch (Secure Boot / vTPM); drop the flag"));
                 }
             }
         }
         _ => {}
     }
-    let mut disk = p.node_osdisk_type.clone();
+    let mut disk = p.os_disk_type.clone();
     if let Some(req) = sku.required_os_disk {
         match disk.as_deref() {
             Some(d) if d != req => c.err(
-                "--node-osdisk-type",
-                format!("{name} requires a {req} OS disk, not {d}; drop the flag or use --node-osdisk-type {req}"),
+                Field::OsDiskType,
+                format!("{name} requires a {req} OS disk, not {d}; drop the setting or use {req}"),
             ),
             Some(_) => {}
             None => {
                 disk = Some(req.to_string());
-                c.found.filled.push(format!("osDiskType={req} ({name} requires it)"));
+                c.found
+                    .filled
+                    .push(format!("osDiskType={req} ({name} requires it)"));
             }
         }
     }
-    if let Some(problem) = architecture_problem(&p.node_vm_size, sku) {
-        c.err("--node-vm-size", problem);
+    if let Some(problem) = architecture_problem(vm_size, sku) {
+        c.err(Field::VmSize, problem);
     }
     if let Some(v) = p.kubernetes_version.as_deref().and_then(Minor::parse) {
         if !sku.supports_kubernetes(v) {
             c.err(
-                "--kubernetes-version",
+                Field::KubernetesVersion,
                 format!(
                     "{name} supports Kubernetes {}, not {v}",
                     sku.kubernetes_range()
@@ -349,129 +368,157 @@ fn apply_os_rules(
     (fips, sb, vtpm, disk)
 }
 
-fn pool_spec(
-    c: &mut Collector,
-    name: Option<String>,
-    name_flag: &str,
-    mode: &str,
-    p: &PoolFlags,
-    w: &WriteFlags,
-) -> Option<PoolSpec> {
-    let name = match name {
-        Some(n) => c.take(check_pool_name(&n), name_flag),
+/// Checks one pool; `mode` is the mode it must have or takes by default.
+fn pool_spec(c: &mut Collector, p: &PoolInput, mode: String) -> Option<PoolSpec> {
+    let name = match &p.name {
+        Some(n) => c.take(check_pool_name(n), Field::PoolName),
         None => {
-            c.err(name_flag, "required: the node pool name");
+            c.err(Field::PoolName, "required: the node pool name");
             None
         }
     };
-    let vm = c.take(check_vm_size(&p.node_vm_size), "--node-vm-size");
-    let count = c.take(check_count(p.node_count, mode), "--node-count");
+    let vm_size = p.vm_size.as_deref().unwrap_or(defaults::VM_SIZE);
+    let vm = c.take(check_vm_size(vm_size), Field::VmSize);
+    let count = c.take(
+        check_count(p.count.unwrap_or(defaults::NODE_COUNT), &mode),
+        Field::Count,
+    );
     if let Some(v) = &p.kubernetes_version {
-        c.take(check_kubernetes_version(v), "--kubernetes-version");
+        c.take(check_kubernetes_version(v), Field::KubernetesVersion);
     }
-    let (os_sku, sku) = resolve_sku(c, p.os_sku.as_deref(), w)?;
+    let labels = c.take(check_labels(&p.labels), Field::Labels);
+    let taints = c.take(check_taints(&p.taints), Field::Taints);
+    let (os_sku, sku) = resolve_sku(c, p)?;
     let (fips, sb, vtpm, disk) = match sku {
-        Some(sku) => apply_os_rules(c, sku, p),
+        Some(sku) => apply_os_rules(c, sku, p, vm_size),
         None => (
             p.enable_fips_image,
             p.enable_secure_boot,
             p.enable_vtpm,
-            p.node_osdisk_type.clone(),
+            p.os_disk_type.clone(),
         ),
     };
-    if let Some(sku) = sku {
-        if let Some(flag) = sku.feature_flag {
-            c.found.warnings.push(format!(
-                "{} is a preview: needs feature {}/{flag}{REGISTERED_FOR_YOU}",
-                sku.api_value,
-                catalog::FEATURE_NAMESPACE
-            ));
-        }
+    if let Some((sku, flag)) = sku.and_then(|s| Some((s, s.feature_flag?))) {
+        c.found.features.push(NeedsFeature {
+            sku: sku.api_value.to_string(),
+            namespace: catalog::FEATURE_NAMESPACE.to_string(),
+            flag: flag.to_string(),
+        });
     }
     Some(PoolSpec {
         name: name?,
         os_sku,
         vm_size: vm?,
         count: count?,
-        mode: mode.to_string(),
+        mode,
         kubernetes_version: p.kubernetes_version.clone(),
         enable_fips: fips,
         enable_secure_boot: sb,
         enable_vtpm: vtpm,
         os_disk_type: disk,
-        labels: BTreeMap::new(),
-        taints: vec![],
+        labels: labels?,
+        taints: taints?,
         placement: Default::default(),
     })
 }
 
-fn finish<T>(c: Collector, value: Option<T>) -> AppResult<(T, Findings)> {
-    match (c.errors.len(), value) {
-        (0, Some(v)) => Ok((v, c.found)),
-        (1, _) => Err(c.errors.into_iter().next().expect("one")),
-        (0, None) => Err(AppError::usage("", "invalid input")),
-        _ => Err(AppError::UsageMany(c.errors)),
+fn finish<T>(c: Collector, value: Option<T>) -> Checked<T> {
+    match value {
+        Some(v) if c.problems.is_empty() => Ok((v, c.found)),
+        _ if c.problems.is_empty() => Err(vec![Problem::new(Field::OsSku, "invalid input")]),
+        _ => Err(c.problems),
     }
 }
 
 fn required(
     c: &mut Collector,
     v: &Option<String>,
-    flag: &str,
+    field: Field,
     what: &str,
     check: fn(&str) -> Result<String, String>,
 ) -> Option<String> {
     match v {
-        Some(s) => c.take(check(s), flag),
+        Some(s) => c.take(check(s), field),
         None => {
-            c.err(flag, format!("required: the {what}"));
+            c.err(field, format!("required: the {what}"));
             None
         }
     }
 }
 
-/// Checks `cluster create` flags.
-pub fn cluster(a: &ClusterCreateArgs) -> AppResult<(ClusterRequest, Findings)> {
-    let mut c = Collector {
-        errors: vec![],
-        found: Findings::default(),
-    };
+/// The cluster's resource group and name, both required.
+fn cluster_names(c: &mut Collector, a: &ClusterInput) -> (Option<String>, Option<String>) {
     let rg = required(
-        &mut c,
+        c,
         &a.resource_group,
-        "--resource-group",
+        Field::ResourceGroup,
         "resource group",
         check_resource_group,
     );
     let name = required(
-        &mut c,
+        c,
         &a.name,
-        "--name",
+        Field::ClusterName,
         "cluster name",
         check_cluster_name,
     );
+    (rg, name)
+}
+
+fn collector() -> Collector {
+    Collector {
+        problems: vec![],
+        found: Findings::default(),
+    }
+}
+
+/// Checks what `cluster create` was given: the cluster and its system pool.
+pub fn cluster(a: &ClusterInput) -> Checked<ClusterRequest> {
+    let mut c = collector();
+    let (rg, name) = cluster_names(&mut c, a);
     let location = required(
         &mut c,
         &a.location,
-        "--location",
+        Field::Location,
         "Azure region",
         check_location,
     );
-    let tags = c.take(parse_pairs(&a.tags, "tag"), "--tags");
-    let pool = pool_spec(
-        &mut c,
-        Some(a.nodepool_name.clone()),
-        "--nodepool-name",
-        "System",
-        &a.pool,
-        &a.write,
-    );
+    if let Some(m) = a
+        .pool
+        .mode
+        .as_deref()
+        .filter(|m| *m != defaults::SYSTEM_MODE)
+    {
+        c.err(
+            Field::Mode,
+            format!(
+                "the system pool's mode is {}, not {m}",
+                defaults::SYSTEM_MODE
+            ),
+        );
+    }
+    let mut pool_in = a.pool.clone();
+    if pool_in.name.is_none() {
+        pool_in.name = Some(defaults::SYSTEM_POOL_NAME.to_string());
+    }
+    let pool = pool_spec(&mut c, &pool_in, defaults::SYSTEM_MODE.to_string());
     let mut channel = a.node_os_upgrade_channel.clone();
+    if let Some(ch) = &channel {
+        if !enums::NODE_OS_UPGRADE_CHANNELS.contains(&ch.as_str()) {
+            c.err(
+                Field::NodeOsUpgradeChannel,
+                format!(
+                    "`{ch}` is not one of {}",
+                    enums::NODE_OS_UPGRADE_CHANNELS.join(", ")
+                ),
+            );
+        }
+    }
     if let Some(sku) = pool.as_ref().and_then(|p| p.sku()) {
         if !sku.node_os_channels.is_empty() {
             match &channel {
                 Some(ch) if !sku.node_os_channels.contains(&ch.as_str()) => c.err(
-                    "--node-os-upgrade-channel",
+                    Field::NodeOsUpgradeChannel,
                     format!(
                         "{} allows {} only, not {ch}",
                         sku.api_value,
@@ -498,43 +545,27 @@ pub fn cluster(a: &ClusterCreateArgs) -> AppResult<(ClusterRequest, Findings)> {
             location: location?,
             pool: pool?,
             node_os_upgrade_channel: channel,
-            tags: tags?,
+            tags: a.tags.clone(),
         })
     })();
     finish(c, value)
 }
 
-/// Checks `nodepool add` flags.
-pub fn nodepool(a: &NodepoolAddArgs) -> AppResult<(NodePoolRequest, Findings)> {
-    let mut c = Collector {
-        errors: vec![],
-        found: Findings::default(),
-    };
-    let rg = required(
-        &mut c,
-        &a.resource_group,
-        "--resource-group",
-        "resource group",
-        check_resource_group,
-    );
-    let cluster = required(
-        &mut c,
-        &a.cluster,
-        "--cluster",
-        "cluster name",
-        check_cluster_name,
-    );
-    let labels = c.take(parse_pairs(&a.labels, "label"), "--labels");
-    let taints = c.take(check_taints(&a.taints), "--taints");
-    let pool = pool_spec(&mut c, a.name.clone(), "--name", &a.mode, &a.pool, &a.write);
+/// Checks what `nodepool add` was given: the cluster's names and the pool.
+pub fn pool(a: &ClusterInput) -> Checked<NodePoolRequest> {
+    let mut c = collector();
+    let (rg, cluster) = cluster_names(&mut c, a);
+    let mode = a
+        .pool
+        .mode
+        .clone()
+        .unwrap_or_else(|| defaults::POOL_MODE.to_string());
+    let pool = pool_spec(&mut c, &a.pool, mode);
     let value = (|| {
-        let mut pool = pool?;
-        pool.labels = labels?;
-        pool.taints = taints?;
         Some(NodePoolRequest {
             resource_group: rg?,
             cluster: cluster?,
-            pool,
+            pool: pool?,
         })
     })();
     finish(c, value)
