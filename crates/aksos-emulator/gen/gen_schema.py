@@ -19,13 +19,17 @@ Line format (tab-separated):
 
     @source <repo path> @ <commit> sha256 <hex>
     @param  <name> <pattern> <minLength> <maxLength>
-    <root>  <path> <type> <flags> <enum values joined by |> <pattern>
+    <root>  <path> <type> <flags> <enum values joined by |> <pattern> <limits>
 
 root: ManagedCluster | AgentPool. path: dotted property names; `[]` is an
 array item, `{}` a map value (additionalProperties). type: object, array,
 string, integer, number, boolean, any. flags: comma-separated `ro` (readOnly),
 `open` (enum is modelAsString: other values are allowed), `req` (required in
-its parent object) or `-`. Empty enum/pattern columns are `-`.
+its parent object), `co` (create-only: `x-ms-mutability` without `update`, so
+a PUT on an existing resource may not change it) or `-`. limits:
+comma-separated `minimum=`, `maximum=`, `minLength=`, `maxLength=`,
+`minItems=`, `maxItems=` as the spec states them, or `-`. Empty enum/pattern
+columns are `-`.
 """
 
 import hashlib
@@ -46,6 +50,7 @@ VERSIONS = {
 }
 ROOTS = ["ManagedCluster", "AgentPool"]
 PARAMS = ["resourceName", "agentPoolName", "resourceGroupName"]
+LIMITS = ("minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems")
 
 
 class Specs:
@@ -88,7 +93,7 @@ def flatten(specs, base, schema, seen):
             target, tb, _ = specs.resolve(b, s["$ref"])
             seen = seen | {key}
             stack.append((tb, target))
-            for k in ("readOnly",):
+            for k in ("readOnly", "x-ms-mutability") + LIMITS:
                 if k in s:
                     out[k] = s[k]
             continue
@@ -100,7 +105,7 @@ def flatten(specs, base, schema, seen):
                     out["properties"].setdefault(name, (b, p))
             elif k == "required":
                 out["required"].update(v)
-            elif k in ("type", "enum", "pattern", "items", "additionalProperties", "x-ms-enum", "readOnly", "format"):
+            elif k in ("type", "enum", "pattern", "items", "additionalProperties", "x-ms-enum", "readOnly", "format", "x-ms-mutability") + LIMITS:
                 out.setdefault(k, v if k not in ("items", "additionalProperties") else (b, v))
     out["seen"] = seen
     return out
@@ -127,8 +132,12 @@ def emit(specs, root, path, base, schema, seen, rows, required=False, depth=0):
         flags.append("open")
     if required:
         flags.append("req")
+    mutability = f.get("x-ms-mutability")
+    if mutability is not None and "update" not in mutability and not f.get("readOnly"):
+        flags.append("co")
     enum = "|".join(str(e) for e in f.get("enum", [])) or "-"
-    rows.append((root, path, t, ",".join(flags) or "-", enum, f.get("pattern", "-")))
+    limits = ",".join(f"{k}={f[k]}" for k in LIMITS if k in f) or "-"
+    rows.append((root, path, t, ",".join(flags) or "-", enum, f.get("pattern", "-"), limits))
     if f.get("cycle") or depth > 12:
         return
     for name, (b, p) in sorted(f["properties"].items()):
@@ -142,7 +151,7 @@ def emit(specs, root, path, base, schema, seen, rows, required=False, depth=0):
         b, p = ap
         emit(specs, root, f"{path}{{}}", b, p, f["seen"], rows, False, depth + 1)
     elif ap and ap[1] is True:
-        rows.append((root, f"{path}{{}}", "any", "-", "-", "-"))
+        rows.append((root, f"{path}{{}}", "any", "-", "-", "-", "-"))
 
 
 def generate(specs_root, version):

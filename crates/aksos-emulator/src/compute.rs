@@ -19,10 +19,14 @@
 //! eastus; `Standard_D16s_v5` is restricted in westus (`Location`); the GPU
 //! family `standardNCASv3_T4Family` has a limit of 8 vCPUs in eastus and 0
 //! elsewhere; northcentralus, westcentralus and westus are modelled without
-//! zones. Usages do not follow the clusters created (`currentValue` is fixed).
+//! zones. Usages follow the agent pools the emulator holds: in a region, each
+//! pool adds `count × vCPUs` of its `vmSize` to its family and to `cores`,
+//! `count` to `virtualMachines` and one to `virtualMachineScaleSets`
+//! ([`Usage`]), so a test can exhaust a quota by creating pools.
 //! Self-contained: nothing here comes from the client.
 
 use super::routes::{error, EmuRequest, EmuResponse};
+use super::state::State;
 use serde_json::{json, Value};
 
 /// Resource SKUs api-versions accepted.
@@ -201,7 +205,76 @@ fn skus_in(loc: &str) -> Vec<Value> {
         .collect()
 }
 
-fn usages_in(loc: &str) -> Value {
+/// What the agent pools of one subscription use in one region.
+#[derive(Debug, Default, PartialEq)]
+pub struct Usage {
+    /// vCPUs by size family (`standardDSv5Family`).
+    pub family_vcpus: std::collections::BTreeMap<&'static str, i64>,
+    pub cores: i64,
+    pub vms: i64,
+    pub scale_sets: i64,
+}
+
+/// Sums the pools of `sub`'s clusters in `loc` (a region name as Azure spells
+/// it in URLs, `eastus`). A size the emulator does not list counts nowhere.
+pub fn usage(state: &State, sub: &str, loc: &str) -> Usage {
+    let prefix = format!("/subscriptions/{sub}/").to_ascii_lowercase();
+    let mut u = Usage::default();
+    for c in state.clusters.values() {
+        let id = c.body["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let region = c.body["location"]
+            .as_str()
+            .unwrap_or_default()
+            .replace(' ', "")
+            .to_ascii_lowercase();
+        if !id.starts_with(&prefix) || region != loc {
+            continue;
+        }
+        for p in c.pools.values() {
+            let props = &p["properties"];
+            let count = props["count"].as_i64().unwrap_or(0);
+            let vm = props["vmSize"].as_str().unwrap_or_default();
+            let Some(size) = SIZES.iter().find(|s| s.name.eq_ignore_ascii_case(vm)) else {
+                continue;
+            };
+            let vcpus = count * i64::from(size.vcpus);
+            *u.family_vcpus.entry(size.family).or_default() += vcpus;
+            u.cores += vcpus;
+            u.vms += count;
+            u.scale_sets += 1;
+        }
+    }
+    u
+}
+
+/// The vCPU family and vCPUs of a VM size the emulator lists.
+pub fn size_vcpus(vm_size: &str) -> Option<(&'static str, u32)> {
+    SIZES
+        .iter()
+        .find(|s| s.name.eq_ignore_ascii_case(vm_size))
+        .map(|s| (s.family, s.vcpus))
+}
+
+/// The quota limits of `loc`: (regional `cores`, the family's vCPUs).
+pub fn limits(family: &str, loc: &str) -> (i64, i64) {
+    (REGIONAL_CORES, family_limit(family, loc))
+}
+
+const REGIONAL_CORES: i64 = 350;
+
+fn family_limit(family: &str, loc: &str) -> i64 {
+    match (family, loc) {
+        ("standardNCASv3_T4Family", "eastus") => 8,
+        ("standardNCASv3_T4Family", _) => 0,
+        _ => 100,
+    }
+}
+
+fn usages_in(state: &State, sub: &str, loc: &str) -> Value {
+    let used = usage(state, sub, loc);
     let usage = |value: &str, display: &str, current: i64, limit: i64| {
         json!({
             "unit": "Count",
@@ -212,12 +285,12 @@ fn usages_in(loc: &str) -> Value {
     };
     let mut out = vec![
         usage("availabilitySets", "Availability Sets", 0, 2500),
-        usage("cores", "Total Regional vCPUs", 0, 350),
-        usage("virtualMachines", "Virtual Machines", 0, 25000),
+        usage("cores", "Total Regional vCPUs", used.cores, REGIONAL_CORES),
+        usage("virtualMachines", "Virtual Machines", used.vms, 25000),
         usage(
             "virtualMachineScaleSets",
             "Virtual Machine Scale Sets",
-            0,
+            used.scale_sets,
             2500,
         ),
         usage(
@@ -231,12 +304,8 @@ fn usages_in(loc: &str) -> Value {
     families.sort();
     families.dedup();
     for f in families {
-        let limit = match (f, loc) {
-            ("standardNCASv3_T4Family", "eastus") => 8,
-            ("standardNCASv3_T4Family", _) => 0,
-            _ => 100,
-        };
-        out.push(usage(f, &family_display(f), 0, limit));
+        let current = used.family_vcpus.get(f).copied().unwrap_or(0);
+        out.push(usage(f, &family_display(f), current, family_limit(f, loc)));
     }
     json!({"value": out})
 }
@@ -325,7 +394,7 @@ fn list_skus(req: &EmuRequest) -> EmuResponse {
 }
 
 /// Routes the two reads; `None` for any other path.
-pub fn route(req: &EmuRequest, l: &[&str], api: &str) -> Option<EmuResponse> {
+pub fn route(state: &State, req: &EmuRequest, l: &[&str], api: &str) -> Option<EmuResponse> {
     let resp = match l {
         ["subscriptions", _, "providers", "microsoft.compute", "skus"] => {
             if !SKUS_VERSIONS.contains(&api) {
@@ -336,7 +405,7 @@ pub fn route(req: &EmuRequest, l: &[&str], api: &str) -> Option<EmuResponse> {
             }
             list_skus(req)
         }
-        ["subscriptions", _, "providers", "microsoft.compute", "locations", loc, "usages"] => {
+        ["subscriptions", sub, "providers", "microsoft.compute", "locations", loc, "usages"] => {
             if !USAGES_VERSIONS.contains(&api) {
                 return Some(bad_api(api, USAGES_VERSIONS));
             }
@@ -350,7 +419,7 @@ pub fn route(req: &EmuRequest, l: &[&str], api: &str) -> Option<EmuResponse> {
                     format!("The provided location '{loc}' is not available for resource type 'Microsoft.Compute/locations/usages'."),
                 ));
             }
-            EmuResponse::json(200, usages_in(loc))
+            EmuResponse::json(200, usages_in(state, sub, loc))
         }
         _ => return None,
     };
@@ -396,7 +465,7 @@ mod tests {
     fn answer(path: &str, api: &str, query: &[(&str, &str)]) -> EmuResponse {
         let l = lower(path);
         let l: Vec<&str> = l.iter().map(String::as_str).collect();
-        route(&get(path, query), &l, api).expect("routed")
+        route(&State::default(), &get(path, query), &l, api).expect("routed")
     }
 
     const SKUS: &str = "/subscriptions/s/providers/Microsoft.Compute/skus";

@@ -64,6 +64,14 @@ impl EmuResponse {
         self.headers.push((k.to_string(), v.into()));
         self
     }
+    /// The `ETag` header ARM sends with a resource (the body's eTag, quoted as
+    /// RFC 9110 writes a strong validator); nothing when there is none.
+    fn etag(self, etag: Option<&str>) -> Self {
+        match etag.filter(|e| !e.is_empty()) {
+            Some(e) => self.header("ETag", format!("\"{}\"", e.trim_matches('"'))),
+            None => self,
+        }
+    }
     /// `Retry-After` only when a fault asks for one (AKS sends none).
     fn op_retry_after(self, secs: Option<u64>) -> Self {
         match secs {
@@ -182,7 +190,7 @@ pub fn handle(ctx: &mut Ctx, req: &EmuRequest) -> EmuResponse {
         );
     };
     let resp = match super::graph::route(ctx, req, &l, &api)
-        .or_else(|| super::compute::route(req, &l, &api))
+        .or_else(|| super::compute::route(ctx.state, req, &l, &api))
     {
         Some(resp) => resp,
         None => route(ctx, req, &segs, &l, &api),
@@ -823,7 +831,8 @@ fn cluster_not_found(rg: &str, name: &str) -> EmuResponse {
 
 fn get_cluster(ctx: &mut Ctx, sub: &str, rg: &str, name: &str, api: &str) -> EmuResponse {
     match ctx.state.clusters.get(&key(&[sub, rg, name])) {
-        Some(c) => EmuResponse::json(200, azure::shown_at(c.body.clone(), api)),
+        Some(c) => EmuResponse::json(200, azure::shown_at(c.body.clone(), api))
+            .etag(c.body["eTag"].as_str()),
         None => cluster_not_found(rg, name),
     }
 }
@@ -840,7 +849,8 @@ fn get_pool(
         return cluster_not_found(rg, cluster);
     };
     match c.pools.get(&pool.to_ascii_lowercase()) {
-        Some(p) => EmuResponse::json(200, azure::shown_at(p.clone(), api)),
+        Some(p) => EmuResponse::json(200, azure::shown_at(p.clone(), api))
+            .etag(p["properties"]["eTag"].as_str()),
         None => error(
             404,
             "NotFound",
@@ -920,6 +930,58 @@ fn precondition(req: &EmuRequest, etag: Option<&str>, what: &str) -> Option<EmuR
     })
 }
 
+/// A create-only property (the generated table's `x-ms-mutability`) changed by
+/// an update of `old`: 400 `PropertyChangeNotAllowed` ([`spec::create_only_change`]).
+fn immutable_change(
+    api: &str,
+    root: Root,
+    old: &Value,
+    new: &Map<String, Value>,
+) -> Option<EmuResponse> {
+    let v = spec::create_only_change(spec::table(api)?, root, old, &Value::Object(new.clone()))?;
+    Some(error_target(400, v.code, v.message, &v.target))
+}
+
+/// AKS's quota check before it creates VMs: a write that would take the
+/// region's `cores` or a size family's vCPUs past the limit the usages API
+/// shows (and raises what is used) is refused with 400
+/// `ErrCode_InsufficientVCPUQuota`, AKS's code (AKS docs, "Troubleshoot
+/// InsufficientVCPUQuota"). `after` is the state with the write applied.
+fn over_quota(before: &State, after: &State, sub: &str, region: &str) -> Option<EmuResponse> {
+    use super::compute;
+    let (was, now) = (
+        compute::usage(before, sub, region),
+        compute::usage(after, sub, region),
+    );
+    let (cores_limit, _) = compute::limits("", region);
+    if now.cores > cores_limit && now.cores > was.cores {
+        return Some(error(
+            400,
+            "ErrCode_InsufficientVCPUQuota",
+            format!(
+                "Insufficient regional vcpu quota left for location {region}. left regional vcpu quota {}, requested quota {}.",
+                (cores_limit - was.cores).max(0),
+                now.cores - was.cores
+            ),
+        ));
+    }
+    now.family_vcpus.iter().find_map(|(family, used)| {
+        let before = was.family_vcpus.get(family).copied().unwrap_or(0);
+        let (_, limit) = compute::limits(family, region);
+        (*used > limit && *used > before).then(|| {
+            error(
+                400,
+                "ErrCode_InsufficientVCPUQuota",
+                format!(
+                    "Insufficient vcpu quota requested {}, remaining {} for family {family} for region {region}.",
+                    used - before,
+                    (limit - before).max(0)
+                ),
+            )
+        })
+    })
+}
+
 fn operation_not_allowed(what: &str) -> EmuResponse {
     error(
         409,
@@ -951,12 +1013,24 @@ fn check_pool_properties(
         } else {
             0
         };
-        if !(min..=1000).contains(&n) {
+        let max = rules::POOL_COUNT.1;
+        if !(min..=max).contains(&n) {
             return Err(error_target(
                 400,
                 "InvalidParameter",
-                format!("count {n} is out of range {min}–1000 for a {mode} pool."),
+                format!("The value of parameter {at}.count is invalid: {n} is outside {min}–{max} for a {mode} agent pool. Please see https://aka.ms/aks-naming-rules for more details."),
                 &format!("{at}.count"),
+            ));
+        }
+    }
+    if let Some(n) = props.get("maxPods").and_then(Value::as_i64) {
+        let (min, max) = rules::MAX_PODS;
+        if !(min..=max).contains(&n) {
+            return Err(error_target(
+                400,
+                "InvalidParameter",
+                format!("The value of parameter {at}.maxPods is invalid: {n} is outside {min}–{max}. Please see https://aka.ms/aks/maxpods for more details."),
+                &format!("{at}.maxPods"),
             ));
         }
     }
@@ -1212,6 +1286,12 @@ fn put_cluster(
             );
         }
     }
+    if let Some(refused) = current
+        .as_ref()
+        .and_then(|old| immutable_change(api, Root::ManagedCluster, old, &body))
+    {
+        return refused;
+    }
     if exists {
         if let Some(op) = ctx.state.running_op(&ck, ctx.now) {
             return operation_not_allowed(&format!("{:?}", op.kind));
@@ -1317,14 +1397,21 @@ fn put_cluster(
         rec.pools = ctx.state.clusters[&ck].pools.clone();
     }
     sync_profiles(&mut rec);
+    let mut trial = ctx.state.clone();
+    trial.clusters.insert(ck.clone(), rec.clone());
+    if let Some(refused) = over_quota(ctx.state, &trial, sub, &region) {
+        return refused;
+    }
     let response_body = rec.body.clone();
     ctx.state.clusters.insert(ck.clone(), rec);
     let op = start_op(ctx, &ck, OpKind::PutCluster);
     let url = azure::op_url(sub, &region, &op.id, "operations", ctx.now);
+    let etag = response_body["eTag"].as_str().map(str::to_string);
     EmuResponse::json(
         if exists { 200 } else { 201 },
         azure::shown_at(response_body, api),
     )
+    .etag(etag.as_deref())
     .header("Azure-AsyncOperation", url)
     .op_retry_after(ctx.faults.op_retry_after)
 }
@@ -1397,6 +1484,12 @@ fn put_pool(
             );
         }
     }
+    if let Some(refused) = existing
+        .as_ref()
+        .and_then(|old| immutable_change(api, Root::AgentPool, old, &body))
+    {
+        return refused;
+    }
     let sku = props
         .get("osSKU")
         .and_then(Value::as_str)
@@ -1438,6 +1531,13 @@ fn put_pool(
     );
     azure::pool_defaults(&mut pprops, &version);
     let resource = pool_resource(sub, rg, cluster, pool, pprops);
+    let mut trial = ctx.state.clone();
+    if let Some(c) = trial.clusters.get_mut(&ck) {
+        c.pools.insert(pool.to_ascii_lowercase(), resource.clone());
+    }
+    if let Some(refused) = over_quota(ctx.state, &trial, sub, &location) {
+        return refused;
+    }
     let rec = ctx.state.clusters.get_mut(&ck).expect("checked");
     rec.pools
         .insert(pool.to_ascii_lowercase(), resource.clone());
@@ -1449,10 +1549,12 @@ fn put_pool(
             pool: pool.to_ascii_lowercase(),
         },
     );
+    let etag = resource["properties"]["eTag"].as_str().map(str::to_string);
     EmuResponse::json(
         if existing.is_some() { 200 } else { 201 },
         azure::shown_at(resource, api),
     )
+    .etag(etag.as_deref())
     .header(
         "Azure-AsyncOperation",
         azure::op_url(sub, &location, &op.id, "operations", ctx.now),

@@ -24,6 +24,16 @@ pub const FEATURE_NAMESPACE: &str = "Microsoft.ContainerService";
 /// The resource provider a preview flag is re-registered on.
 pub const PROVIDER_NAMESPACE: &str = "Microsoft.ContainerService";
 
+/// Agent pool node count (min for a User pool, max): AKS docs "Create node
+/// pools" and the spec's description of `count` ("0 to 1000 for user pools,
+/// 1 to 1000 for system pools"; the spec states no `minimum`/`maximum`).
+pub const POOL_COUNT: (i64, i64) = (0, 1000);
+
+/// `maxPods` per node: AKS docs "Configure maximum pods per node" (Azure CNI
+/// networking docs, "Maximum pods per node": minimum 10, maximum 250); the spec
+/// states no limits for it.
+pub const MAX_PODS: (i64, i64) = (10, 250);
+
 /// A Kubernetes minor version (`1.34`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Minor(pub u32, pub u32);

@@ -2,7 +2,12 @@
 //! (`gen/gen_schema.py` → `src/spec/<api-version>.tsv`, each naming its source
 //! path, commit and sha256) and the checks the emulator makes with them on every
 //! PUT body: unknown property → 400 (so a typo such as `osSku` is refused), wrong
-//! JSON type → 400, value outside a closed enum → 400. Read-only properties
+//! JSON type → 400, value outside a closed enum → 400, a number, string
+//! length or item count outside the spec's `minimum`/`maximum`/`minLength`/
+//! `maxLength`/`minItems`/`maxItems` → 400 `InvalidParameter`. Properties the
+//! spec marks create-only (`x-ms-mutability` without `update`, such as
+//! `location`) may not change on an update ([`create_only_change`] → 400
+//! `PropertyChangeNotAllowed`). Read-only properties
 //! (`id`, `provisioningState`, `currentOrchestratorVersion`, …) are ignored, as
 //! ARM resource providers do: a client may PUT back what it GOT.
 //!
@@ -116,6 +121,17 @@ pub struct Node {
     pub open: bool,
     pub values: Vec<String>,
     pub pattern: Option<String>,
+    /// Create-only (`x-ms-mutability` without `update`).
+    pub create_only: bool,
+    /// The spec's limits: `minimum`, `maximum`, `minLength`, … → value.
+    pub limits: Vec<(String, f64)>,
+}
+
+impl Node {
+    /// The limit named `name` (`minimum`, `maxLength`, …), if the spec sets it.
+    pub fn limit(&self, name: &str) -> Option<f64> {
+        self.limits.iter().find(|(k, _)| k == name).map(|(_, v)| *v)
+    }
 }
 
 /// One generated table.
@@ -150,7 +166,7 @@ impl Table {
                         ),
                     );
                 }
-                [root, path, kind, flags, values, pattern] => {
+                [root, path, kind, flags, values, pattern, rest @ ..] => {
                     let root = match *root {
                         "ManagedCluster" => Root::ManagedCluster,
                         "AgentPool" => Root::AgentPool,
@@ -168,6 +184,17 @@ impl Table {
                                 .map(|v| v.split('|').map(str::to_string).collect())
                                 .unwrap_or_default(),
                             pattern: dash(pattern),
+                            create_only: flags.contains(&"co"),
+                            limits: rest
+                                .first()
+                                .and_then(|l| dash(l))
+                                .map(|l| {
+                                    l.split(',')
+                                        .filter_map(|kv| kv.split_once('='))
+                                        .filter_map(|(k, v)| Some((k.to_string(), v.parse().ok()?)))
+                                        .collect()
+                                })
+                                .unwrap_or_default(),
                         },
                     );
                 }
@@ -296,6 +323,9 @@ fn walk(w: &Walk, path: &str, shown: &str, v: &Value) -> Result<(), Violation> {
             });
         }
     }
+    if let Some(v) = out_of_limits(node, v, shown) {
+        return Err(v);
+    }
     let join = |p: &str, k: &str| {
         if p.is_empty() {
             k.to_string()
@@ -332,6 +362,79 @@ fn walk(w: &Walk, path: &str, shown: &str, v: &Value) -> Result<(), Violation> {
         _ => {}
     }
     Ok(())
+}
+
+/// The spec's limits on one value: numbers against `minimum`/`maximum`,
+/// strings against `minLength`/`maxLength`, arrays against `minItems`/`maxItems`.
+/// AKS answers such a value with 400 `InvalidParameter` naming the property.
+fn out_of_limits(node: &Node, v: &Value, shown: &str) -> Option<Violation> {
+    let (measure, low, high, what) = match v {
+        Value::Number(n) => (n.as_f64()?, "minimum", "maximum", "value"),
+        Value::String(s) => (s.chars().count() as f64, "minLength", "maxLength", "length"),
+        Value::Array(a) => (a.len() as f64, "minItems", "maxItems", "number of items"),
+        _ => return None,
+    };
+    let bound = |name: &str| node.limit(name);
+    let broken = match (bound(low), bound(high)) {
+        (Some(min), _) if measure < min => Some(("at least", min)),
+        (_, Some(max)) if measure > max => Some(("at most", max)),
+        _ => None,
+    }?;
+    let range = match (bound(low), bound(high)) {
+        (Some(a), Some(b)) => format!(" (allowed range {a}–{b})"),
+        _ => String::new(),
+    };
+    Some(Violation {
+        code: "InvalidParameter",
+        message: format!(
+            "The value of parameter {shown} is invalid: its {what} must be {} {}{range}.",
+            broken.0, broken.1
+        ),
+        target: shown.to_string(),
+    })
+}
+
+/// The value at a dotted table path (no `[]`/`{}` steps) in a body.
+fn at_path<'a>(body: &'a Value, path: &str) -> Option<&'a Value> {
+    path.split('.')
+        .try_fold(body, |v, k| v.get(k))
+        .filter(|v| !v.is_null())
+}
+
+/// Values compare as ARM compares them: strings case-insensitively, and a
+/// location without its spaces (`East US` is `eastus`).
+fn same(path: &str, a: &Value, b: &Value) -> bool {
+    match (a.as_str(), b.as_str()) {
+        (Some(x), Some(y)) if path == "location" => {
+            let norm = |s: &str| s.replace(' ', "").to_ascii_lowercase();
+            norm(x) == norm(y)
+        }
+        (Some(x), Some(y)) => x.eq_ignore_ascii_case(y),
+        _ => a == b,
+    }
+}
+
+/// The first create-only property (outside arrays and maps) that `new`
+/// changes from `old`, the stored resource: 400 `PropertyChangeNotAllowed`, as
+/// AKS answers. A property the update leaves out keeps its value.
+pub fn create_only_change(t: &Table, root: Root, old: &Value, new: &Value) -> Option<Violation> {
+    let mut paths: Vec<&String> = t
+        .nodes
+        .iter()
+        .filter(|((r, p), n)| *r == root && n.create_only && !p.contains('[') && !p.contains('{'))
+        .map(|((_, p), _)| p)
+        .collect();
+    paths.sort();
+    paths.into_iter().find_map(|p| {
+        let (was, now) = (at_path(old, p)?, at_path(new, p)?);
+        (!same(p, was, now)).then(|| Violation {
+            code: "PropertyChangeNotAllowed",
+            message: format!(
+                "Changing property '{p}' is not allowed. Existing value: {was}, new value: {now}."
+            ),
+            target: p.to_string(),
+        })
+    })
 }
 
 #[cfg(test)]
