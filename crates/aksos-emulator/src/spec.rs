@@ -492,6 +492,46 @@ mod tests {
     }
 
     #[test]
+    fn tables_carry_create_only_flags_and_limits() {
+        for v in SPEC_VERSIONS {
+            let t = table(v).unwrap();
+            assert!(
+                t.node(Root::ManagedCluster, "location")
+                    .unwrap()
+                    .create_only
+            );
+            let disk = t.node(Root::AgentPool, "properties.osDiskSizeGB").unwrap();
+            assert_eq!(
+                (disk.limit("minimum"), disk.limit("maximum")),
+                (Some(0.0), Some(2048.0))
+            );
+        }
+        let t = table("2026-08-01").unwrap();
+        let old = json!({"location": "eastus", "properties": {}});
+        assert!(create_only_change(
+            t,
+            Root::ManagedCluster,
+            &old,
+            &json!({"location": "East US"})
+        )
+        .is_none());
+        assert!(
+            create_only_change(t, Root::ManagedCluster, &old, &json!({"properties": {}})).is_none()
+        );
+        let e = create_only_change(
+            t,
+            Root::ManagedCluster,
+            &old,
+            &json!({"location": "westus"}),
+        )
+        .unwrap();
+        assert_eq!(
+            (e.code, e.target.as_str()),
+            ("PropertyChangeNotAllowed", "location")
+        );
+    }
+
+    #[test]
     fn os_sku_enum_follows_the_api_version() {
         assert!(os_sku_introduced("2026-08-02-preview", "Flatcar"));
         assert!(!os_sku_introduced("2026-08-01", "Flatcar"));
