@@ -18,6 +18,11 @@ pub struct Faults {
     /// `Retry-After` seconds on AKS operations (PUT/DELETE answers and status
     /// polls). Azure sends none there (recorded), so none by default.
     pub op_retry_after: Option<u64>,
+    /// Writes that would take a vCPU quota past the limit the usages API shows
+    /// are refused (400 `ErrCode_InsufficientVCPUQuota`), as AKS refuses them.
+    /// Off by default: the usages are a fixed fixture sized for a few
+    /// clusters, and test fleets are larger.
+    pub enforce_quota: bool,
     /// Long-running operations end `Failed` with an error.
     pub fail_lro: bool,
     /// Long-running operations end `Canceled`.
@@ -62,6 +67,7 @@ impl Default for Faults {
             error: 0,
             retry_after: 1,
             op_retry_after: None,
+            enforce_quota: false,
             fail_lro: false,
             cancel_lro: false,
             stuck: false,
@@ -126,6 +132,7 @@ impl Faults {
                 "retry-after" => self.retry_after = count(value)? as u64,
                 "op-retry-after" => self.op_retry_after = Some(count(value)? as u64),
                 "fail-lro" => self.fail_lro = true,
+                "enforce-quota" => self.enforce_quota = true,
                 "cancel-lro" => self.cancel_lro = true,
                 "stuck" => self.stuck = true,
                 "delay" => self.delay = dur(value)?,
@@ -152,7 +159,7 @@ impl Faults {
                 "graph-quota" => self.graph_quota = count(value)?,
                 other => {
                     return Err(format!(
-                        "unknown fault `{other}`; known: throttle=N, error=N, retry-after=S, op-retry-after=S, fail-lro, cancel-lro, stuck, delay=D, op-delay=D, reg-delay=D, provider-delay=D, malformed=N, html=N, reset=N, expire-after=N, conflict=N, page-size=N, graph-refuse[=403|unregistered|policy], graph-page-size=N, graph-quota=N"
+                        "unknown fault `{other}`; known: throttle=N, error=N, retry-after=S, op-retry-after=S, enforce-quota, fail-lro, cancel-lro, stuck, delay=D, op-delay=D, reg-delay=D, provider-delay=D, malformed=N, html=N, reset=N, expire-after=N, conflict=N, page-size=N, graph-refuse[=403|unregistered|policy], graph-page-size=N, graph-quota=N"
                     ))
                 }
             }

@@ -947,6 +947,7 @@ fn immutable_change(
 /// shows (and raises what is used) is refused with 400
 /// `ErrCode_InsufficientVCPUQuota`, AKS's code (AKS docs, "Troubleshoot
 /// InsufficientVCPUQuota"). `after` is the state with the write applied.
+/// Only with the `enforce-quota` fault ([`Faults::enforce_quota`]).
 fn over_quota(before: &State, after: &State, sub: &str, region: &str) -> Option<EmuResponse> {
     use super::compute;
     let (was, now) = (
@@ -1399,7 +1400,12 @@ fn put_cluster(
     sync_profiles(&mut rec);
     let mut trial = ctx.state.clone();
     trial.clusters.insert(ck.clone(), rec.clone());
-    if let Some(refused) = over_quota(ctx.state, &trial, sub, &region) {
+    if let Some(refused) = ctx
+        .faults
+        .enforce_quota
+        .then(|| over_quota(ctx.state, &trial, sub, &region))
+        .flatten()
+    {
         return refused;
     }
     let response_body = rec.body.clone();
@@ -1535,7 +1541,12 @@ fn put_pool(
     if let Some(c) = trial.clusters.get_mut(&ck) {
         c.pools.insert(pool.to_ascii_lowercase(), resource.clone());
     }
-    if let Some(refused) = over_quota(ctx.state, &trial, sub, &location) {
+    if let Some(refused) = ctx
+        .faults
+        .enforce_quota
+        .then(|| over_quota(ctx.state, &trial, sub, &location))
+        .flatten()
+    {
         return refused;
     }
     let rec = ctx.state.clusters.get_mut(&ck).expect("checked");

@@ -415,7 +415,7 @@ fn current(usages: &Value, name: &str) -> (i64, i64) {
 
 #[test]
 fn usages_follow_the_pools_created_until_the_quota_is_exhausted() {
-    let emu = with_cluster("");
+    let emu = with_cluster("enforce-quota");
     // The system pool: 1 × Standard_D4s_v5 (4 vCPUs, DSv5 family).
     let u = usages(&emu, "eastus");
     assert_eq!(current(&u, "standardDSv5Family"), (4, 100));
@@ -458,6 +458,26 @@ fn usages_follow_the_pools_created_until_the_quota_is_exhausted() {
     assert_eq!(
         current(&usages(&emu, "eastus"), "standardNCASv3_T4Family").0,
         8
+    );
+
+    // Without `enforce-quota` the write goes through (usages still count it).
+    let lax = with_cluster("");
+    send(
+        &lax,
+        "PUT",
+        &pool_path("c1", "gpu"),
+        Some(&pool_body(2, "Standard_NC4as_T4_v3")),
+    );
+    let r = send(
+        &lax,
+        "PUT",
+        &pool_path("c1", "gpu2"),
+        Some(&pool_body(1, "Standard_NC4as_T4_v3")),
+    );
+    assert_eq!(r.status, 201);
+    assert_eq!(
+        current(&usages(&lax, "eastus"), "standardNCASv3_T4Family"),
+        (12, 8)
     );
 
     // Scaling down frees quota; deleting the pool gives it back.
