@@ -18,7 +18,7 @@
 //! `Standard_D8s_v5` has zone 3 restricted (`NotAvailableForSubscription`) in
 //! eastus; `Standard_D16s_v5` is restricted in westus (`Location`); the GPU
 //! family `standardNCASv3_T4Family` has a limit of 8 vCPUs in eastus and 0
-//! elsewhere; northcentralus, westcentralus and westus are modelled without
+//! elsewhere, other families 1000 and the region 5000; northcentralus, westcentralus and westus are modelled without
 //! zones. Usages follow the agent pools the emulator holds: in a region, each
 //! pool adds `count × vCPUs` of its `vmSize` to its family and to `cores`,
 //! `count` to `virtualMachines` and one to `virtualMachineScaleSets`
@@ -263,13 +263,15 @@ pub fn limits(family: &str, loc: &str) -> (i64, i64) {
     (REGIONAL_CORES, family_limit(family, loc))
 }
 
-const REGIONAL_CORES: i64 = 350;
+/// Generous regional and family limits, so test fleets of many pools fit; the
+/// GPU family's small limit is the one a test exhausts.
+const REGIONAL_CORES: i64 = 5000;
 
 fn family_limit(family: &str, loc: &str) -> i64 {
     match (family, loc) {
         ("standardNCASv3_T4Family", "eastus") => 8,
         ("standardNCASv3_T4Family", _) => 0,
-        _ => 100,
+        _ => 1000,
     }
 }
 

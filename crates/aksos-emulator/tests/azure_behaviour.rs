@@ -418,7 +418,7 @@ fn usages_follow_the_pools_created_until_the_quota_is_exhausted() {
     let emu = with_cluster("enforce-quota");
     // The system pool: 1 × Standard_D4s_v5 (4 vCPUs, DSv5 family).
     let u = usages(&emu, "eastus");
-    assert_eq!(current(&u, "standardDSv5Family"), (4, 100));
+    assert_eq!(current(&u, "standardDSv5Family"), (4, 1000));
     assert_eq!(current(&u, "cores").0, 4);
     assert_eq!(current(&u, "virtualMachineScaleSets").0, 1);
     // Another region is untouched.
