@@ -292,8 +292,9 @@ pub fn context(e: &Export, f: &Findings) -> Value {
         Export::Cluster(c) => (
             "cluster",
             &c.pool,
-            serde_json::to_value(c.body(c.pool.kubernetes_version.as_deref()))
-                .expect("serialisable"),
+            c.body_json(c.pool.kubernetes_version.as_deref())
+                .map(|(b, _)| b)
+                .expect("preflight applied the raw writes"),
             json!({
                 "type": "Microsoft.ContainerService/managedClusters",
                 "resource_group": c.resource_group,
@@ -307,7 +308,9 @@ pub fn context(e: &Export, f: &Findings) -> Value {
         Export::Pool(p) => (
             "nodepool",
             &p.pool,
-            serde_json::to_value(p.body()).expect("serialisable"),
+            p.body_json()
+                .map(|(b, _)| b)
+                .expect("preflight applied the raw writes"),
             json!({
                 "type": "Microsoft.ContainerService/managedClusters/agentPools",
                 "resource_group": p.resource_group,
@@ -319,9 +322,13 @@ pub fn context(e: &Export, f: &Findings) -> Value {
             }),
         ),
     };
+    let az_rest = !az_flags_cover(&body, kind == "cluster");
     json!({
         "kind": kind,
         "resource": resource,
+        // Some property has no az flag: the script PUTs the exact body.
+        "az_rest": az_rest,
+        "body_pretty": serde_json::to_string_pretty(&body).expect("serialisable"),
         "pool": pool_context(pool),
         "body": body,
         "provider_namespace": PROVIDER_NAMESPACE,
@@ -331,6 +338,79 @@ pub fn context(e: &Export, f: &Findings) -> Value {
         // The templates say how a needed feature gets registered.
         "warnings": f.warnings,
     })
+}
+
+/// The body paths the az script's flags express (its template), cluster and
+/// pool (`*` is any map key or list index).
+const AZ_CLUSTER_PATHS: &[&str] = &[
+    "location",
+    "tags.*",
+    "identity.type",
+    "properties.kubernetesVersion",
+    "properties.dnsPrefix",
+    "properties.autoUpgradeProfile.nodeOSUpgradeChannel",
+];
+const AZ_POOL_PATHS: &[&str] = &[
+    "name",
+    "count",
+    "vmSize",
+    "osType",
+    "osSKU",
+    "mode",
+    "type",
+    "orchestratorVersion",
+    "enableFIPS",
+    "securityProfile.enableSecureBoot",
+    "securityProfile.enableVTPM",
+    "osDiskType",
+    "nodeLabels.*",
+    "nodeTaints.*",
+];
+
+/// Whether every leaf of `body` is one the az script's flags say (else the
+/// script sends the exact body with `az rest`, which is faithful where a
+/// flag-by-flag `az aks` command would drop or reinterpret a property).
+fn az_flags_cover(body: &Value, cluster: bool) -> bool {
+    let pool_root = if cluster {
+        "properties.agentPoolProfiles.*."
+    } else {
+        "properties."
+    };
+    crate::core::body::leaves(body).keys().all(|path| {
+        let g = star(path);
+        let top = if cluster { AZ_CLUSTER_PATHS } else { &[][..] };
+        top.iter().any(|p| matches(&g, p))
+            || AZ_POOL_PATHS
+                .iter()
+                .any(|p| matches(&g, &format!("{pool_root}{p}")))
+    })
+}
+
+/// `a.b[0].c["k.x"]` → `a.b.*.c.*`: list indexes and quoted keys as `*`.
+fn star(path: &str) -> String {
+    let mut out = String::new();
+    let mut chars = path.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '[' {
+            for d in chars.by_ref() {
+                if d == ']' {
+                    break;
+                }
+            }
+            out.push_str(".*");
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `g` (from [`star`]) is `pattern`, where a `*` segment of the pattern
+/// also takes one plain map key.
+fn matches(g: &str, pattern: &str) -> bool {
+    let a: Vec<&str> = g.split('.').collect();
+    let b: Vec<&str> = pattern.split('.').collect();
+    a.len() == b.len() && a.iter().zip(&b).all(|(x, y)| *y == "*" || x == y)
 }
 
 /// Refuses, before rendering, every value holding a character no export can

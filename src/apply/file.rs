@@ -52,10 +52,10 @@ fn raw(node: &Node, slot: Slot) -> Result<Raw, String> {
             "false" | "False" | "FALSE" => Ok(Raw::Switch(false)),
             _ => Err(format!("`{}` is not true or false", crate::names::shown(s))),
         },
-        (Value::Scalar(s), Slot::Text(_) | Slot::Int(_) | Slot::List(_)) => {
+        (Value::Scalar(s), Slot::Text(_) | Slot::Int(_) | Slot::List(_) | Slot::Lines(_)) => {
             Ok(Raw::Text(s.clone()))
         }
-        (Value::Seq(items), Slot::List(_)) => items
+        (Value::Seq(items), Slot::List(_) | Slot::Lines(_)) => items
             .iter()
             .map(|i| scalar(i).ok_or_else(|| "expected a list of text values".to_string()))
             .collect::<Result<_, _>>()
@@ -69,7 +69,7 @@ fn raw(node: &Node, slot: Slot) -> Result<Raw, String> {
             .collect::<Result<_, _>>()
             .map(Raw::Pairs),
         (_, Slot::Pairs(_)) => Err("expected a map of key: value".into()),
-        (_, Slot::List(_)) => Err("expected a list".into()),
+        (_, Slot::List(_) | Slot::Lines(_)) => Err("expected a list".into()),
         (_, Slot::Switch(_)) => Err("expected true or false".into()),
         (_, _) => Err("expected a single value".into()),
     }
