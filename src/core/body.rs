@@ -57,7 +57,11 @@ impl Op {
     fn origin(&self) -> String {
         match self {
             Op::Merge { file, .. } => format!("--body-file {file}"),
-            Op::Leaf(l) => format!("{}.{}", l.shown_root, l.rel),
+            Op::Leaf(l) => {
+                // `properties` / `systemPool.properties` (apply names the entry).
+                let root = l.shown_root.rsplit_once("].").map_or(&*l.shown_root, |(_, r)| r);
+                format!("{root}.{}", l.rel)
+            }
             Op::Set(arg) => format!("--set {}", crate::names::shown(arg)),
         }
     }
@@ -174,7 +178,12 @@ impl BodyOps {
                         Some((path, field)) => problems.push(owned(op, &path, field, kind)),
                         None => {
                             for path in changed(&before, &after) {
-                                if let Some(old) = before.get(&path) {
+                                // An empty list or object that got items is filled, not replaced.
+                                let filled = |v: &Value| {
+                                    v.as_array().is_some_and(Vec::is_empty)
+                                        || v.as_object().is_some_and(|m| m.is_empty())
+                                };
+                                if let Some(old) = before.get(&path).filter(|v| !filled(v)) {
                                     let new = after
                                         .get(&path)
                                         .map(|v| v.to_string())
