@@ -46,6 +46,9 @@ pub fn run(c: &ExportCommand, ui: &Ui) -> AppResult<u8> {
         ExportCommand::Cluster(a) => {
             let (r, f) = a.create.fields.check(preflight::cluster)?;
             check_values(&a.create.fields.input, Kind::Cluster)?;
+            if let Ok((body, _)) = r.body_json(r.pool.kubernetes_version.as_deref()) {
+                check_body_text(&body, &a.create.fields.input)?;
+            }
             check_out_path(&a.output)?;
             report_findings(&f, a.output.format, ui);
             (
@@ -56,6 +59,9 @@ pub fn run(c: &ExportCommand, ui: &Ui) -> AppResult<u8> {
         ExportCommand::Nodepool(a) => {
             let (r, f) = a.add.fields.check(preflight::pool)?;
             check_values(&a.add.fields.input, Kind::Pool)?;
+            if let Ok((body, _)) = r.body_json() {
+                check_body_text(&body, &a.add.fields.input)?;
+            }
             check_out_path(&a.output)?;
             report_findings(&f, a.output.format, ui);
             (render(&Export::Pool(&r), &f, a.output.format)?, &a.output)
@@ -411,6 +417,36 @@ fn matches(g: &str, pattern: &str) -> bool {
     let a: Vec<&str> = g.split('.').collect();
     let b: Vec<&str> = pattern.split('.').collect();
     a.len() == b.len() && a.iter().zip(&b).all(|(x, y)| *y == "*" || x == y)
+}
+
+/// Refuses a body whose text (keys and strings) holds a character no export
+/// can carry safely: the flags were checked one by one ([`check_values`]);
+/// this catches what a `--body-file` brought.
+fn check_body_text(body: &Value, input: &ClusterInput) -> AppResult<()> {
+    fn first_bad(v: &Value) -> Option<char> {
+        match v {
+            Value::String(s) => escape::refused_char(s),
+            Value::Array(a) => a.iter().find_map(first_bad),
+            Value::Object(m) => m
+                .iter()
+                .find_map(|(k, v)| escape::refused_char(k).or_else(|| first_bad(v))),
+            _ => None,
+        }
+    }
+    match first_bad(body) {
+        None => Ok(()),
+        Some(c) => Err(AppError::usage(
+            match &input.body_file {
+                Some(f) => format!("--body-file {f}"),
+                None => "--set".into(),
+            },
+            format!(
+                "a value holds the control or invisible character U+{:04X}, which cannot be \
+                 written safely into a generated file; remove it",
+                c as u32
+            ),
+        )),
+    }
 }
 
 /// Refuses, before rendering, every value holding a character no export can

@@ -421,9 +421,7 @@ pub async fn plan(arm: &Arm, target: &Target) -> AppResult<Planned> {
                 }));
             }
             plan_feature(arm, &p.pool, &mut plan).await?;
-            let (body, _) = p
-                .body_json()
-                .map_err(|e| raw_write_error(e, Kind::Pool))?;
+            let (body, _) = p.body_json().map_err(|e| raw_write_error(e, Kind::Pool))?;
             plan.put = Some(
                 ArmRequest::new(
                     Method::Put,

@@ -902,9 +902,25 @@ fn every_format_carries_set_values_and_tags() {
         for (args, wants) in [
             (
                 cluster,
-                &["cpuManagerPolicy", "static", "netCoreSomaxconn", "16384", "cost-center", "42"][..],
+                &[
+                    "cpuManagerPolicy",
+                    "static",
+                    "netCoreSomaxconn",
+                    "16384",
+                    "cost-center",
+                    "42",
+                ][..],
             ),
-            (pool, &["maxUnavailable", "team", "a b", "allowedUnsafeSysctls", "net.core.*"][..]),
+            (
+                pool,
+                &[
+                    "maxUnavailable",
+                    "team",
+                    "a b",
+                    "allowedUnsafeSysctls",
+                    "net.core.*",
+                ][..],
+            ),
         ] {
             let (code, text, stderr) = export(format, args);
             assert_eq!(code, 0, "{format}: {stderr}");
@@ -920,9 +936,15 @@ fn every_format_carries_set_values_and_tags() {
     assert_eq!(p["linuxOSConfig"]["sysctls"]["netCoreSomaxconn"], 16384);
     let (_, arm, _) = export("arm", pool);
     let t: serde_json::Value = serde_json::from_str(&arm).unwrap();
-    assert_eq!(t["resources"][0]["properties"]["upgradeSettings"]["maxUnavailable"], "1");
+    assert_eq!(
+        t["resources"][0]["properties"]["upgradeSettings"]["maxUnavailable"],
+        "1"
+    );
     // az has no flag for these: the script PUTs the exact body.
     let (_, az, _) = export("az", pool);
-    assert!(az.contains("az rest --method put") && !az.contains("az aks nodepool add \\\n"), "{az}");
+    assert!(
+        az.contains("az rest --method put") && !az.contains("az aks nodepool add \\\n"),
+        "{az}"
+    );
     assert!(az.contains("\"maxUnavailable\": \"1\""), "{az}");
 }

@@ -59,7 +59,10 @@ impl Op {
             Op::Merge { file, .. } => format!("--body-file {file}"),
             Op::Leaf(l) => {
                 // `properties` / `systemPool.properties` (apply names the entry).
-                let root = l.shown_root.rsplit_once("].").map_or(&*l.shown_root, |(_, r)| r);
+                let root = l
+                    .shown_root
+                    .rsplit_once("].")
+                    .map_or(&*l.shown_root, |(_, r)| r);
                 format!("{root}.{}", l.rel)
             }
             Op::Set(arg) => format!("--set {}", crate::names::shown(arg)),
@@ -83,9 +86,8 @@ impl BodyOps {
                 crate::error::AppError::Usage { message, .. } => message,
                 other => other.to_string(),
             });
-            match text.and_then(|t| {
-                schema::parse_fragment(&t).map_err(|m| format!("{file}: {m}"))
-            }) {
+            match text.and_then(|t| schema::parse_fragment(&t).map_err(|m| format!("{file}: {m}")))
+            {
                 Ok(fragment) => ops.push(Op::Merge {
                     file: file.clone(),
                     fragment,
@@ -216,7 +218,9 @@ fn owned(op: &Op, path: &str, field: Field, kind: Kind) -> Problem {
         fields::apply_key(kind, field)
     );
     match op {
-        Op::Leaf(l) => Problem::new(Field::Set, message).under(format!("{}.{}", l.shown_root, l.rel)),
+        Op::Leaf(l) => {
+            Problem::new(Field::Set, message).under(format!("{}.{}", l.shown_root, l.rel))
+        }
         Op::Merge { file, .. } => Problem::new(op.field(), format!("{file}: {message}")),
         Op::Set(_) => Problem::new(op.field(), message),
     }
@@ -395,8 +399,10 @@ mod tests {
     #[test]
     fn differences_compare_only_what_the_writes_changed() {
         let base = json!({"properties": {"count": 3}});
-        let merged = json!({"properties": {"count": 3, "kubeletConfig": {"cpuManagerPolicy": "static"}}});
-        let same = json!({"properties": {"count": 5, "kubeletConfig": {"cpuManagerPolicy": "Static"}}});
+        let merged =
+            json!({"properties": {"count": 3, "kubeletConfig": {"cpuManagerPolicy": "static"}}});
+        let same =
+            json!({"properties": {"count": 5, "kubeletConfig": {"cpuManagerPolicy": "Static"}}});
         assert!(differences(&base, &merged, &same).is_empty());
         let other = json!({"properties": {"count": 3}});
         let d = differences(&base, &merged, &other);

@@ -463,7 +463,9 @@ pub static FIELDS: &[Def] = &[
         pool_key: Some("allowUnknownValues"),
         prompt: None,
         value_name: "",
-        help: |_| "Send a --set / --body-file value outside the schema's enum (with a warning)".into(),
+        help: |_| {
+            "Send a --set / --body-file value outside the schema's enum (with a warning)".into()
+        },
         choices: &[],
         slot: Slot::Switch(|c| &mut c.allow_unknown_values),
         cluster_body: None,

@@ -10,8 +10,8 @@
 //!
 //! The input is a plain [`ClusterInput`]: preflight never sees how it was typed.
 
-use super::input::{ClusterInput, Field, PoolInput, Problem};
 use super::body::BodyOps;
+use super::input::{ClusterInput, Field, PoolInput, Problem};
 use super::request::{ClusterRequest, NodePoolRequest, PoolSpec};
 use crate::catalog::{self, defaults, enums, Minor, OsSku, Support, Verdict};
 use crate::names;

@@ -3,12 +3,12 @@
 //! bodies they become. Bodies carry only what is set, with `osSKU` spelled as
 //! the API spells it.
 
+use super::body::BodyOps;
+use super::input::{Kind, Problem};
 use crate::arm::models::{
     AgentPool, AgentPoolProfile, AgentPoolProperties, AgentPoolSecurityProfile, AutoUpgradeProfile,
     ClusterIdentity, ManagedCluster, ManagedClusterProperties,
 };
-use super::body::BodyOps;
-use super::input::{Kind, Problem};
 use crate::catalog::{self, defaults, OsSku};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -272,7 +272,12 @@ impl ClusterRequest {
     /// the raw writes raise.
     pub fn body_json(&self, version: Option<&str>) -> Result<(Value, Vec<String>), Vec<Problem>> {
         let typed = serde_json::to_value(self.body(version)).expect("serialisable");
-        with_ops(typed, &self.body_ops, Kind::Cluster, self.pool.api_version())
+        with_ops(
+            typed,
+            &self.body_ops,
+            Kind::Cluster,
+            self.pool.api_version(),
+        )
     }
 }
 
