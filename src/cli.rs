@@ -602,7 +602,7 @@ impl<const POOL: bool> clap::FromArgMatches for InputFlags<POOL> {
             let raw = match d.slot {
                 Slot::Switch(_) => m.get_flag(id).then_some(Raw::Switch(true)),
                 Slot::Text(_) | Slot::Int(_) => m.get_one::<String>(id).cloned().map(Raw::Text),
-                Slot::Pairs(_) | Slot::List(_) => m
+                Slot::Pairs(_) | Slot::List(_) | Slot::Lines(_) => m
                     .get_many::<String>(id)
                     .map(|v| Raw::List(v.cloned().collect())),
             };
@@ -646,6 +646,11 @@ fn table_args(mut cmd: clap::Command, kind: Kind) -> clap::Command {
             Slot::Pairs(_) | Slot::List(_) => arg
                 .value_name(d.value_name)
                 .num_args(1..)
+                .action(ArgAction::Append),
+            Slot::Lines(_) => arg
+                .value_name(d.value_name)
+                .num_args(1)
+                .allow_hyphen_values(true)
                 .action(ArgAction::Append),
         };
         if !d.choices.is_empty() {

@@ -46,6 +46,9 @@ pub fn run(c: &ExportCommand, ui: &Ui) -> AppResult<u8> {
         ExportCommand::Cluster(a) => {
             let (r, f) = a.create.fields.check(preflight::cluster)?;
             check_values(&a.create.fields.input, Kind::Cluster)?;
+            if let Ok((body, _)) = r.body_json(r.pool.kubernetes_version.as_deref()) {
+                check_body_text(&body, &a.create.fields.input)?;
+            }
             check_out_path(&a.output)?;
             report_findings(&f, a.output.format, ui);
             (
@@ -56,6 +59,9 @@ pub fn run(c: &ExportCommand, ui: &Ui) -> AppResult<u8> {
         ExportCommand::Nodepool(a) => {
             let (r, f) = a.add.fields.check(preflight::pool)?;
             check_values(&a.add.fields.input, Kind::Pool)?;
+            if let Ok((body, _)) = r.body_json() {
+                check_body_text(&body, &a.add.fields.input)?;
+            }
             check_out_path(&a.output)?;
             report_findings(&f, a.output.format, ui);
             (render(&Export::Pool(&r), &f, a.output.format)?, &a.output)
@@ -292,8 +298,9 @@ pub fn context(e: &Export, f: &Findings) -> Value {
         Export::Cluster(c) => (
             "cluster",
             &c.pool,
-            serde_json::to_value(c.body(c.pool.kubernetes_version.as_deref()))
-                .expect("serialisable"),
+            c.body_json(c.pool.kubernetes_version.as_deref())
+                .map(|(b, _)| b)
+                .expect("preflight applied the raw writes"),
             json!({
                 "type": "Microsoft.ContainerService/managedClusters",
                 "resource_group": c.resource_group,
@@ -307,7 +314,9 @@ pub fn context(e: &Export, f: &Findings) -> Value {
         Export::Pool(p) => (
             "nodepool",
             &p.pool,
-            serde_json::to_value(p.body()).expect("serialisable"),
+            p.body_json()
+                .map(|(b, _)| b)
+                .expect("preflight applied the raw writes"),
             json!({
                 "type": "Microsoft.ContainerService/managedClusters/agentPools",
                 "resource_group": p.resource_group,
@@ -319,9 +328,13 @@ pub fn context(e: &Export, f: &Findings) -> Value {
             }),
         ),
     };
+    let az_rest = !az_flags_cover(&body, kind == "cluster");
     json!({
         "kind": kind,
         "resource": resource,
+        // Some property has no az flag: the script PUTs the exact body.
+        "az_rest": az_rest,
+        "body_pretty": serde_json::to_string_pretty(&body).expect("serialisable"),
         "pool": pool_context(pool),
         "body": body,
         "provider_namespace": PROVIDER_NAMESPACE,
@@ -331,6 +344,109 @@ pub fn context(e: &Export, f: &Findings) -> Value {
         // The templates say how a needed feature gets registered.
         "warnings": f.warnings,
     })
+}
+
+/// The body paths the az script's flags express (its template), cluster and
+/// pool (`*` is any map key or list index).
+const AZ_CLUSTER_PATHS: &[&str] = &[
+    "location",
+    "tags.*",
+    "identity.type",
+    "properties.kubernetesVersion",
+    "properties.dnsPrefix",
+    "properties.autoUpgradeProfile.nodeOSUpgradeChannel",
+];
+const AZ_POOL_PATHS: &[&str] = &[
+    "name",
+    "count",
+    "vmSize",
+    "osType",
+    "osSKU",
+    "mode",
+    "type",
+    "orchestratorVersion",
+    "enableFIPS",
+    "securityProfile.enableSecureBoot",
+    "securityProfile.enableVTPM",
+    "osDiskType",
+    "nodeLabels.*",
+    "nodeTaints.*",
+];
+
+/// Whether every leaf of `body` is one the az script's flags say (else the
+/// script sends the exact body with `az rest`, which is faithful where a
+/// flag-by-flag `az aks` command would drop or reinterpret a property).
+fn az_flags_cover(body: &Value, cluster: bool) -> bool {
+    let pool_root = if cluster {
+        "properties.agentPoolProfiles.*."
+    } else {
+        "properties."
+    };
+    crate::core::body::leaves(body).keys().all(|path| {
+        let g = star(path);
+        let top = if cluster { AZ_CLUSTER_PATHS } else { &[][..] };
+        top.iter().any(|p| matches(&g, p))
+            || AZ_POOL_PATHS
+                .iter()
+                .any(|p| matches(&g, &format!("{pool_root}{p}")))
+    })
+}
+
+/// `a.b[0].c["k.x"]` → `a.b.*.c.*`: list indexes and quoted keys as `*`.
+fn star(path: &str) -> String {
+    let mut out = String::new();
+    let mut chars = path.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '[' {
+            for d in chars.by_ref() {
+                if d == ']' {
+                    break;
+                }
+            }
+            out.push_str(".*");
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `g` (from [`star`]) is `pattern`, where a `*` segment of the pattern
+/// also takes one plain map key.
+fn matches(g: &str, pattern: &str) -> bool {
+    let a: Vec<&str> = g.split('.').collect();
+    let b: Vec<&str> = pattern.split('.').collect();
+    a.len() == b.len() && a.iter().zip(&b).all(|(x, y)| *y == "*" || x == y)
+}
+
+/// Refuses a body whose text (keys and strings) holds a character no export
+/// can carry safely: the flags were checked one by one ([`check_values`]);
+/// this catches what a `--body-file` brought.
+fn check_body_text(body: &Value, input: &ClusterInput) -> AppResult<()> {
+    fn first_bad(v: &Value) -> Option<char> {
+        match v {
+            Value::String(s) => escape::refused_char(s),
+            Value::Array(a) => a.iter().find_map(first_bad),
+            Value::Object(m) => m
+                .iter()
+                .find_map(|(k, v)| escape::refused_char(k).or_else(|| first_bad(v))),
+            _ => None,
+        }
+    }
+    match first_bad(body) {
+        None => Ok(()),
+        Some(c) => Err(AppError::usage(
+            match &input.body_file {
+                Some(f) => format!("--body-file {f}"),
+                None => "--set".into(),
+            },
+            format!(
+                "a value holds the control or invisible character U+{:04X}, which cannot be \
+                 written safely into a generated file; remove it",
+                c as u32
+            ),
+        )),
+    }
 }
 
 /// Refuses, before rendering, every value holding a character no export can

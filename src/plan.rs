@@ -8,6 +8,7 @@
 
 use crate::arm::{Arm, ArmRequest, Method};
 use crate::catalog::{Minor, OsSku, FEATURE_NAMESPACE, PROVIDER_NAMESPACE};
+use crate::core::Kind;
 use crate::error::{AppError, AppResult};
 use crate::request::{ClusterRequest, Diff, NodePoolRequest, PoolSpec};
 use crate::shellquote::quote;
@@ -260,11 +261,39 @@ pub async fn plan(arm: &Arm, target: &Target) -> AppResult<Planned> {
                 .is_some_and(|e| state_is(e.properties.provisioning_state.as_deref(), "Failed"));
             if let Some(existing) = existing.filter(|_| !failed) {
                 let state = existing.properties.provisioning_state.clone();
-                let pools = existing.properties.agent_pool_profiles.unwrap_or_default();
+                let pools = existing
+                    .properties
+                    .agent_pool_profiles
+                    .clone()
+                    .unwrap_or_default();
+                let raw = raw_differences(
+                    c.body_json(c.pool.kubernetes_version.as_deref()),
+                    serde_json::to_value(c.body(c.pool.kubernetes_version.as_deref()))
+                        .expect("serialisable"),
+                    {
+                        // The system pool first, as in the body sent.
+                        let mut e = serde_json::to_value(&existing).expect("serialisable");
+                        let at = pools
+                            .iter()
+                            .position(|p| p.name.eq_ignore_ascii_case(&c.pool.name));
+                        if let (Some(i), Some(list)) = (
+                            at,
+                            e.pointer_mut("/properties/agentPoolProfiles")
+                                .and_then(|v| v.as_array_mut()),
+                        ) {
+                            list.swap(0, i);
+                        }
+                        e
+                    },
+                );
                 let same = pools
                     .iter()
                     .find(|p| p.name.eq_ignore_ascii_case(&c.pool.name))
-                    .map(|p| c.pool.differences(&p.properties));
+                    .map(|p| {
+                        let mut d = c.pool.differences(&p.properties);
+                        d.extend(raw.clone());
+                        d
+                    });
                 let fix = "choose another --name, or add a pool with `aksos nodepool add`";
                 return match same {
                     Some(d) if d.is_empty() => {
@@ -334,7 +363,9 @@ pub async fn plan(arm: &Arm, target: &Target) -> AppResult<Planned> {
                 },
             };
             plan_feature(arm, &c.pool, &mut plan).await?;
-            let body = serde_json::to_value(c.body(version.as_deref())).expect("serialisable");
+            let (body, _) = c
+                .body_json(version.as_deref())
+                .map_err(|p| raw_write_error(p, Kind::Cluster))?;
             let put = ArmRequest::new(
                 Method::Put,
                 crate::arm::ops::paths::cluster(
@@ -372,7 +403,12 @@ pub async fn plan(arm: &Arm, target: &Target) -> AppResult<Planned> {
                 .get_pool(&p.resource_group, &p.cluster, &p.pool.name)
                 .await?
             {
-                let diffs = p.pool.differences(&existing.properties);
+                let mut diffs = p.pool.differences(&existing.properties);
+                diffs.extend(raw_differences(
+                    p.body_json(),
+                    serde_json::to_value(p.body()).expect("serialisable"),
+                    serde_json::to_value(&existing).expect("serialisable"),
+                ));
                 if diffs.is_empty() {
                     plan.up_to_date =
                         Some(format!("{} exists on {}", target.describe(), p.pool.os_sku));
@@ -385,7 +421,7 @@ pub async fn plan(arm: &Arm, target: &Target) -> AppResult<Planned> {
                 }));
             }
             plan_feature(arm, &p.pool, &mut plan).await?;
-            let body = serde_json::to_value(p.body()).expect("serialisable");
+            let (body, _) = p.body_json().map_err(|e| raw_write_error(e, Kind::Pool))?;
             plan.put = Some(
                 ArmRequest::new(
                     Method::Put,
@@ -404,6 +440,25 @@ pub async fn plan(arm: &Arm, target: &Target) -> AppResult<Planned> {
         }
     }
     Ok(Planned::Ready(plan))
+}
+
+/// How `existing` differs in what `--set`, `--body-file` or `properties:`
+/// ask for (nothing when there are none).
+fn raw_differences(
+    merged: Result<(serde_json::Value, Vec<String>), Vec<crate::core::Problem>>,
+    base: serde_json::Value,
+    existing: serde_json::Value,
+) -> Vec<Diff> {
+    match merged {
+        Ok((merged, _)) => crate::core::body::differences(&base, &merged, &existing),
+        Err(_) => vec![],
+    }
+}
+
+/// A raw write that preflight accepted and the plan cannot apply (not
+/// expected): reported as preflight would, naming the flag.
+fn raw_write_error(problems: Vec<crate::core::Problem>, kind: Kind) -> AppError {
+    crate::core::problems_error(problems, |f| crate::core::fields::flag(kind, f))
 }
 
 /// The parent cluster must suit the OS: Kubernetes range and node OS channel.

@@ -86,6 +86,52 @@ fn cases() -> Vec<(&'static str, Vec<&'static str>)> {
                 "Ephemeral",
             ],
         ),
+        (
+            // --set values beyond the flags, typed by the schema: the az
+            // script sends the exact body with `az rest`.
+            "set_cluster",
+            vec![
+                "cluster",
+                "-g",
+                "rg1",
+                "-n",
+                "prod2",
+                "-l",
+                "eastus",
+                "--os-sku",
+                "Ubuntu",
+                "--tags",
+                "cost-center=42",
+                "--set",
+                "properties.agentPoolProfiles[0].kubeletConfig.cpuManagerPolicy=static",
+                "--set",
+                "properties.agentPoolProfiles[0].linuxOSConfig.sysctls.netCoreSomaxconn=16384",
+                "--set",
+                "properties.networkProfile.networkPlugin=azure",
+                "--set",
+                "properties.apiServerAccessProfile.authorizedIPRanges=10.0.0.0/16,192.168.1.0/24",
+            ],
+        ),
+        (
+            "set_pool",
+            vec![
+                "nodepool",
+                "-g",
+                "rg1",
+                "--cluster",
+                "prod1",
+                "-n",
+                "tuned",
+                "--os-sku",
+                "AzureLinux",
+                "--set",
+                "properties.upgradeSettings.maxUnavailable=1",
+                "--set",
+                "properties.tags.team=a b",
+                "--set",
+                "properties.kubeletConfig.allowedUnsafeSysctls=[\"net.core.*\"]",
+            ],
+        ),
     ]
 }
 
@@ -145,7 +191,7 @@ fn arm_templates_are_deployment_json_at_the_skus_api_version() {
             "2026-08-01"
         };
         assert_eq!(r["apiVersion"], want_api, "{name}");
-        let props = if name == "acl_cluster" {
+        let props = if name.ends_with("_cluster") {
             &r["properties"]["agentPoolProfiles"][0]
         } else {
             &r["properties"]
@@ -846,4 +892,59 @@ fn the_alignment_check_catches_what_terraform_fmt_would_change() {
         "{:?}",
         fmt_misalignments(good)
     );
+}
+
+#[test]
+fn every_format_carries_set_values_and_tags() {
+    let cluster = &cases()[4].1;
+    let pool = &cases()[5].1;
+    for format in FORMATS {
+        for (args, wants) in [
+            (
+                cluster,
+                &[
+                    "cpuManagerPolicy",
+                    "static",
+                    "netCoreSomaxconn",
+                    "16384",
+                    "cost-center",
+                    "42",
+                ][..],
+            ),
+            (
+                pool,
+                &[
+                    "maxUnavailable",
+                    "team",
+                    "a b",
+                    "allowedUnsafeSysctls",
+                    "net.core.*",
+                ][..],
+            ),
+        ] {
+            let (code, text, stderr) = export(format, args);
+            assert_eq!(code, 0, "{format}: {stderr}");
+            for want in wants {
+                assert!(text.contains(want), "{format} lacks {want}:\n{text}");
+            }
+        }
+    }
+    // Typed by the schema: maxUnavailable is a string, somaxconn an integer.
+    let (_, arm, _) = export("arm", cluster);
+    let t: serde_json::Value = serde_json::from_str(&arm).unwrap();
+    let p = &t["resources"][0]["properties"]["agentPoolProfiles"][0];
+    assert_eq!(p["linuxOSConfig"]["sysctls"]["netCoreSomaxconn"], 16384);
+    let (_, arm, _) = export("arm", pool);
+    let t: serde_json::Value = serde_json::from_str(&arm).unwrap();
+    assert_eq!(
+        t["resources"][0]["properties"]["upgradeSettings"]["maxUnavailable"],
+        "1"
+    );
+    // az has no flag for these: the script PUTs the exact body.
+    let (_, az, _) = export("az", pool);
+    assert!(
+        az.contains("az rest --method put") && !az.contains("az aks nodepool add \\\n"),
+        "{az}"
+    );
+    assert!(az.contains("\"maxUnavailable\": \"1\""), "{az}");
 }

@@ -192,6 +192,23 @@ fn adds_a_node_pool_and_prints_a_command_that_sends_the_same_body() {
     p.send_line("").unwrap();
     p.exp_string("Node count").unwrap();
     p.send_line("2").unwrap();
+    // The production step: skip every table question, give one property.
+    p.exp_string("Production settings").unwrap();
+    key(&mut p, "y");
+    let mut set = false;
+    loop {
+        let (_, q) = p.exp_regex(r"empty: skip|PATH=VALUE").unwrap();
+        if q == "PATH=VALUE" && !set {
+            p.send_line("properties.kubeletConfig.cpuManagerPolicy=none")
+                .unwrap();
+            set = true;
+        } else {
+            p.send_line("").unwrap();
+            if q == "PATH=VALUE" {
+                break;
+            }
+        }
+    }
     p.exp_string("Plan for node pool rg1/c1/acl1").unwrap();
     p.exp_string("\"osSKU\": \"AzureContainerLinux\"").unwrap();
     p.exp_string("Proceed with").unwrap();
@@ -217,6 +234,11 @@ fn adds_a_node_pool_and_prints_a_command_that_sends_the_same_body() {
     assert_eq!(body["properties"]["osSKU"], "AzureContainerLinux");
     assert_eq!(body["properties"]["count"], 2);
     assert_eq!(body["properties"]["mode"], "User");
+    assert_eq!(
+        body["properties"]["kubeletConfig"]["cpuManagerPolicy"],
+        "none"
+    );
+    assert!(line.contains("--set"), "{line}");
 
     // The printed command, run for real on a fresh emulator with the same
     // cluster, sends the same PUT body.
@@ -308,6 +330,8 @@ fn creates_a_new_cluster_when_the_subscription_has_none() {
     p.send_line("").unwrap();
     p.exp_string("Node count (system pool)").unwrap();
     p.send_line("").unwrap();
+    p.exp_string("Production settings").unwrap();
+    p.send_line("").unwrap(); // No (the default)
     p.exp_string("Plan for cluster rgnew/fresh1").unwrap();
     p.exp_string("Proceed with").unwrap();
     p.send_line("").unwrap();

@@ -16,7 +16,7 @@
 use crate::audit::yaml::{self, Node, Parsed, Value};
 use crate::catalog::{self, defaults};
 use crate::core::fields::{self, Raw, Slot};
-use crate::core::{ClusterInput, Field, Kind, Problem};
+use crate::core::{body, BodyLeaf, ClusterInput, Field, Kind, Problem};
 use crate::error::{AppError, AppResult};
 use crate::preflight::{self, Findings};
 use crate::request::{ClusterRequest, NodePoolRequest};
@@ -52,10 +52,10 @@ fn raw(node: &Node, slot: Slot) -> Result<Raw, String> {
             "false" | "False" | "FALSE" => Ok(Raw::Switch(false)),
             _ => Err(format!("`{}` is not true or false", crate::names::shown(s))),
         },
-        (Value::Scalar(s), Slot::Text(_) | Slot::Int(_) | Slot::List(_)) => {
+        (Value::Scalar(s), Slot::Text(_) | Slot::Int(_) | Slot::List(_) | Slot::Lines(_)) => {
             Ok(Raw::Text(s.clone()))
         }
-        (Value::Seq(items), Slot::List(_)) => items
+        (Value::Seq(items), Slot::List(_) | Slot::Lines(_)) => items
             .iter()
             .map(|i| scalar(i).ok_or_else(|| "expected a list of text values".to_string()))
             .collect::<Result<_, _>>()
@@ -69,7 +69,7 @@ fn raw(node: &Node, slot: Slot) -> Result<Raw, String> {
             .collect::<Result<_, _>>()
             .map(Raw::Pairs),
         (_, Slot::Pairs(_)) => Err("expected a map of key: value".into()),
-        (_, Slot::List(_)) => Err("expected a list".into()),
+        (_, Slot::List(_) | Slot::Lines(_)) => Err("expected a list".into()),
         (_, Slot::Switch(_)) => Err("expected true or false".into()),
         (_, _) => Err("expected a single value".into()),
     }
@@ -101,6 +101,66 @@ fn set_key(
     }
 }
 
+/// Reads a `properties:` fragment into one [`BodyLeaf`] per scalar, written
+/// at `body_root` in the body and named `shown` + its path in errors. A list is
+/// written whole: emptied, then item by item. Values are typed by the schema
+/// when preflight applies them, as `--set` values are.
+fn fragment(
+    node: &Node,
+    body_root: &str,
+    shown: &str,
+    out: &mut Vec<BodyLeaf>,
+    errors: &mut Vec<AppError>,
+) {
+    fn walk(node: &Node, rel: String, leaf: &dyn Fn(String, String), bad: &mut dyn FnMut(String)) {
+        match &node.value {
+            Value::Scalar(s) => leaf(rel, s.clone()),
+            Value::Map(entries) if entries.is_empty() => leaf(rel, "{}".into()),
+            Value::Map(entries) => {
+                for (k, v) in entries {
+                    let Some(k) = k.as_str() else {
+                        bad(rel.clone());
+                        continue;
+                    };
+                    walk(v, body::field_path(&rel, k), leaf, bad);
+                }
+            }
+            Value::Seq(items) => {
+                leaf(rel.clone(), "[]".into());
+                for (i, item) in items.iter().enumerate() {
+                    walk(item, format!("{rel}[{i}]"), leaf, bad);
+                }
+            }
+        }
+    }
+    if entries_of(node).is_none() {
+        errors.push(bad(
+            shown.to_string(),
+            "expected a map of API properties (a fragment of the request body)",
+        ));
+        return;
+    }
+    let leaves = std::cell::RefCell::new(vec![]);
+    let mut bad_keys = vec![];
+    walk(
+        node,
+        String::new(),
+        &|rel, raw| {
+            leaves.borrow_mut().push(BodyLeaf {
+                body_root: body_root.to_string(),
+                shown_root: shown.to_string(),
+                rel,
+                raw,
+            })
+        },
+        &mut |rel| bad_keys.push(rel),
+    );
+    for rel in bad_keys {
+        errors.push(bad(format!("{shown}.{rel}"), "a key must be text"));
+    }
+    out.extend(leaves.into_inner());
+}
+
 fn entries_of(node: &Node) -> Option<&[(Node, Node)]> {
     match &node.value {
         Value::Map(e) => Some(e),
@@ -128,6 +188,16 @@ fn read_cluster(node: &Node, at: &str, errors: &mut Vec<AppError>) -> Option<Ent
                 };
                 for (pk, pv) in sys {
                     let pk = pk.as_str().unwrap_or_default();
+                    if pk == "properties" {
+                        fragment(
+                            pv,
+                            "properties.agentPoolProfiles[0]",
+                            &format!("{at}.systemPool.properties"),
+                            &mut cluster.properties,
+                            errors,
+                        );
+                        continue;
+                    }
                     let full = format!("systemPool.{pk}");
                     set_key(&mut cluster, at, &full, pv, |d| d.cluster_key, errors);
                 }
@@ -136,6 +206,13 @@ fn read_cluster(node: &Node, at: &str, errors: &mut Vec<AppError>) -> Option<Ent
                 Value::Seq(items) => pool_nodes = items,
                 _ => errors.push(bad(format!("{at}.nodePools"), "expected a list of pools")),
             },
+            "properties" => fragment(
+                v,
+                "properties",
+                &format!("{at}.properties"),
+                &mut cluster.properties,
+                errors,
+            ),
             _ => set_key(&mut cluster, at, key, v, |d| d.cluster_key, errors),
         }
     }
@@ -160,6 +237,11 @@ fn read_cluster(node: &Node, at: &str, errors: &mut Vec<AppError>) -> Option<Ent
         };
         for (k, v) in map {
             let key = k.as_str().unwrap_or_default();
+            if key == "properties" {
+                let shown = format!("{pat}.properties");
+                fragment(v, "properties", &shown, &mut input.properties, errors);
+                continue;
+            }
             set_key(&mut input, &pat, key, v, |d| d.pool_key, errors);
         }
         pools.push(input);
@@ -210,10 +292,12 @@ fn at_paths(problems: Vec<Problem>, prefix: &str, kind: Kind, errors: &mut Vec<A
         if kind == Kind::Pool && matches!(p.field, Field::ResourceGroup | Field::ClusterName) {
             continue;
         }
-        errors.push(AppError::usage(
-            format!("{prefix}.{}", fields::apply_key(kind, p.field)),
-            p.message,
-        ));
+        // A problem inside `properties:` carries its own path from the entry.
+        let at = match &p.sub {
+            Some(sub) => sub.clone(),
+            None => format!("{prefix}.{}", fields::apply_key(kind, p.field)),
+        };
+        errors.push(AppError::usage(at, p.message));
     }
 }
 

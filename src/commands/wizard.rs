@@ -14,6 +14,7 @@
 //! nothing and exits 130. Off a terminal the wizard refuses (exit 2) and names
 //! the scripted commands instead.
 
+mod production;
 use super::provision;
 use crate::catalog::defaults;
 use crate::catalog::{self, Minor, OsSku};
@@ -53,7 +54,8 @@ pub async fn run(_args: &WizardArgs, g: &GlobalArgs, ui: &Ui) -> AppResult<u8> {
     let sku = choose_os(&rec)?;
 
     let s = Session::connect(g).await?;
-    let (kind, input) = ask_target(&s, sku, &answers).await?;
+    let (kind, mut input) = ask_target(&s, sku, &answers).await?;
+    production::ask(&mut production::Terminal, kind, &mut input)?;
     let is_pool = kind == Kind::Pool;
     let (target, findings) = checked(kind, &input)?;
     provision::report_findings(&findings, ui);

@@ -60,6 +60,9 @@ pub enum Slot {
     Pairs(fn(&mut ClusterInput) -> &mut BTreeMap<String, String>),
     /// A list (flags: repeatable, comma- or space-separated; files: a list).
     List(fn(&mut ClusterInput) -> &mut Vec<String>),
+    /// A list of whole values, never split (flags: one value per flag,
+    /// repeated; files: a list): `--set PATH=VALUE` whose value holds commas.
+    Lines(fn(&mut ClusterInput) -> &mut Vec<String>),
 }
 
 /// A value as a door received it, before the table parses it into the input.
@@ -406,6 +409,68 @@ pub static FIELDS: &[Def] = &[
         cluster_body: None,
         pool_body: None,
     },
+    // Any other property of the body, checked against the official schema
+    // (src/schema) when the body is built: see src/core/body.rs.
+    Def {
+        field: Field::Set,
+        cluster_flag: long("set"),
+        pool_flag: long("set"),
+        cluster_key: Some("set"),
+        pool_key: Some("set"),
+        prompt: None,
+        value_name: "PATH=VALUE",
+        help: |kind| {
+            format!(
+                "Set any property of the {} body, checked against the official schema \
+                 (repeatable), e.g. properties.{}=static",
+                match kind {
+                    Kind::Cluster => "ManagedCluster",
+                    Kind::Pool => "AgentPool",
+                },
+                match kind {
+                    Kind::Cluster => "agentPoolProfiles[0].kubeletConfig.cpuManagerPolicy",
+                    Kind::Pool => "kubeletConfig.cpuManagerPolicy",
+                }
+            )
+        },
+        choices: &[],
+        slot: Slot::Lines(|c| &mut c.sets),
+        cluster_body: None,
+        pool_body: None,
+    },
+    Def {
+        field: Field::BodyFile,
+        cluster_flag: long("body-file"),
+        pool_flag: long("body-file"),
+        cluster_key: Some("bodyFile"),
+        pool_key: Some("bodyFile"),
+        prompt: None,
+        value_name: "FILE",
+        help: |_| {
+            "A JSON or YAML fragment of the body, merged in (checked like --set; --set applies after)"
+                .into()
+        },
+        choices: &[],
+        slot: Slot::Text(|c| &mut c.body_file),
+        cluster_body: None,
+        pool_body: None,
+    },
+    Def {
+        field: Field::AllowUnknownValues,
+        cluster_flag: long("allow-unknown-values"),
+        pool_flag: long("allow-unknown-values"),
+        cluster_key: Some("allowUnknownValues"),
+        pool_key: Some("allowUnknownValues"),
+        prompt: None,
+        value_name: "",
+        help: |_| {
+            "Send a --set / --body-file value outside the schema's enum (with a warning)".into()
+        },
+        choices: &[],
+        slot: Slot::Switch(|c| &mut c.allow_unknown_values),
+        cluster_body: None,
+        pool_body: None,
+    },
 ];
 
 /// The definition of `field`.
@@ -514,7 +579,8 @@ pub fn set(input: &mut ClusterInput, field: Field, raw: Raw) -> Result<(), Strin
                 .filter(|t| !t.is_empty())
                 .map(str::to_string),
         ),
-        (Slot::List(at), Raw::Text(s)) => at(input).push(s),
+        (Slot::List(at) | Slot::Lines(at), Raw::Text(s)) => at(input).push(s),
+        (Slot::Lines(at), Raw::List(items)) => at(input).extend(items),
         (_, raw) => return Err(format!("expected {}, not {raw:?}", kind_name(d.slot))),
     }
     Ok(())
@@ -526,7 +592,7 @@ fn kind_name(slot: Slot) -> &'static str {
         Slot::Int(_) => "a whole number",
         Slot::Switch(_) => "true or false",
         Slot::Pairs(_) => "a map of key: value",
-        Slot::List(_) => "a list",
+        Slot::List(_) | Slot::Lines(_) => "a list",
     }
 }
 
@@ -542,7 +608,7 @@ pub fn get(input: &ClusterInput, field: Field) -> Option<Raw> {
             let m = at(&mut c);
             (!m.is_empty()).then(|| Raw::Pairs(m.clone().into_iter().collect()))
         }
-        Slot::List(at) => {
+        Slot::List(at) | Slot::Lines(at) => {
             let l = at(&mut c);
             (!l.is_empty()).then(|| Raw::List(l.clone()))
         }
@@ -564,6 +630,11 @@ pub fn command_words(kind: Kind, input: &ClusterInput) -> Vec<String> {
         match raw {
             Raw::Switch(_) => out.push(name),
             Raw::Text(v) => out.extend([name, v]),
+            Raw::List(items) if matches!(d.slot, Slot::Lines(_)) => {
+                for item in items {
+                    out.extend([name.clone(), item]);
+                }
+            }
             Raw::List(items) => {
                 out.push(name);
                 out.extend(items);

@@ -48,6 +48,28 @@ pub struct ClusterInput {
     pub node_os_upgrade_channel: Option<String>,
     pub tags: BTreeMap<String, String>,
     pub pool: PoolInput,
+    /// `--set PATH=VALUE` each, in order, for the body this input becomes
+    /// (the cluster's for `cluster create`, the pool's for `nodepool add`).
+    pub sets: Vec<String>,
+    /// `--body-file FILE`: a JSON or YAML fragment merged into that body.
+    pub body_file: Option<String>,
+    /// Values outside a schema enum are sent (with a warning).
+    pub allow_unknown_values: bool,
+    /// An apply file's `properties:` fragments, one leaf each (see [`BodyLeaf`]).
+    pub properties: Vec<BodyLeaf>,
+}
+
+/// One scalar of an apply file's `properties:` fragment: written into the
+/// body at `body_root` + `rel`, named in errors as `shown_root` + `rel`
+/// (`systemPool.properties.kubeletConfig.cpuManagerPolicy`).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct BodyLeaf {
+    pub body_root: String,
+    pub shown_root: String,
+    /// The path below the root, `.`-joined (`kubeletConfig.cpuManagerPolicy`, `x[0]`).
+    pub rel: String,
+    /// The value as written; typed by the schema like a `--set` value.
+    pub raw: String,
 }
 
 /// Every setting a door can fill. The table in [`super::fields`] says, for each,
@@ -73,6 +95,9 @@ pub enum Field {
     Taints,
     AllowRetired,
     AllowUnknownSku,
+    Set,
+    BodyFile,
+    AllowUnknownValues,
 }
 
 /// What a command acts on, which decides how a field is spelt (`--name` is the
@@ -90,6 +115,9 @@ pub enum Kind {
 pub struct Problem {
     pub field: Field,
     pub message: String,
+    /// A path below the field, for problems inside an apply file's
+    /// `properties:` (`properties.kubeletConfig.cpuManagerPolicy`).
+    pub sub: Option<String>,
 }
 
 impl Problem {
@@ -97,6 +125,13 @@ impl Problem {
         Problem {
             field,
             message: message.into(),
+            sub: None,
         }
+    }
+
+    /// The same problem, at `sub` below its field.
+    pub fn under(mut self, sub: impl Into<String>) -> Problem {
+        self.sub = Some(sub.into());
+        self
     }
 }

@@ -18,7 +18,9 @@ pub mod input;
 pub mod preflight;
 pub mod request;
 
-pub use input::{ClusterInput, Field, Kind, PoolInput, Problem};
+pub mod body;
+
+pub use input::{BodyLeaf, ClusterInput, Field, Kind, PoolInput, Problem};
 
 use crate::error::AppError;
 
@@ -27,7 +29,11 @@ use crate::error::AppError;
 pub fn problems_error(problems: Vec<Problem>, name: impl Fn(Field) -> String) -> AppError {
     let mut all: Vec<AppError> = vec![];
     for p in problems {
-        let e = AppError::usage(name(p.field), p.message);
+        let message = match &p.sub {
+            Some(sub) => format!("{sub}: {}", p.message),
+            None => p.message,
+        };
+        let e = AppError::usage(name(p.field), message);
         if !all.iter().any(|a| a.to_string() == e.to_string()) {
             all.push(e);
         }

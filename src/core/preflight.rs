@@ -10,6 +10,7 @@
 //!
 //! The input is a plain [`ClusterInput`]: preflight never sees how it was typed.
 
+use super::body::BodyOps;
 use super::input::{ClusterInput, Field, PoolInput, Problem};
 use super::request::{ClusterRequest, NodePoolRequest, PoolSpec};
 use crate::catalog::{self, defaults, enums, Minor, OsSku, Support, Verdict};
@@ -422,6 +423,35 @@ fn pool_spec(c: &mut Collector, p: &PoolInput, mode: String) -> Option<PoolSpec>
     })
 }
 
+/// Reads `--set`, `--body-file` and `properties:` and tries them on the body
+/// `build` makes: every problem is collected, warnings become findings.
+fn raw_writes(
+    c: &mut Collector,
+    a: &ClusterInput,
+    build: impl Fn(BodyOps) -> Result<(serde_json::Value, Vec<String>), Vec<Problem>>,
+) -> Option<BodyOps> {
+    let ops = match BodyOps::read(a) {
+        Ok(ops) => ops,
+        Err(p) => {
+            c.problems.extend(p);
+            return None;
+        }
+    };
+    if ops.is_empty() {
+        return Some(ops);
+    }
+    match build(ops.clone()) {
+        Ok((_, warnings)) => {
+            c.found.warnings.extend(warnings);
+            Some(ops)
+        }
+        Err(p) => {
+            c.problems.extend(p);
+            None
+        }
+    }
+}
+
 fn finish<T>(c: Collector, value: Option<T>) -> Checked<T> {
     match value {
         Some(v) if c.problems.is_empty() => Ok((v, c.found)),
@@ -546,8 +576,17 @@ pub fn cluster(a: &ClusterInput) -> Checked<ClusterRequest> {
             pool: pool?,
             node_os_upgrade_channel: channel,
             tags: a.tags.clone(),
+            body_ops: Default::default(),
         })
     })();
+    let value = value.and_then(|mut r| {
+        r.body_ops = raw_writes(&mut c, a, |ops| {
+            let mut r = r.clone();
+            r.body_ops = ops;
+            r.body_json(r.pool.kubernetes_version.as_deref())
+        })?;
+        Some(r)
+    });
     finish(c, value)
 }
 
@@ -566,8 +605,17 @@ pub fn pool(a: &ClusterInput) -> Checked<NodePoolRequest> {
             resource_group: rg?,
             cluster: cluster?,
             pool: pool?,
+            body_ops: Default::default(),
         })
     })();
+    let value = value.and_then(|mut r| {
+        r.body_ops = raw_writes(&mut c, a, |ops| {
+            let mut r = r.clone();
+            r.body_ops = ops;
+            r.body_json()
+        })?;
+        Some(r)
+    });
     finish(c, value)
 }
 

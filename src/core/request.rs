@@ -3,12 +3,28 @@
 //! bodies they become. Bodies carry only what is set, with `osSKU` spelled as
 //! the API spells it.
 
+use super::body::BodyOps;
+use super::input::{Kind, Problem};
 use crate::arm::models::{
     AgentPool, AgentPoolProfile, AgentPoolProperties, AgentPoolSecurityProfile, AutoUpgradeProfile,
     ClusterIdentity, ManagedCluster, ManagedClusterProperties,
 };
 use crate::catalog::{self, defaults, OsSku};
+use serde_json::Value;
 use std::collections::BTreeMap;
+
+/// The body as sent: the typed body, then the raw writes (checked by
+/// preflight already; a problem here is reported like preflight's).
+fn with_ops(
+    typed: Value,
+    ops: &BodyOps,
+    kind: Kind,
+    api_version: &str,
+) -> Result<(Value, Vec<String>), Vec<Problem>> {
+    let mut body = typed;
+    let warnings = ops.apply(&mut body, kind, api_version)?;
+    Ok((body, warnings))
+}
 
 /// The settings of one pool, after catalog rules filled what the OS requires.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -185,6 +201,9 @@ pub struct ClusterRequest {
     pub pool: PoolSpec,
     pub node_os_upgrade_channel: Option<String>,
     pub tags: BTreeMap<String, String>,
+    /// `--set`, `--body-file`, `properties:`: applied on top of the typed body.
+    #[serde(skip_serializing_if = "BodyOps::is_empty")]
+    pub body_ops: BodyOps,
 }
 
 /// `aksos nodepool add`.
@@ -193,6 +212,9 @@ pub struct NodePoolRequest {
     pub resource_group: String,
     pub cluster: String,
     pub pool: PoolSpec,
+    /// `--set`, `--body-file`, `properties:`: applied on top of the typed body.
+    #[serde(skip_serializing_if = "BodyOps::is_empty")]
+    pub body_ops: BodyOps,
 }
 
 /// A DNS prefix derived from the cluster name, as az does (`^[a-zA-Z0-9][a-zA-Z0-9-]{0,52}[a-zA-Z0-9]$`).
@@ -245,7 +267,28 @@ impl ClusterRequest {
     }
 }
 
+impl ClusterRequest {
+    /// The PUT body as sent (typed body plus `--set` & co), with the warnings
+    /// the raw writes raise.
+    pub fn body_json(&self, version: Option<&str>) -> Result<(Value, Vec<String>), Vec<Problem>> {
+        let typed = serde_json::to_value(self.body(version)).expect("serialisable");
+        with_ops(
+            typed,
+            &self.body_ops,
+            Kind::Cluster,
+            self.pool.api_version(),
+        )
+    }
+}
+
 impl NodePoolRequest {
+    /// The PUT body as sent (typed body plus `--set` & co), with the warnings
+    /// the raw writes raise.
+    pub fn body_json(&self) -> Result<(Value, Vec<String>), Vec<Problem>> {
+        let typed = serde_json::to_value(self.body()).expect("serialisable");
+        with_ops(typed, &self.body_ops, Kind::Pool, self.pool.api_version())
+    }
+
     /// The AgentPool PUT body.
     pub fn body(&self) -> AgentPool {
         AgentPool {
@@ -284,6 +327,7 @@ mod tests {
                 resource_group: "rg".into(),
                 cluster: "c".into(),
                 pool: spec(),
+                body_ops: BodyOps::default(),
             }
             .body(),
         )

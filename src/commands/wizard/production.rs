@@ -1,0 +1,306 @@
+//! The wizard's optional "production settings" step, asked after the basic
+//! questions (default: No).
+//!
+//! It is written over the field table, not over a list of settings: every
+//! field with a wizard question ([`fields::Def::prompt`]) that the command
+//! offers and the basic steps did not already ask ([`BASIC`]) is asked here,
+//! so a setting the table gains is asked once it has a prompt. Each answer is
+//! checked as it is typed, by the same code as the flag: the table's parser,
+//! then preflight of the whole input, keeping the problems that name the field.
+//! Last comes a free question for any other property of the body
+//! (`PATH=VALUE`, repeated until empty), checked by [`crate::schema`] through
+//! preflight, exactly as `--set` is. The equivalent command carries every
+//! answer, since it is generated from the same table.
+//!
+//! Questions go through a [`Prompter`], so the step is tested without a
+//! terminal ([`Terminal`] is the real one).
+
+use super::{prompt_failed, yes_no, Plain};
+use crate::core::fields::{self, Def, Raw, Slot, FIELDS};
+use crate::core::{preflight, ClusterInput, Field, Kind};
+use crate::error::AppResult;
+
+/// Asks questions; a test answers from a script.
+pub trait Prompter {
+    fn yes_no(&mut self, question: &str, default: bool) -> AppResult<bool>;
+    /// Free text, empty allowed; `check` runs on each answer as typed and an
+    /// `Err` message asks again.
+    fn text(
+        &mut self,
+        question: &str,
+        check: &dyn Fn(&str) -> Result<(), String>,
+    ) -> AppResult<String>;
+    /// A line to show (a switch that preflight refused, say).
+    fn note(&mut self, line: &str);
+}
+
+/// The terminal, through dialoguer (as the other wizard questions).
+pub struct Terminal;
+
+impl Prompter for Terminal {
+    fn yes_no(&mut self, question: &str, default: bool) -> AppResult<bool> {
+        yes_no(question, default)
+    }
+
+    fn text(
+        &mut self,
+        question: &str,
+        check: &dyn Fn(&str) -> Result<(), String>,
+    ) -> AppResult<String> {
+        let answer: String = dialoguer::Input::<String>::with_theme(&Plain)
+            .with_prompt(question)
+            .allow_empty(true)
+            .validate_with(|s: &String| check(s.trim()))
+            .interact_text()
+            .map_err(prompt_failed)?;
+        Ok(answer.trim().to_string())
+    }
+
+    fn note(&mut self, line: &str) {
+        eprintln!("{line}");
+    }
+}
+
+/// The fields the basic steps ask (the OS, names, region, version, size, count).
+pub const BASIC: &[Field] = &[
+    Field::ResourceGroup,
+    Field::ClusterName,
+    Field::PoolName,
+    Field::Location,
+    Field::OsSku,
+    Field::KubernetesVersion,
+    Field::VmSize,
+    Field::Count,
+];
+
+/// The question that opens the step.
+pub const OPEN: &str =
+    "Production settings (zones, autoscaler, subnets, identity, any API property)?";
+/// The free question, asked until the answer is empty.
+pub const ANY: &str = "Any other property, PATH=VALUE (empty: done)";
+
+/// The table's questions for `kind` that this step asks, in table order.
+pub fn questions(kind: Kind) -> impl Iterator<Item = &'static Def> {
+    FIELDS
+        .iter()
+        .filter(move |d| d.prompt.is_some() && d.flag(kind).is_some() && !BASIC.contains(&d.field))
+}
+
+/// Asks the step (if the user wants it) and writes the answers into `input`.
+pub fn ask(p: &mut dyn Prompter, kind: Kind, input: &mut ClusterInput) -> AppResult<()> {
+    if !p.yes_no(OPEN, false)? {
+        return Ok(());
+    }
+    for d in questions(kind) {
+        let prompt = d.prompt.unwrap_or("Value");
+        if let Slot::Switch(_) = d.slot {
+            if p.yes_no(prompt, false)? {
+                let mut next = input.clone();
+                fields::set(&mut next, d.field, Raw::Switch(true))
+                    .map_err(|m| crate::error::AppError::usage(prompt.to_string(), m))?;
+                match problems_of(kind, &next, d.field) {
+                    Ok(()) => *input = next,
+                    Err(m) => p.note(&format!("not set: {m}")),
+                }
+            }
+            continue;
+        }
+        let question = if d.choices.is_empty() {
+            format!("{prompt} (empty: skip)")
+        } else {
+            format!("{prompt} [{}] (empty: skip)", d.choices.join(", "))
+        };
+        let current = input.clone();
+        let answer = p.text(&question, &|s| {
+            if s.is_empty() {
+                return Ok(());
+            }
+            with_answer(&current, d, s).and_then(|next| problems_of(kind, &next, d.field))
+        })?;
+        if !answer.is_empty() {
+            if let Ok(next) = with_answer(input, d, &answer) {
+                *input = next;
+            }
+        }
+    }
+    loop {
+        let current = input.clone();
+        let answer = p.text(ANY, &|s| {
+            if s.is_empty() {
+                return Ok(());
+            }
+            let mut next = current.clone();
+            next.sets.push(s.to_string());
+            problems_of(kind, &next, Field::Set)
+        })?;
+        if answer.is_empty() {
+            return Ok(());
+        }
+        input.sets.push(answer);
+    }
+}
+
+/// `input` with `answer` written into `d`'s field by the table's parser.
+fn with_answer(input: &ClusterInput, d: &Def, answer: &str) -> Result<ClusterInput, String> {
+    let raw = match d.slot {
+        Slot::Text(_) | Slot::Int(_) | Slot::Switch(_) => Raw::Text(answer.to_string()),
+        Slot::List(_) | Slot::Pairs(_) | Slot::Lines(_) => {
+            Raw::List(answer.split_whitespace().map(str::to_string).collect())
+        }
+    };
+    let mut next = input.clone();
+    fields::set(&mut next, d.field, raw)?;
+    Ok(next)
+}
+
+/// Preflight of the whole input; the problems naming `field`, if any.
+fn problems_of(kind: Kind, input: &ClusterInput, field: Field) -> Result<(), String> {
+    let problems = match kind {
+        Kind::Cluster => preflight::cluster(input).err(),
+        Kind::Pool => preflight::pool(input).err(),
+    }
+    .unwrap_or_default();
+    let mine: Vec<String> = problems
+        .into_iter()
+        .filter(|p| p.field == field)
+        .map(|p| p.message)
+        .collect();
+    if mine.is_empty() {
+        Ok(())
+    } else {
+        Err(mine.join("; "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::VecDeque;
+
+    /// Answers from a script; records what each check refused.
+    struct Script {
+        answers: VecDeque<String>,
+        asked: Vec<String>,
+        refused: Vec<String>,
+    }
+
+    impl Script {
+        fn new(answers: &[&str]) -> Script {
+            Script {
+                answers: answers.iter().map(|s| s.to_string()).collect(),
+                asked: vec![],
+                refused: vec![],
+            }
+        }
+        fn next(&mut self, q: &str) -> String {
+            self.asked.push(q.to_string());
+            self.answers.pop_front().unwrap_or_default()
+        }
+    }
+
+    impl Prompter for Script {
+        fn yes_no(&mut self, q: &str, default: bool) -> AppResult<bool> {
+            Ok(match self.next(q).as_str() {
+                "y" => true,
+                "n" => false,
+                _ => default,
+            })
+        }
+        fn text(
+            &mut self,
+            q: &str,
+            check: &dyn Fn(&str) -> Result<(), String>,
+        ) -> AppResult<String> {
+            loop {
+                let a = self.next(q);
+                match check(&a) {
+                    Ok(()) => return Ok(a),
+                    Err(m) => self.refused.push(m),
+                }
+            }
+        }
+        fn note(&mut self, line: &str) {
+            self.refused.push(line.to_string());
+        }
+    }
+
+    fn pool() -> ClusterInput {
+        let mut c = ClusterInput {
+            resource_group: Some("rg1".into()),
+            name: Some("c1".into()),
+            ..Default::default()
+        };
+        c.pool.name = Some("np1".into());
+        c.pool.os_sku = Some("Ubuntu".into());
+        c
+    }
+
+    #[test]
+    fn declined_by_default_asks_nothing_more() {
+        let mut s = Script::new(&[""]);
+        let mut input = pool();
+        ask(&mut s, Kind::Pool, &mut input).unwrap();
+        assert_eq!(input, pool());
+        assert_eq!(s.asked, [OPEN]);
+    }
+
+    #[test]
+    fn every_table_question_is_asked_and_set_answers_are_checked_as_typed() {
+        // Accept the step, skip every table question, then the free ones.
+        let mut answers = vec!["y"];
+        answers.extend(questions(Kind::Pool).map(|_| ""));
+        answers.extend([
+            "properties.kubletConfig.cpuManagerPolicy=static", // unknown: asked again
+            "properties.maxPods=many",                         // wrong type: asked again
+            "properties.kubeletConfig.cpuManagerPolicy=static",
+            "properties.upgradeSettings.maxUnavailable=1",
+            "",
+        ]);
+        let mut s = Script::new(&answers);
+        let mut input = pool();
+        ask(&mut s, Kind::Pool, &mut input).unwrap();
+        assert_eq!(
+            input.sets,
+            [
+                "properties.kubeletConfig.cpuManagerPolicy=static",
+                "properties.upgradeSettings.maxUnavailable=1"
+            ]
+        );
+        assert_eq!(s.refused.len(), 2, "{:?}", s.refused);
+        assert!(s.refused[0].contains("kubeletConfig"), "{:?}", s.refused);
+        assert!(s.refused[1].contains("integer"), "{:?}", s.refused);
+        // Every table question the step owns was asked, once.
+        for d in questions(Kind::Pool) {
+            let q = d.prompt.unwrap();
+            assert_eq!(
+                s.asked.iter().filter(|a| a.starts_with(q)).count(),
+                1,
+                "{q}"
+            );
+        }
+        // The equivalent command carries the answers.
+        let words = fields::command_words(Kind::Pool, &input);
+        let at = words.iter().position(|w| w == "--set").expect("--set");
+        assert_eq!(
+            words[at + 1],
+            "properties.kubeletConfig.cpuManagerPolicy=static"
+        );
+        assert!(preflight::pool(&input).is_ok());
+    }
+
+    #[test]
+    fn every_prompted_field_is_asked_by_some_step() {
+        for kind in [Kind::Cluster, Kind::Pool] {
+            for d in FIELDS
+                .iter()
+                .filter(|d| d.prompt.is_some() && d.flag(kind).is_some())
+            {
+                assert!(
+                    BASIC.contains(&d.field) || questions(kind).any(|q| q.field == d.field),
+                    "{:?}",
+                    d.field
+                );
+            }
+        }
+    }
+}
