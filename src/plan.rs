@@ -260,11 +260,16 @@ pub async fn plan(arm: &Arm, target: &Target) -> AppResult<Planned> {
                 .is_some_and(|e| state_is(e.properties.provisioning_state.as_deref(), "Failed"));
             if let Some(existing) = existing.filter(|_| !failed) {
                 let state = existing.properties.provisioning_state.clone();
+                let cluster_diffs = c.differences(&existing);
                 let pools = existing.properties.agent_pool_profiles.unwrap_or_default();
                 let same = pools
                     .iter()
                     .find(|p| p.name.eq_ignore_ascii_case(&c.pool.name))
-                    .map(|p| c.pool.differences(&p.properties));
+                    .map(|p| {
+                        let mut d = cluster_diffs.clone();
+                        d.extend(c.pool.differences(&p.properties));
+                        d
+                    });
                 let fix = "choose another --name, or add a pool with `aksos nodepool add`";
                 return match same {
                     Some(d) if d.is_empty() => {
