@@ -13,8 +13,7 @@ use aksos::emulator::Background;
 use common::*;
 use serde_json::{json, Value};
 
-const S: &str =
-    "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg1/providers";
+const S: &str = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg1/providers";
 
 fn subnet(name: &str) -> String {
     format!("{S}/Microsoft.Network/virtualNetworks/vnet1/subnets/{name}")
@@ -107,7 +106,10 @@ fn the_acceptance_production_cluster_is_created_with_exactly_the_asked_propertie
     let pool = &p["agentPoolProfiles"][0];
     assert_eq!(pool["availabilityZones"], json!(["1", "2", "3"]));
     assert_eq!(pool["enableAutoScaling"], true);
-    assert_eq!((&pool["minCount"], &pool["maxCount"]), (&json!(3), &json!(6)));
+    assert_eq!(
+        (&pool["minCount"], &pool["maxCount"]),
+        (&json!(3), &json!(6))
+    );
     assert_eq!(pool["vnetSubnetID"], subnet("nodes"));
     assert_eq!(pool["mode"], "System");
 
@@ -115,10 +117,17 @@ fn the_acceptance_production_cluster_is_created_with_exactly_the_asked_propertie
     let again = run(&emu, &production_cluster("")).ok();
     assert!(again.writes().is_empty(), "{}", again.dump());
     // Asking for something else is reported, not applied.
-    let other = run(&emu, &production_cluster("--nodepool-tags x=y").replace("--tier Standard", "--tier Premium"));
+    let other = run(
+        &emu,
+        &production_cluster("--nodepool-tags x=y").replace("--tier Standard", "--tier Premium"),
+    );
     assert_ne!(other.code, 0, "{}", other.dump());
     assert!(other.writes().is_empty(), "{}", other.dump());
-    assert!(other.stderr.contains("sku.tier") || other.stdout.contains("sku.tier"), "{}", other.dump());
+    assert!(
+        other.stderr.contains("sku.tier") || other.stdout.contains("sku.tier"),
+        "{}",
+        other.dump()
+    );
 }
 
 fn with_cluster() -> Background {
@@ -166,7 +175,10 @@ fn a_production_pool_carries_every_setting_as_az_names_it() {
     // The same pool again is up to date; another zone set is a difference.
     let again = run(&emu, &production_pool("batch", "")).ok();
     assert!(again.writes().is_empty(), "{}", again.dump());
-    let differs = run(&emu, &production_pool("batch", "").replace("--zones 1 2", "--zones 1 2 3"));
+    let differs = run(
+        &emu,
+        &production_pool("batch", "").replace("--zones 1 2", "--zones 1 2 3"),
+    );
     assert_ne!(differs.code, 0, "{}", differs.dump());
     assert!(differs.writes().is_empty());
     assert!(
@@ -228,10 +240,17 @@ fn each_rule_is_refused_before_anything_is_sent() {
     ];
     for (line, flag, says) in cases {
         let out = run(&emu, &line).usage(flag);
-        assert!(out.stderr.contains(says), "{line}: says {says}: {}", out.dump());
+        assert!(
+            out.stderr.contains(says),
+            "{line}: says {says}: {}",
+            out.dump()
+        );
     }
     // Every problem at once.
-    let out = run(&emu, &format!("{pool} --zones 0 --max-pods 1 --drain-timeout 0"));
+    let out = run(
+        &emu,
+        &format!("{pool} --zones 0 --max-pods 1 --drain-timeout 0"),
+    );
     for flag in ["--zones", "--max-pods", "--drain-timeout"] {
         assert!(out.stderr.contains(flag), "{}", out.dump());
     }
@@ -314,7 +333,10 @@ fn an_apply_file_takes_the_same_keys() {
         .expect("cluster PUT");
     assert_eq!(cluster["sku"]["tier"], "Standard");
     assert_eq!(cluster["identity"]["type"], "UserAssigned");
-    assert_eq!(cluster["properties"]["networkProfile"]["networkPluginMode"], "overlay");
+    assert_eq!(
+        cluster["properties"]["networkProfile"]["networkPluginMode"],
+        "overlay"
+    );
     assert_eq!(
         cluster["properties"]["agentPoolProfiles"][0]["availabilityZones"],
         json!(["1", "2", "3"])
@@ -347,7 +369,11 @@ fn the_template_exports_carry_the_production_settings() {
             "disableLocalAccounts",
             "workloadIdentity",
         ] {
-            assert!(out.stdout.contains(needle), "{format}: {needle}: {}", out.dump());
+            assert!(
+                out.stdout.contains(needle),
+                "{format}: {needle}: {}",
+                out.dump()
+            );
         }
         assert!(out.requests.is_empty(), "export calls nothing");
     }

@@ -158,9 +158,17 @@ pub struct AgentPoolProperties {
         skip_serializing_if = "Option::is_none"
     )]
     pub vnet_subnet_id: Option<String>,
-    #[serde(default, rename = "osDiskSizeGB", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "osDiskSizeGB",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub os_disk_size_gb: Option<i64>,
-    #[serde(default, rename = "podSubnetID", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "podSubnetID",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub pod_subnet_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scale_set_priority: Option<String>,
@@ -172,7 +180,11 @@ pub struct AgentPoolProperties {
     pub upgrade_settings: Option<UpgradeSettings>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<BTreeMap<String, String>>,
-    #[serde(default, rename = "enableNodePublicIP", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "enableNodePublicIP",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_node_public_ip: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_encryption_at_host: Option<bool>,
@@ -239,7 +251,11 @@ pub struct NetworkProfile {
     pub pod_cidr: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_cidr: Option<String>,
-    #[serde(default, rename = "dnsServiceIP", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "dnsServiceIP",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dns_service_ip: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outbound_type: Option<String>,
@@ -253,7 +269,11 @@ pub struct NetworkProfile {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct ApiServerAccessProfile {
-    #[serde(default, rename = "authorizedIPRanges", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "authorizedIPRanges",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub authorized_ip_ranges: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_private_cluster: Option<bool>,
@@ -279,9 +299,17 @@ pub struct ClusterSku {
 pub struct AadProfile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed: Option<bool>,
-    #[serde(default, rename = "enableAzureRBAC", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "enableAzureRBAC",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_azure_rbac: Option<bool>,
-    #[serde(default, rename = "adminGroupObjectIDs", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "adminGroupObjectIDs",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub admin_group_object_ids: Option<Vec<String>>,
     #[serde(flatten)]
     pub extra: Extra,

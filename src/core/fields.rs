@@ -542,7 +542,9 @@ pub static FIELDS: &[Def] = &[
         &[],
         "upgradeSettings.drainTimeoutInMinutes",
         None,
-        |_| format!("Minutes to wait for a node to drain in an upgrade, {DRAIN_MIN} to {DRAIN_MAX}")
+        |_| format!(
+            "Minutes to wait for a node to drain in an upgrade, {DRAIN_MIN} to {DRAIN_MAX}"
+        )
     ),
     pool_def!(
         NodeSoakDuration,
@@ -553,7 +555,9 @@ pub static FIELDS: &[Def] = &[
         &[],
         "upgradeSettings.nodeSoakDurationInMinutes",
         None,
-        |_| format!("Minutes to wait after draining a node in an upgrade, {SOAK_MIN} to {SOAK_MAX}")
+        |_| format!(
+            "Minutes to wait after draining a node in an upgrade, {SOAK_MIN} to {SOAK_MAX}"
+        )
     ),
     Def {
         field: Field::PoolTags,
@@ -631,7 +635,8 @@ pub static FIELDS: &[Def] = &[
         "MODE",
         enums::NETWORK_PLUGIN_MODES,
         "properties.networkProfile.networkPluginMode",
-        |_| "overlay: pods get IPs from --pod-cidr, not the subnet (needs --network-plugin azure)".into()
+        |_| "overlay: pods get IPs from --pod-cidr, not the subnet (needs --network-plugin azure)"
+            .into()
     ),
     cluster_def!(
         NetworkDataplane,
@@ -681,7 +686,8 @@ pub static FIELDS: &[Def] = &[
         "IP",
         &[],
         "properties.networkProfile.dnsServiceIP",
-        |_| "Cluster DNS address, inside --service-cidr, not its first address, e.g. 10.0.0.10".into()
+        |_| "Cluster DNS address, inside --service-cidr, not its first address, e.g. 10.0.0.10"
+            .into()
     ),
     cluster_def!(
         OutboundType,
@@ -761,7 +767,8 @@ pub static FIELDS: &[Def] = &[
         "ID",
         &[],
         "identity.userAssignedIdentities",
-        |_| "ARM id of a user-assigned identity for the control plane [default: system-assigned]".into()
+        |_| "ARM id of a user-assigned identity for the control plane [default: system-assigned]"
+            .into()
     ),
     cluster_def!(
         EnableAad,
@@ -1161,5 +1168,83 @@ mod tests {
         for sku in catalog::skus_where(|s| s.trusted_launch == Support::Required) {
             assert!(sb.contains(sku), "{sb}");
         }
+    }
+
+    /// Every body path the table states is a property of the official schema
+    /// at the api-version sent, and every enum of choices is the spec's.
+    #[test]
+    fn body_paths_and_choices_are_the_specs() {
+        use crate::schema::{table, Body};
+        let v = catalog::api_version::AKS_STABLE;
+        for d in FIELDS {
+            for (body, path) in [(Body::Cluster, d.cluster_body), (Body::Pool, d.pool_body)] {
+                let Some(path) = path else { continue };
+                if path == "location" || path == "tags" {
+                    continue;
+                }
+                let generic = path.replace("[0]", "[]");
+                let t = table(body, v).expect("a table");
+                let prop = t
+                    .get(&generic)
+                    .unwrap_or_else(|| panic!("{:?}: {generic} is not in the spec", d.field));
+                assert!(!prop.read_only, "{generic} is read-only");
+                if !d.choices.is_empty() && !prop.enum_values.is_empty() {
+                    let mut spec: Vec<&str> = prop.enum_values.clone();
+                    let mut ours: Vec<&str> = d.choices.to_vec();
+                    spec.sort_unstable();
+                    ours.sort_unstable();
+                    if d.field == Field::Mode {
+                        // Gateway pools are not aksos's to create.
+                        assert!(ours.iter().all(|o| spec.contains(o)), "{generic}");
+                    } else {
+                        assert_eq!(ours, spec, "{generic}");
+                    }
+                }
+            }
+        }
+    }
+
+    /// The wizard's equivalent command carries the production settings, with
+    /// az's flag names, and reads back to the same input.
+    #[test]
+    fn the_equivalent_command_carries_production_settings() {
+        use clap::Args;
+        let mut c = ClusterInput::default();
+        let given: &[(Field, Raw)] = &[
+            (Field::Zones, Raw::List(vec!["1".into(), "2".into()])),
+            (Field::EnableClusterAutoscaler, Raw::Switch(true)),
+            (Field::MinCount, Raw::Text("1".into())),
+            (Field::MaxCount, Raw::Text("5".into())),
+            (Field::SpotMaxPrice, Raw::Text("-1".into())),
+            (Field::NetworkPluginMode, Raw::Text("overlay".into())),
+            (Field::EnableAad, Raw::Switch(true)),
+            (Field::Tier, Raw::Text("Standard".into())),
+        ];
+        for (f, raw) in given {
+            set(&mut c, *f, raw.clone()).unwrap();
+        }
+        assert!(set(&mut c, Field::Tier, Raw::Text("Gold".into())).is_err());
+        let words = command_words(Kind::Cluster, &c).join(" ");
+        for part in [
+            "--zones 1 2",
+            "--enable-cluster-autoscaler",
+            "--min-count 1",
+            "--max-count 5",
+            "--spot-max-price -1",
+            "--network-plugin-mode overlay",
+            "--enable-aad",
+            "--tier Standard",
+        ] {
+            assert!(words.contains(part), "{part}: {words}");
+        }
+        // Through the generated flags, the words give the same input back.
+        let cmd = crate::cli::ClusterFlags::augment_args(clap::Command::new("t"));
+        let mut argv = vec!["t".to_string()];
+        argv.extend(command_words(Kind::Cluster, &c));
+        let m = cmd.try_get_matches_from(argv).unwrap();
+        let back =
+            <crate::cli::ClusterFlags as clap::FromArgMatches>::from_arg_matches(&m).unwrap();
+        assert!(back.problems.is_empty(), "{:?}", back.problems);
+        assert_eq!(back.input, c);
     }
 }

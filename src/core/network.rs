@@ -15,7 +15,12 @@ pub struct Cidr {
 
 /// `10.0.0.1`, `0.0.0.0`: four octets, each 0-255 without leading zeros.
 pub fn parse_ip(s: &str) -> Result<u32, String> {
-    let bad = || format!("`{}` is not an IPv4 address (e.g. 10.0.0.10)", crate::names::shown(s));
+    let bad = || {
+        format!(
+            "`{}` is not an IPv4 address (e.g. 10.0.0.10)",
+            crate::names::shown(s)
+        )
+    };
     let parts: Vec<&str> = s.split('.').collect();
     if parts.len() != 4 {
         return Err(bad());
@@ -26,7 +31,11 @@ pub fn parse_ip(s: &str) -> Result<u32, String> {
             && p.len() <= 3
             && p.bytes().all(|b| b.is_ascii_digit())
             && (p == "0" || !p.starts_with('0'));
-        let octet: u8 = if ok { p.parse().map_err(|_| bad())? } else { return Err(bad()) };
+        let octet: u8 = if ok {
+            p.parse().map_err(|_| bad())?
+        } else {
+            return Err(bad());
+        };
         addr = (addr << 8) | u32::from(octet);
     }
     Ok(addr)

@@ -389,12 +389,8 @@ fn pool_spec(c: &mut Collector, p: &PoolInput, mode: String) -> Option<PoolSpec>
     let labels = c.take(check_labels(&p.labels), Field::Labels);
     let taints = c.take(check_taints(&p.taints), Field::Taints);
     let mut found = super::production::Found::default();
-    let (placement, settings) = super::production::pool(
-        p,
-        &mode,
-        count.unwrap_or(defaults::NODE_COUNT),
-        &mut found,
-    );
+    let (placement, settings) =
+        super::production::pool(p, &mode, count.unwrap_or(defaults::NODE_COUNT), &mut found);
     c.problems.extend(found.problems);
     let (os_sku, sku) = resolve_sku(c, p)?;
     let (fips, sb, vtpm, disk) = match sku {

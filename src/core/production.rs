@@ -49,7 +49,8 @@ fn is_guid(s: &str) -> bool {
 /// Checks an ARM resource id of type `types` under `namespace`, e.g.
 /// `Microsoft.Network` + `["virtualNetworks", "subnets"]`.
 pub fn check_arm_id(s: &str, namespace: &str, types: &[&str]) -> Result<String, String> {
-    let mut example = format!("/subscriptions/SUBSCRIPTION_ID/resourceGroups/RG/providers/{namespace}");
+    let mut example =
+        format!("/subscriptions/SUBSCRIPTION_ID/resourceGroups/RG/providers/{namespace}");
     for t in types {
         example.push_str(&format!("/{t}/NAME"));
     }
@@ -66,7 +67,9 @@ pub fn check_arm_id(s: &str, namespace: &str, types: &[&str]) -> Result<String, 
     }
     let word = |i: usize, want: &str| segs[i].eq_ignore_ascii_case(want);
     if !word(1, "subscriptions") || !word(3, "resourceGroups") || !word(5, "providers") {
-        return Err(bad("expected /subscriptions/…/resourceGroups/…/providers/…"));
+        return Err(bad(
+            "expected /subscriptions/…/resourceGroups/…/providers/…",
+        ));
     }
     if !is_guid(segs[2]) {
         return Err(bad("the subscription is not a GUID"));
@@ -132,7 +135,10 @@ pub fn pool(p: &PoolInput, mode: &str, count: i64, f: &mut Found) -> (PoolPlacem
         if !["1", "2", "3"].contains(&z.as_str()) {
             f.err(
                 Field::Zones,
-                format!("`{}` is not an availability zone; use 1, 2 or 3", crate::names::shown(z)),
+                format!(
+                    "`{}` is not an availability zone; use 1, 2 or 3",
+                    crate::names::shown(z)
+                ),
             );
         } else if zones.contains(z) {
             f.err(Field::Zones, format!("zone {z} is given twice"));
@@ -169,42 +175,70 @@ pub fn pool(p: &PoolInput, mode: &str, count: i64, f: &mut Found) -> (PoolPlacem
             (min, max) => {
                 for (v, field) in [(min, Field::MinCount), (max, Field::MaxCount)] {
                     if v.is_none() {
-                        f.err(field, "required with --enable-cluster-autoscaler (the autoscaler's bounds)");
+                        f.err(
+                            field,
+                            "required with --enable-cluster-autoscaler (the autoscaler's bounds)",
+                        );
                     }
                 }
                 None
             }
         }
     } else {
-        for (v, field) in [(p.min_count, Field::MinCount), (p.max_count, Field::MaxCount)] {
+        for (v, field) in [
+            (p.min_count, Field::MinCount),
+            (p.max_count, Field::MaxCount),
+        ] {
             if v.is_some() {
-                f.err(field, "only with --enable-cluster-autoscaler; add it, or drop the bound");
+                f.err(
+                    field,
+                    "only with --enable-cluster-autoscaler; add it, or drop the bound",
+                );
             }
         }
         None
     };
     let mut take = |r: Result<i64, String>, field: Field| r.map_err(|m| f.err(field, m)).ok();
-    let max_pods = p
-        .max_pods
-        .and_then(|n| take(range(n, MAX_PODS_MIN, MAX_PODS_MAX, "max pods per node"), Field::MaxPods));
-    let disk = p
-        .os_disk_size
-        .and_then(|n| take(range(n, 30, 2048, "the OS disk size in GB"), Field::OsDiskSize));
+    let max_pods = p.max_pods.and_then(|n| {
+        take(
+            range(n, MAX_PODS_MIN, MAX_PODS_MAX, "max pods per node"),
+            Field::MaxPods,
+        )
+    });
+    let disk = p.os_disk_size.and_then(|n| {
+        take(
+            range(n, 30, 2048, "the OS disk size in GB"),
+            Field::OsDiskSize,
+        )
+    });
     let drain = p.drain_timeout.and_then(|n| {
-        take(range(n, DRAIN_MIN, DRAIN_MAX, "the drain timeout in minutes"), Field::DrainTimeout)
+        take(
+            range(n, DRAIN_MIN, DRAIN_MAX, "the drain timeout in minutes"),
+            Field::DrainTimeout,
+        )
     });
     let soak = p.node_soak_duration.and_then(|n| {
-        take(range(n, SOAK_MIN, SOAK_MAX, "the node soak duration in minutes"), Field::NodeSoakDuration)
+        take(
+            range(n, SOAK_MIN, SOAK_MAX, "the node soak duration in minutes"),
+            Field::NodeSoakDuration,
+        )
     });
-    let mut text = |v: &Option<String>, field: Field, check: &dyn Fn(&str) -> Result<String, String>| {
-        v.as_deref().and_then(|s| check(s).map_err(|m| f.err(field, m)).ok())
-    };
+    let mut text =
+        |v: &Option<String>, field: Field, check: &dyn Fn(&str) -> Result<String, String>| {
+            v.as_deref()
+                .and_then(|s| check(s).map_err(|m| f.err(field, m)).ok())
+        };
     let vnet = text(&p.vnet_subnet_id, Field::VnetSubnetId, &subnet_id);
     let pod_subnet = text(&p.pod_subnet_id, Field::PodSubnetId, &subnet_id);
     let surge = text(&p.max_surge, Field::MaxSurge, &|s| count_or_percent(s, 0));
-    let unavailable = text(&p.max_unavailable, Field::MaxUnavailable, &|s| count_or_percent(s, 0));
+    let unavailable = text(&p.max_unavailable, Field::MaxUnavailable, &|s| {
+        count_or_percent(s, 0)
+    });
     if pod_subnet.is_some() && vnet.is_none() && p.vnet_subnet_id.is_none() {
-        f.err(Field::PodSubnetId, "needs --vnet-subnet-id (the nodes' subnet in the same virtual network)");
+        f.err(
+            Field::PodSubnetId,
+            "needs --vnet-subnet-id (the nodes' subnet in the same virtual network)",
+        );
     }
     let spot = p.priority.as_deref() == Some("Spot");
     if spot && mode == defaults::SYSTEM_MODE {
@@ -234,7 +268,11 @@ pub fn pool(p: &PoolInput, mode: &str, count: i64, f: &mut Found) -> (PoolPlacem
         ok
     });
     for (k, v) in &p.tags {
-        if k.is_empty() || k.len() > 512 || v.len() > 256 || k.contains(['<', '>', '%', '&', '\\', '?', '/']) {
+        if k.is_empty()
+            || k.len() > 512
+            || v.len() > 256
+            || k.contains(['<', '>', '%', '&', '\\', '?', '/'])
+        {
             f.err(Field::PoolTags, format!("`{}` is not a valid tag (name up to 512 characters without <>%&\\?/, value up to 256)", crate::names::shown(k)));
         }
     }
@@ -311,14 +349,25 @@ pub fn cluster(a: &ClusterInput, f: &mut Found) -> ClusterSettings {
         .dns_service_ip
         .as_deref()
         .and_then(|s| parse_ip(s).map_err(|m| f.err(Field::DnsServiceIp, m)).ok());
-    match (dns, service, a.dns_service_ip.is_some(), a.service_cidr.is_some()) {
+    match (
+        dns,
+        service,
+        a.dns_service_ip.is_some(),
+        a.service_cidr.is_some(),
+    ) {
         (Some(ip), Some(svc), _, _) => {
             if let Err(m) = check_dns_ip(ip, svc) {
                 f.err(Field::DnsServiceIp, m);
             }
         }
-        (_, _, true, false) => f.err(Field::ServiceCidr, "required with --dns-service-ip (the range it belongs to)"),
-        (_, _, false, true) => f.err(Field::DnsServiceIp, "required with --service-cidr, e.g. its .10 address"),
+        (_, _, true, false) => f.err(
+            Field::ServiceCidr,
+            "required with --dns-service-ip (the range it belongs to)",
+        ),
+        (_, _, false, true) => f.err(
+            Field::DnsServiceIp,
+            "required with --service-cidr, e.g. its .10 address",
+        ),
         _ => {}
     }
     let mut ranges = vec![];
@@ -330,12 +379,18 @@ pub fn cluster(a: &ClusterInput, f: &mut Found) -> ClusterSettings {
     }
     let plugin = a.network_plugin.as_deref();
     if a.network_plugin_mode.as_deref() == Some("overlay") && plugin != Some("azure") {
-        f.err(Field::NetworkPluginMode, "overlay needs --network-plugin azure");
+        f.err(
+            Field::NetworkPluginMode,
+            "overlay needs --network-plugin azure",
+        );
     }
     let mut policy = a.network_policy.clone();
     if a.network_dataplane.as_deref() == Some("cilium") {
         if plugin != Some("azure") {
-            f.err(Field::NetworkDataplane, "the Cilium dataplane needs --network-plugin azure");
+            f.err(
+                Field::NetworkDataplane,
+                "the Cilium dataplane needs --network-plugin azure",
+            );
         }
         match policy.as_deref() {
             None => {
@@ -349,22 +404,33 @@ pub fn cluster(a: &ClusterInput, f: &mut Found) -> ClusterSettings {
             ),
         }
     } else if policy.as_deref() == Some("cilium") {
-        f.err(Field::NetworkPolicy, "cilium needs --network-dataplane cilium");
+        f.err(
+            Field::NetworkPolicy,
+            "cilium needs --network-dataplane cilium",
+        );
     }
     if a.pod_cidr.is_some() && plugin == Some("azure") && a.network_plugin_mode.is_none() {
         f.err(Field::PodCidr, "Azure CNI without overlay gives pods subnet addresses; add --network-plugin-mode overlay, or drop --pod-cidr");
     }
-    if matches!(a.outbound_type.as_deref(), Some("userDefinedRouting" | "userAssignedNATGateway"))
-        && a.pool.vnet_subnet_id.is_none()
+    if matches!(
+        a.outbound_type.as_deref(),
+        Some("userDefinedRouting" | "userAssignedNATGateway")
+    ) && a.pool.vnet_subnet_id.is_none()
     {
-        f.err(Field::OutboundType, "needs --vnet-subnet-id: the route table or NAT gateway is on your subnet");
+        f.err(
+            Field::OutboundType,
+            "needs --vnet-subnet-id: the route table or NAT gateway is on your subnet",
+        );
     }
     if a.enable_workload_identity && !a.enable_oidc_issuer {
         f.err(Field::EnableWorkloadIdentity, "needs --enable-oidc-issuer (workload identity federates through the cluster's OIDC issuer)");
     }
     for (on, field) in [
         (a.enable_azure_rbac, Field::EnableAzureRbac),
-        (!a.aad_admin_group_object_ids.is_empty(), Field::AadAdminGroupObjectIds),
+        (
+            !a.aad_admin_group_object_ids.is_empty(),
+            Field::AadAdminGroupObjectIds,
+        ),
         (a.disable_local_accounts, Field::DisableLocalAccounts),
     ] {
         if on && !a.enable_aad {
@@ -373,7 +439,13 @@ pub fn cluster(a: &ClusterInput, f: &mut Found) -> ClusterSettings {
     }
     for g in &a.aad_admin_group_object_ids {
         if !is_guid(g) {
-            f.err(Field::AadAdminGroupObjectIds, format!("`{}` is not a group object id (a GUID)", crate::names::shown(g)));
+            f.err(
+                Field::AadAdminGroupObjectIds,
+                format!(
+                    "`{}` is not a group object id (a GUID)",
+                    crate::names::shown(g)
+                ),
+            );
         }
     }
     let identity = a.assign_identity.as_deref().and_then(|s| {
@@ -382,7 +454,10 @@ pub fn cluster(a: &ClusterInput, f: &mut Found) -> ClusterSettings {
             .ok()
     });
     if a.no_ssh_key && a.ssh_key_value.is_some() {
-        f.err(Field::NoSshKey, "conflicts with --ssh-key-value; give one of them");
+        f.err(
+            Field::NoSshKey,
+            "conflicts with --ssh-key-value; give one of them",
+        );
     }
     let ssh = a
         .ssh_key_value

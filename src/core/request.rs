@@ -291,7 +291,11 @@ fn pointer(v: &serde_json::Value, path: &str) -> serde_json::Value {
 }
 
 /// Differences at `paths` between two JSON bodies, where `want` sets a value.
-fn json_differences(have: &serde_json::Value, want: &serde_json::Value, paths: &[&str]) -> Vec<Diff> {
+fn json_differences(
+    have: &serde_json::Value,
+    want: &serde_json::Value,
+    paths: &[&str],
+) -> Vec<Diff> {
     let shown = |v: serde_json::Value| match v {
         serde_json::Value::Null => "(not set)".to_string(),
         serde_json::Value::String(s) => s,
