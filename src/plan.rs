@@ -15,6 +15,7 @@ use serde::Serialize;
 
 /// What is being provisioned.
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)] // one per command run; not worth a Box
 pub enum Target {
     Cluster(ClusterRequest),
     Pool(NodePoolRequest),
