@@ -378,3 +378,32 @@ fn the_template_exports_carry_the_production_settings() {
         assert!(out.requests.is_empty(), "export calls nothing");
     }
 }
+
+#[test]
+fn quota_counts_the_autoscaler_maximum_the_surge_and_spot() {
+    let emu = with_cluster();
+    // The GPU family has 8 vCPUs of quota in eastus; each node has 4.
+    let gpu = "nodepool add -g rg1 --cluster c1 --os-sku Ubuntu --mode User --node-vm-size Standard_NC4as_T4_v3";
+    let out = run(
+        &emu,
+        &format!(
+            "{gpu} -n gpu1 --enable-cluster-autoscaler --min-count 1 --max-count 4 --node-count 1"
+        ),
+    )
+    .ok();
+    assert!(out.stderr.contains("--max-count"), "{}", out.dump());
+    let out = run(&emu, &format!("{gpu} -n gpu2 --node-count 1 --max-surge 3")).ok();
+    assert!(out.stderr.contains("--max-surge 3"), "{}", out.dump());
+    // Four Regular nodes do not fit the family's quota; four Spot nodes count
+    // against the regional Spot quota instead.
+    run(&emu, &format!("{gpu} -n gpu3 --node-count 4")).usage("--node-count");
+    let out = run(
+        &emu,
+        &format!("{gpu} -n gpu4 --node-count 4 --priority Spot"),
+    )
+    .ok();
+    assert_eq!(
+        out.put().body.as_ref().unwrap()["properties"]["scaleSetPriority"],
+        "Spot"
+    );
+}
