@@ -237,6 +237,7 @@ fn each_rule_is_refused_before_anything_is_sent() {
         (format!("{cluster} --assign-identity prod-id"), "--assign-identity", "userAssignedIdentities"),
         (format!("{cluster} --api-server-authorized-ip-ranges 300.1.1.1"), "--api-server-authorized-ip-ranges", "not a CIDR"),
         (format!("{cluster} --ssh-key-value not-a-key"), "--ssh-key-value", "SSH public key"),
+        (format!("{cluster} --enable-private-cluster --api-server-authorized-ip-ranges 1.2.3.4"), "--api-server-authorized-ip-ranges", "private cluster"),
     ];
     for (line, flag, says) in cases {
         let out = run(&emu, &line).usage(flag);

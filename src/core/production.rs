@@ -377,6 +377,12 @@ pub fn cluster(a: &ClusterInput, f: &mut Found) -> ClusterSettings {
             Err(m) => f.err(Field::ApiServerAuthorizedIpRanges, m),
         }
     }
+    if a.enable_private_cluster && !ranges.is_empty() {
+        f.err(
+            Field::ApiServerAuthorizedIpRanges,
+            "a private cluster's API server is reached only from its network; drop the ranges or --enable-private-cluster",
+        );
+    }
     let plugin = a.network_plugin.as_deref();
     if a.network_plugin_mode.as_deref() == Some("overlay") && plugin != Some("azure") {
         f.err(

@@ -317,6 +317,12 @@ fn json_differences(
             (serde_json::Value::Object(hm), serde_json::Value::Object(wm)) => {
                 wm.iter().all(|(k, v)| hm.get(k) == Some(v))
             }
+            // Taints: every asked one must be there; AKS adds its own (Spot's).
+            (serde_json::Value::Array(ha), serde_json::Value::Array(wa))
+                if *path == "nodeTaints" =>
+            {
+                wa.iter().all(|t| ha.contains(t))
+            }
             _ => shown(h.clone()).eq_ignore_ascii_case(&shown(w.clone())),
         };
         if !same {
@@ -364,7 +370,6 @@ pub struct ClusterRequest {
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct ClusterSettings {
     /// `networkProfile` as sent (only what was asked).
-    #[serde(skip)]
     pub network: NetworkProfile,
     pub enable_private_cluster: bool,
     pub authorized_ip_ranges: Vec<String>,
@@ -597,6 +602,41 @@ mod tests {
             .iter()
             .any(|l| l.starts_with("osSKU: Ubuntu → AzureContainerLinux")));
         assert!(lines.iter().any(|l| l.starts_with("count: 5 → 3")));
+    }
+
+    #[test]
+    fn only_asked_settings_differ_and_server_additions_do_not() {
+        let mut want = spec();
+        want.mode = "User".into();
+        want.taints = vec!["a=b:NoSchedule".into()];
+        want.placement.availability_zones = vec!["1".into(), "2".into()];
+        want.settings.priority = Some("Spot".into());
+        want.settings.tags = BTreeMap::from([("cost".into(), "1".into())]);
+        let mut have = want.properties();
+        // What AKS adds or fills: the Spot taint, a tag, upgrade defaults, zones reordered.
+        have.node_taints = Some(vec![
+            "kubernetes.azure.com/scalesetpriority=spot:NoSchedule".into(),
+            "a=b:NoSchedule".into(),
+        ]);
+        have.tags
+            .as_mut()
+            .unwrap()
+            .insert("aks-managed".into(), "x".into());
+        have.upgrade_settings = Some(UpgradeSettings {
+            max_surge: Some("10%".into()),
+            ..Default::default()
+        });
+        have.spot_max_price = Some(-1.0);
+        have.availability_zones = Some(vec!["2".into(), "1".into()]);
+        assert_eq!(want.differences(&have), vec![]);
+        have.availability_zones = Some(vec!["1".into()]);
+        have.scale_set_priority = Some("Regular".into());
+        let fields: Vec<String> = want
+            .differences(&have)
+            .into_iter()
+            .map(|d| d.field)
+            .collect();
+        assert_eq!(fields, ["availabilityZones", "scaleSetPriority"]);
     }
 
     #[test]
