@@ -71,6 +71,37 @@ pub mod enums {
     pub const OS_DISK_TYPES: &[&str] = &["Managed", "Ephemeral"];
     /// `mode`.
     pub const POOL_MODES: &[&str] = &["System", "User"];
+    /// `networkProfile.networkPlugin` (the enums below are the spec's; a test
+    /// compares them with the generated schema table).
+    pub const NETWORK_PLUGINS: &[&str] = &["azure", "kubenet", "none"];
+    /// `networkProfile.networkPluginMode`.
+    pub const NETWORK_PLUGIN_MODES: &[&str] = &["overlay"];
+    /// `networkProfile.networkDataplane`.
+    pub const NETWORK_DATAPLANES: &[&str] = &["azure", "cilium"];
+    /// `networkProfile.networkPolicy`.
+    pub const NETWORK_POLICIES: &[&str] = &["none", "calico", "azure", "cilium"];
+    /// `networkProfile.outboundType`.
+    pub const OUTBOUND_TYPES: &[&str] = &[
+        "loadBalancer",
+        "userDefinedRouting",
+        "managedNATGateway",
+        "userAssignedNATGateway",
+        "none",
+    ];
+    /// `networkProfile.loadBalancerSku`.
+    pub const LOAD_BALANCER_SKUS: &[&str] = &["standard", "basic"];
+    /// `sku.tier`.
+    pub const TIERS: &[&str] = &["Free", "Standard", "Premium"];
+    /// `autoUpgradeProfile.upgradeChannel`.
+    pub const UPGRADE_CHANNELS: &[&str] = &["rapid", "stable", "patch", "node-image", "none"];
+    /// `scaleSetPriority`.
+    pub const PRIORITIES: &[&str] = &["Regular", "Spot"];
+    /// `scaleSetEvictionPolicy`.
+    pub const EVICTION_POLICIES: &[&str] = &["Delete", "Deallocate"];
+    /// `scaleDownMode`.
+    pub const SCALE_DOWN_MODES: &[&str] = &["Delete", "Deallocate"];
+    /// `securityProfile.sshAccess` of a pool.
+    pub const SSH_ACCESS: &[&str] = &["LocalUser", "Disabled", "EntraId"];
     /// Taint effects.
     pub const TAINT_EFFECTS: &[&str] = &["NoSchedule", "PreferNoSchedule", "NoExecute"];
 }

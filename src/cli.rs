@@ -637,12 +637,15 @@ fn table_args(mut cmd: clap::Command, kind: Kind) -> clap::Command {
         if let Some(c) = flag.short {
             arg = arg.short(c);
         }
+        if let Some(alias) = flag.alias {
+            arg = arg.alias(alias);
+        }
         arg = match d.slot {
             Slot::Switch(_) => arg.action(ArgAction::SetTrue),
             Slot::Text(_) | Slot::Int(_) => arg
                 .value_name(d.value_name)
                 .action(ArgAction::Set)
-                .allow_negative_numbers(matches!(d.slot, Slot::Int(_))),
+                .allow_negative_numbers(true),
             Slot::Pairs(_) | Slot::List(_) => arg
                 .value_name(d.value_name)
                 .num_args(1..)

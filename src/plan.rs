@@ -16,6 +16,7 @@ use serde::Serialize;
 
 /// What is being provisioned.
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)] // one per command run; not worth a Box
 pub enum Target {
     Cluster(ClusterRequest),
     Pool(NodePoolRequest),
@@ -261,6 +262,7 @@ pub async fn plan(arm: &Arm, target: &Target) -> AppResult<Planned> {
                 .is_some_and(|e| state_is(e.properties.provisioning_state.as_deref(), "Failed"));
             if let Some(existing) = existing.filter(|_| !failed) {
                 let state = existing.properties.provisioning_state.clone();
+                let cluster_diffs = c.differences(&existing);
                 let pools = existing
                     .properties
                     .agent_pool_profiles
@@ -290,7 +292,8 @@ pub async fn plan(arm: &Arm, target: &Target) -> AppResult<Planned> {
                     .iter()
                     .find(|p| p.name.eq_ignore_ascii_case(&c.pool.name))
                     .map(|p| {
-                        let mut d = c.pool.differences(&p.properties);
+                        let mut d = cluster_diffs.clone();
+                        d.extend(c.pool.differences(&p.properties));
                         d.extend(raw.clone());
                         d
                     });

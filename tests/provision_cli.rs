@@ -495,15 +495,15 @@ fn bad_input_is_refused_before_anything_is_sent() {
         // labels, taints, tags
         (
             format!("{na} --os-sku Ubuntu --taints gpu=true"),
-            "--taints",
+            "--node-taints",
         ),
         (
             format!("{na} --os-sku Ubuntu --taints gpu=true:Sometimes"),
-            "--taints",
+            "--node-taints",
         ),
         (
             format!("{na} --os-sku Ubuntu --taints =x:NoSchedule"),
-            "--taints",
+            "--node-taints",
         ),
         (format!("{na} --os-sku Ubuntu --labels novalue"), "--labels"),
         (format!("{na} --os-sku Ubuntu --labels =v"), "--labels"),
@@ -569,7 +569,7 @@ fn preflight_reports_every_problem_at_once() {
         "--name",
         "--kubernetes-version",
         "--node-count",
-        "--taints",
+        "--node-taints",
     ] {
         assert!(out.stderr.contains(flag), "{flag}: {}", out.stderr);
     }

@@ -158,6 +158,38 @@ pub struct AgentPoolProperties {
         skip_serializing_if = "Option::is_none"
     )]
     pub vnet_subnet_id: Option<String>,
+    #[serde(
+        default,
+        rename = "osDiskSizeGB",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub os_disk_size_gb: Option<i64>,
+    #[serde(
+        default,
+        rename = "podSubnetID",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub pod_subnet_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale_set_priority: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale_set_eviction_policy: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spot_max_price: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upgrade_settings: Option<UpgradeSettings>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<BTreeMap<String, String>>,
+    #[serde(
+        default,
+        rename = "enableNodePublicIP",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_node_public_ip: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_encryption_at_host: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale_down_mode: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provisioning_state: Option<String>,
     #[serde(flatten)]
@@ -185,6 +217,164 @@ pub struct AgentPoolProfile {
     pub name: String,
     #[serde(flatten)]
     pub properties: AgentPoolProperties,
+}
+
+/// `AgentPoolUpgradeSettings`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct UpgradeSettings {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_surge: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_unavailable: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drain_timeout_in_minutes: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_soak_duration_in_minutes: Option<i64>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// `ContainerServiceNetworkProfile` (the fields aksos sets).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct NetworkProfile {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network_plugin: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network_plugin_mode: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network_dataplane: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network_policy: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pod_cidr: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_cidr: Option<String>,
+    #[serde(
+        default,
+        rename = "dnsServiceIP",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub dns_service_ip: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outbound_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub load_balancer_sku: Option<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// `ManagedClusterAPIServerAccessProfile`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ApiServerAccessProfile {
+    #[serde(
+        default,
+        rename = "authorizedIPRanges",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub authorized_ip_ranges: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_private_cluster: Option<bool>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// `ManagedClusterSKU`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ClusterSku {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// `ManagedClusterAADProfile`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct AadProfile {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub managed: Option<bool>,
+    #[serde(
+        default,
+        rename = "enableAzureRBAC",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_azure_rbac: Option<bool>,
+    #[serde(
+        default,
+        rename = "adminGroupObjectIDs",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub admin_group_object_ids: Option<Vec<String>>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// `ManagedClusterOIDCIssuerProfile`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct OidcIssuerProfile {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// `ManagedClusterSecurityProfileWorkloadIdentity`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkloadIdentity {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// `ManagedClusterSecurityProfile` (the fields aksos sets).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ClusterSecurityProfile {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workload_identity: Option<WorkloadIdentity>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// `ContainerServiceSshPublicKey`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct SshPublicKey {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_data: Option<String>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// `ContainerServiceSshConfiguration`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct SshConfiguration {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub public_keys: Vec<SshPublicKey>,
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// `ContainerServiceLinuxProfile`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct LinuxProfile {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin_username: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssh: Option<SshConfiguration>,
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 /// `ManagedClusterAutoUpgradeProfile`.
@@ -218,6 +408,20 @@ pub struct ManagedClusterProperties {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_upgrade_profile: Option<AutoUpgradeProfile>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network_profile: Option<NetworkProfile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_server_access_profile: Option<ApiServerAccessProfile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aad_profile: Option<AadProfile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oidc_issuer_profile: Option<OidcIssuerProfile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_profile: Option<ClusterSecurityProfile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub linux_profile: Option<LinuxProfile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disable_local_accounts: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provisioning_state: Option<String>,
     #[serde(flatten)]
     pub extra: Extra,
@@ -228,6 +432,13 @@ pub struct ManagedClusterProperties {
 pub struct ClusterIdentity {
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
+    /// Identity ARM id → `{}` when sent (Azure fills principal and client ids).
+    #[serde(
+        default,
+        rename = "userAssignedIdentities",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub user_assigned_identities: Option<BTreeMap<String, Map<String, Value>>>,
     #[serde(flatten)]
     pub extra: Extra,
 }
@@ -247,6 +458,8 @@ pub struct ManagedCluster {
     pub tags: Option<BTreeMap<String, String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity: Option<ClusterIdentity>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sku: Option<ClusterSku>,
     #[serde(default)]
     pub properties: ManagedClusterProperties,
     #[serde(flatten)]

@@ -81,7 +81,7 @@ pub struct PoolAsk<'a> {
 
 impl<'a> PoolAsk<'a> {
     /// The ask of a pool spec in `location` (zones and autoscaler bounds from
-    /// its placement).
+    /// its placement; surge and Spot from its settings).
     pub fn from_spec(spec: &'a PoolSpec, location: &'a str) -> Self {
         PoolAsk {
             location,
@@ -89,11 +89,11 @@ impl<'a> PoolAsk<'a> {
             os: spec.sku(),
             count: spec.count,
             max_count: spec.placement.autoscale.map(|(_, max)| max),
-            max_surge: None,
+            max_surge: spec.settings.max_surge.as_deref(),
             zones: &spec.placement.availability_zones,
             os_disk_type: spec.os_disk_type.as_deref(),
             trusted_launch: spec.enable_secure_boot || spec.enable_vtpm,
-            spot: false,
+            spot: spec.settings.is_spot(),
         }
     }
 }

@@ -26,17 +26,29 @@ use super::input::{ClusterInput, Field, Kind};
 use crate::catalog::{self, defaults, enums, Support};
 use std::collections::BTreeMap;
 
+/// `maxPods` bounds AKS enforces (the spec states none).
+pub const MAX_PODS_MIN: i64 = 10;
+pub const MAX_PODS_MAX: i64 = 250;
+/// `upgradeSettings` bounds, from the spec.
+pub const DRAIN_MIN: i64 = 1;
+pub const DRAIN_MAX: i64 = 1440;
+pub const SOAK_MIN: i64 = 0;
+pub const SOAK_MAX: i64 = 30;
+
 /// A command-line flag: the long name without dashes, and an optional short one.
 #[derive(Debug, Clone, Copy)]
 pub struct Flag {
     pub long: &'static str,
     pub short: Option<char>,
+    /// Another long name the flag answers to (kept for old command lines).
+    pub alias: Option<&'static str>,
 }
 
 const fn long(name: &'static str) -> Option<Flag> {
     Some(Flag {
         long: name,
         short: None,
+        alias: None,
     })
 }
 
@@ -44,6 +56,15 @@ const fn short(name: &'static str, c: char) -> Option<Flag> {
     Some(Flag {
         long: name,
         short: Some(c),
+        alias: None,
+    })
+}
+
+const fn aliased(name: &'static str, alias: &'static str) -> Option<Flag> {
+    Some(Flag {
+        long: name,
+        short: None,
+        alias: Some(alias),
     })
 }
 
@@ -115,6 +136,26 @@ macro_rules! pool_def {
             slot: $slot,
             cluster_body: Some(concat!("properties.agentPoolProfiles[0].", $body)),
             pool_body: Some(concat!("properties.", $body)),
+        }
+    };
+}
+
+/// A cluster field: a `cluster create` flag and a cluster-entry key only.
+macro_rules! cluster_def {
+    ($field:ident, $flag:expr, $key:expr, $slot:expr, $value_name:expr, $choices:expr, $body:expr, $help:expr) => {
+        Def {
+            field: Field::$field,
+            cluster_flag: long($flag),
+            pool_flag: None,
+            cluster_key: Some($key),
+            pool_key: None,
+            prompt: None,
+            value_name: $value_name,
+            help: $help,
+            choices: $choices,
+            slot: $slot,
+            cluster_body: Some($body),
+            pool_body: None,
         }
     };
 }
@@ -335,16 +376,472 @@ pub static FIELDS: &[Def] = &[
         None,
         |_| "Node labels, k=v (repeatable)".into()
     ),
+    Def {
+        field: Field::Taints,
+        cluster_flag: aliased("node-taints", "taints"),
+        pool_flag: aliased("node-taints", "taints"),
+        cluster_key: Some("systemPool.taints"),
+        pool_key: Some("taints"),
+        prompt: None,
+        value_name: "TAINT",
+        help: |_| {
+            "Node taints, key=value:NoSchedule|PreferNoSchedule|NoExecute (repeatable; alias --taints)"
+                .into()
+        },
+        choices: &[],
+        slot: Slot::List(|c| &mut c.pool.taints),
+        cluster_body: Some("properties.agentPoolProfiles[0].nodeTaints"),
+        pool_body: Some("properties.nodeTaints"),
+    },
     pool_def!(
-        Taints,
-        "taints",
-        "taints",
-        Slot::List(|c| &mut c.pool.taints),
-        "TAINT",
+        Zones,
+        "zones",
+        "zones",
+        Slot::List(|c| &mut c.pool.zones),
+        "ZONE",
         &[],
-        "nodeTaints",
+        "availabilityZones",
         None,
-        |_| "Node taints, key=value:NoSchedule|PreferNoSchedule|NoExecute (repeatable)".into()
+        |_| "Availability zones of the nodes, e.g. 1 2 3".into()
+    ),
+    pool_def!(
+        EnableClusterAutoscaler,
+        "enable-cluster-autoscaler",
+        "enableClusterAutoscaler",
+        Slot::Switch(|c| &mut c.pool.enable_cluster_autoscaler),
+        "",
+        &[],
+        "enableAutoScaling",
+        None,
+        |_| "Scale the pool between --min-count and --max-count".into()
+    ),
+    pool_def!(
+        MinCount,
+        "min-count",
+        "minCount",
+        Slot::Int(|c| &mut c.pool.min_count),
+        "N",
+        &[],
+        "minCount",
+        None,
+        |_| "Autoscaler lower bound (with --enable-cluster-autoscaler)".into()
+    ),
+    pool_def!(
+        MaxCount,
+        "max-count",
+        "maxCount",
+        Slot::Int(|c| &mut c.pool.max_count),
+        "N",
+        &[],
+        "maxCount",
+        None,
+        |_| "Autoscaler upper bound (with --enable-cluster-autoscaler)".into()
+    ),
+    pool_def!(
+        MaxPods,
+        "max-pods",
+        "maxPods",
+        Slot::Int(|c| &mut c.pool.max_pods),
+        "N",
+        &[],
+        "maxPods",
+        None,
+        |_| format!("Maximum pods per node, {MAX_PODS_MIN} to {MAX_PODS_MAX}")
+    ),
+    pool_def!(
+        VnetSubnetId,
+        "vnet-subnet-id",
+        "vnetSubnetId",
+        Slot::Text(|c| &mut c.pool.vnet_subnet_id),
+        "ID",
+        &[],
+        "vnetSubnetID",
+        None,
+        |_| "ARM id of the subnet the nodes join".into()
+    ),
+    pool_def!(
+        PodSubnetId,
+        "pod-subnet-id",
+        "podSubnetId",
+        Slot::Text(|c| &mut c.pool.pod_subnet_id),
+        "ID",
+        &[],
+        "podSubnetID",
+        None,
+        |_| "ARM id of the subnet pods get their IPs from".into()
+    ),
+    pool_def!(
+        OsDiskSize,
+        "node-osdisk-size",
+        "osDiskSizeGb",
+        Slot::Int(|c| &mut c.pool.os_disk_size),
+        "GB",
+        &[],
+        "osDiskSizeGB",
+        None,
+        |_| "OS disk size in GB, 30 to 2048 [default: the VM size's]".into()
+    ),
+    pool_def!(
+        Priority,
+        "priority",
+        "priority",
+        Slot::Text(|c| &mut c.pool.priority),
+        "PRIORITY",
+        enums::PRIORITIES,
+        "scaleSetPriority",
+        None,
+        |_| "Regular or Spot (Spot: User pools only) [default: Regular]".into()
+    ),
+    pool_def!(
+        EvictionPolicy,
+        "eviction-policy",
+        "evictionPolicy",
+        Slot::Text(|c| &mut c.pool.eviction_policy),
+        "POLICY",
+        enums::EVICTION_POLICIES,
+        "scaleSetEvictionPolicy",
+        None,
+        |_| "What evicting a Spot node does (with --priority Spot) [AKS default: Delete]".into()
+    ),
+    pool_def!(
+        SpotMaxPrice,
+        "spot-max-price",
+        "spotMaxPrice",
+        Slot::Text(|c| &mut c.pool.spot_max_price),
+        "PRICE",
+        &[],
+        "spotMaxPrice",
+        None,
+        |_| "Highest price per hour for a Spot node, or -1 for up to the on-demand price".into()
+    ),
+    pool_def!(
+        MaxSurge,
+        "max-surge",
+        "maxSurge",
+        Slot::Text(|c| &mut c.pool.max_surge),
+        "N|N%",
+        &[],
+        "upgradeSettings.maxSurge",
+        None,
+        |_| "Extra nodes during an upgrade, a count or a percentage (e.g. 33%)".into()
+    ),
+    pool_def!(
+        MaxUnavailable,
+        "max-unavailable",
+        "maxUnavailable",
+        Slot::Text(|c| &mut c.pool.max_unavailable),
+        "N|N%",
+        &[],
+        "upgradeSettings.maxUnavailable",
+        None,
+        |_| "Nodes that may be unavailable during an upgrade, a count or a percentage".into()
+    ),
+    pool_def!(
+        DrainTimeout,
+        "drain-timeout",
+        "drainTimeout",
+        Slot::Int(|c| &mut c.pool.drain_timeout),
+        "MINUTES",
+        &[],
+        "upgradeSettings.drainTimeoutInMinutes",
+        None,
+        |_| format!(
+            "Minutes to wait for a node to drain in an upgrade, {DRAIN_MIN} to {DRAIN_MAX}"
+        )
+    ),
+    pool_def!(
+        NodeSoakDuration,
+        "node-soak-duration",
+        "nodeSoakDuration",
+        Slot::Int(|c| &mut c.pool.node_soak_duration),
+        "MINUTES",
+        &[],
+        "upgradeSettings.nodeSoakDurationInMinutes",
+        None,
+        |_| format!(
+            "Minutes to wait after draining a node in an upgrade, {SOAK_MIN} to {SOAK_MAX}"
+        )
+    ),
+    Def {
+        field: Field::PoolTags,
+        cluster_flag: long("nodepool-tags"),
+        pool_flag: long("tags"),
+        cluster_key: Some("systemPool.tags"),
+        pool_key: Some("tags"),
+        prompt: None,
+        value_name: "K=V",
+        help: |_| "Tags of the pool, k=v (repeatable)".into(),
+        choices: &[],
+        slot: Slot::Pairs(|c| &mut c.pool.tags),
+        cluster_body: Some("properties.agentPoolProfiles[0].tags"),
+        pool_body: Some("properties.tags"),
+    },
+    pool_def!(
+        EnableNodePublicIp,
+        "enable-node-public-ip",
+        "enableNodePublicIp",
+        Slot::Switch(|c| &mut c.pool.enable_node_public_ip),
+        "",
+        &[],
+        "enableNodePublicIP",
+        None,
+        |_| "Give each node a public IP".into()
+    ),
+    pool_def!(
+        SshAccess,
+        "ssh-access",
+        "sshAccess",
+        Slot::Text(|c| &mut c.pool.ssh_access),
+        "ACCESS",
+        enums::SSH_ACCESS,
+        "securityProfile.sshAccess",
+        None,
+        |_| "SSH access to the nodes [AKS default: LocalUser]".into()
+    ),
+    pool_def!(
+        EnableEncryptionAtHost,
+        "enable-encryption-at-host",
+        "enableEncryptionAtHost",
+        Slot::Switch(|c| &mut c.pool.enable_encryption_at_host),
+        "",
+        &[],
+        "enableEncryptionAtHost",
+        None,
+        |_| "Encrypt the nodes' disks and caches at the VM host".into()
+    ),
+    pool_def!(
+        ScaleDownMode,
+        "scale-down-mode",
+        "scaleDownMode",
+        Slot::Text(|c| &mut c.pool.scale_down_mode),
+        "MODE",
+        enums::SCALE_DOWN_MODES,
+        "scaleDownMode",
+        None,
+        |_| "What scaling down does to nodes [AKS default: Delete]".into()
+    ),
+    cluster_def!(
+        NetworkPlugin,
+        "network-plugin",
+        "networkPlugin",
+        Slot::Text(|c| &mut c.network_plugin),
+        "PLUGIN",
+        enums::NETWORK_PLUGINS,
+        "properties.networkProfile.networkPlugin",
+        |_| "Network plugin (azure for Azure CNI)".into()
+    ),
+    cluster_def!(
+        NetworkPluginMode,
+        "network-plugin-mode",
+        "networkPluginMode",
+        Slot::Text(|c| &mut c.network_plugin_mode),
+        "MODE",
+        enums::NETWORK_PLUGIN_MODES,
+        "properties.networkProfile.networkPluginMode",
+        |_| "overlay: pods get IPs from --pod-cidr, not the subnet (needs --network-plugin azure)"
+            .into()
+    ),
+    cluster_def!(
+        NetworkDataplane,
+        "network-dataplane",
+        "networkDataplane",
+        Slot::Text(|c| &mut c.network_dataplane),
+        "DATAPLANE",
+        enums::NETWORK_DATAPLANES,
+        "properties.networkProfile.networkDataplane",
+        |_| "Network dataplane (cilium: Azure CNI powered by Cilium)".into()
+    ),
+    cluster_def!(
+        NetworkPolicy,
+        "network-policy",
+        "networkPolicy",
+        Slot::Text(|c| &mut c.network_policy),
+        "POLICY",
+        enums::NETWORK_POLICIES,
+        "properties.networkProfile.networkPolicy",
+        |_| "Network policy engine".into()
+    ),
+    cluster_def!(
+        PodCidr,
+        "pod-cidr",
+        "podCidr",
+        Slot::Text(|c| &mut c.pod_cidr),
+        "CIDR",
+        &[],
+        "properties.networkProfile.podCidr",
+        |_| "Pod address range, e.g. 10.244.0.0/16 (kubenet or overlay)".into()
+    ),
+    cluster_def!(
+        ServiceCidr,
+        "service-cidr",
+        "serviceCidr",
+        Slot::Text(|c| &mut c.service_cidr),
+        "CIDR",
+        &[],
+        "properties.networkProfile.serviceCidr",
+        |_| "Service address range, e.g. 10.0.0.0/16 (must not overlap --pod-cidr)".into()
+    ),
+    cluster_def!(
+        DnsServiceIp,
+        "dns-service-ip",
+        "dnsServiceIp",
+        Slot::Text(|c| &mut c.dns_service_ip),
+        "IP",
+        &[],
+        "properties.networkProfile.dnsServiceIP",
+        |_| "Cluster DNS address, inside --service-cidr, not its first address, e.g. 10.0.0.10"
+            .into()
+    ),
+    cluster_def!(
+        OutboundType,
+        "outbound-type",
+        "outboundType",
+        Slot::Text(|c| &mut c.outbound_type),
+        "TYPE",
+        enums::OUTBOUND_TYPES,
+        "properties.networkProfile.outboundType",
+        |_| "How nodes reach the internet [AKS default: loadBalancer]".into()
+    ),
+    cluster_def!(
+        LoadBalancerSku,
+        "load-balancer-sku",
+        "loadBalancerSku",
+        Slot::Text(|c| &mut c.load_balancer_sku),
+        "SKU",
+        enums::LOAD_BALANCER_SKUS,
+        "properties.networkProfile.loadBalancerSku",
+        |_| "Load balancer SKU [AKS default: standard]".into()
+    ),
+    cluster_def!(
+        EnablePrivateCluster,
+        "enable-private-cluster",
+        "enablePrivateCluster",
+        Slot::Switch(|c| &mut c.enable_private_cluster),
+        "",
+        &[],
+        "properties.apiServerAccessProfile.enablePrivateCluster",
+        |_| "API server reachable only inside the virtual network".into()
+    ),
+    cluster_def!(
+        ApiServerAuthorizedIpRanges,
+        "api-server-authorized-ip-ranges",
+        "apiServerAuthorizedIpRanges",
+        Slot::List(|c| &mut c.api_server_authorized_ip_ranges),
+        "CIDR",
+        &[],
+        "properties.apiServerAccessProfile.authorizedIPRanges",
+        |_| "Address ranges allowed to reach the API server, comma-separated".into()
+    ),
+    cluster_def!(
+        Tier,
+        "tier",
+        "tier",
+        Slot::Text(|c| &mut c.tier),
+        "TIER",
+        enums::TIERS,
+        "sku.tier",
+        |_| "Pricing tier (Standard for production: an uptime SLA) [AKS default: Free]".into()
+    ),
+    cluster_def!(
+        EnableOidcIssuer,
+        "enable-oidc-issuer",
+        "enableOidcIssuer",
+        Slot::Switch(|c| &mut c.enable_oidc_issuer),
+        "",
+        &[],
+        "properties.oidcIssuerProfile.enabled",
+        |_| "Publish an OIDC issuer for the cluster".into()
+    ),
+    cluster_def!(
+        EnableWorkloadIdentity,
+        "enable-workload-identity",
+        "enableWorkloadIdentity",
+        Slot::Switch(|c| &mut c.enable_workload_identity),
+        "",
+        &[],
+        "properties.securityProfile.workloadIdentity.enabled",
+        |_| "Microsoft Entra Workload ID for pods (needs --enable-oidc-issuer)".into()
+    ),
+    cluster_def!(
+        AssignIdentity,
+        "assign-identity",
+        "assignIdentity",
+        Slot::Text(|c| &mut c.assign_identity),
+        "ID",
+        &[],
+        "identity.userAssignedIdentities",
+        |_| "ARM id of a user-assigned identity for the control plane [default: system-assigned]"
+            .into()
+    ),
+    cluster_def!(
+        EnableAad,
+        "enable-aad",
+        "enableAad",
+        Slot::Switch(|c| &mut c.enable_aad),
+        "",
+        &[],
+        "properties.aadProfile.managed",
+        |_| "Microsoft Entra ID authentication (AKS-managed)".into()
+    ),
+    cluster_def!(
+        AadAdminGroupObjectIds,
+        "aad-admin-group-object-ids",
+        "aadAdminGroupObjectIds",
+        Slot::List(|c| &mut c.aad_admin_group_object_ids),
+        "ID",
+        &[],
+        "properties.aadProfile.adminGroupObjectIDs",
+        |_| "Object ids of Entra groups that administer the cluster (with --enable-aad)".into()
+    ),
+    cluster_def!(
+        EnableAzureRbac,
+        "enable-azure-rbac",
+        "enableAzureRbac",
+        Slot::Switch(|c| &mut c.enable_azure_rbac),
+        "",
+        &[],
+        "properties.aadProfile.enableAzureRBAC",
+        |_| "Azure RBAC for Kubernetes authorization (needs --enable-aad)".into()
+    ),
+    cluster_def!(
+        DisableLocalAccounts,
+        "disable-local-accounts",
+        "disableLocalAccounts",
+        Slot::Switch(|c| &mut c.disable_local_accounts),
+        "",
+        &[],
+        "properties.disableLocalAccounts",
+        |_| "No local admin credentials (sign in through Entra ID; needs --enable-aad)".into()
+    ),
+    cluster_def!(
+        AutoUpgradeChannel,
+        "auto-upgrade-channel",
+        "autoUpgradeChannel",
+        Slot::Text(|c| &mut c.auto_upgrade_channel),
+        "CHANNEL",
+        enums::UPGRADE_CHANNELS,
+        "properties.autoUpgradeProfile.upgradeChannel",
+        |_| "Kubernetes auto-upgrade channel [AKS default: none]".into()
+    ),
+    cluster_def!(
+        SshKeyValue,
+        "ssh-key-value",
+        "sshKeyValue",
+        Slot::Text(|c| &mut c.ssh_key_value),
+        "KEY|FILE",
+        &[],
+        "properties.linuxProfile.ssh.publicKeys[0].keyData",
+        |_| "SSH public key for the nodes, or the path of a .pub file".into()
+    ),
+    cluster_def!(
+        NoSshKey,
+        "no-ssh-key",
+        "noSshKey",
+        Slot::Switch(|c| &mut c.no_ssh_key),
+        "",
+        &[],
+        "properties.linuxProfile",
+        |_| "Send no SSH key (the default; conflicts with --ssh-key-value)".into()
     ),
     Def {
         field: Field::NodeOsUpgradeChannel,
@@ -726,7 +1223,7 @@ mod tests {
                 "--labels",
                 "a=1",
                 "b=2",
-                "--taints",
+                "--node-taints",
                 "x=y:NoSchedule"
             ]
         );
@@ -742,5 +1239,83 @@ mod tests {
         for sku in catalog::skus_where(|s| s.trusted_launch == Support::Required) {
             assert!(sb.contains(sku), "{sb}");
         }
+    }
+
+    /// Every body path the table states is a property of the official schema
+    /// at the api-version sent, and every enum of choices is the spec's.
+    #[test]
+    fn body_paths_and_choices_are_the_specs() {
+        use crate::schema::{table, Body};
+        let v = catalog::api_version::AKS_STABLE;
+        for d in FIELDS {
+            for (body, path) in [(Body::Cluster, d.cluster_body), (Body::Pool, d.pool_body)] {
+                let Some(path) = path else { continue };
+                if path == "location" || path == "tags" {
+                    continue;
+                }
+                let generic = path.replace("[0]", "[]");
+                let t = table(body, v).expect("a table");
+                let prop = t
+                    .get(&generic)
+                    .unwrap_or_else(|| panic!("{:?}: {generic} is not in the spec", d.field));
+                assert!(!prop.read_only, "{generic} is read-only");
+                if !d.choices.is_empty() && !prop.enum_values.is_empty() {
+                    let mut spec: Vec<&str> = prop.enum_values.clone();
+                    let mut ours: Vec<&str> = d.choices.to_vec();
+                    spec.sort_unstable();
+                    ours.sort_unstable();
+                    if d.field == Field::Mode {
+                        // Gateway pools are not aksos's to create.
+                        assert!(ours.iter().all(|o| spec.contains(o)), "{generic}");
+                    } else {
+                        assert_eq!(ours, spec, "{generic}");
+                    }
+                }
+            }
+        }
+    }
+
+    /// The wizard's equivalent command carries the production settings, with
+    /// az's flag names, and reads back to the same input.
+    #[test]
+    fn the_equivalent_command_carries_production_settings() {
+        use clap::Args;
+        let mut c = ClusterInput::default();
+        let given: &[(Field, Raw)] = &[
+            (Field::Zones, Raw::List(vec!["1".into(), "2".into()])),
+            (Field::EnableClusterAutoscaler, Raw::Switch(true)),
+            (Field::MinCount, Raw::Text("1".into())),
+            (Field::MaxCount, Raw::Text("5".into())),
+            (Field::SpotMaxPrice, Raw::Text("-1".into())),
+            (Field::NetworkPluginMode, Raw::Text("overlay".into())),
+            (Field::EnableAad, Raw::Switch(true)),
+            (Field::Tier, Raw::Text("Standard".into())),
+        ];
+        for (f, raw) in given {
+            set(&mut c, *f, raw.clone()).unwrap();
+        }
+        assert!(set(&mut c, Field::Tier, Raw::Text("Gold".into())).is_err());
+        let words = command_words(Kind::Cluster, &c).join(" ");
+        for part in [
+            "--zones 1 2",
+            "--enable-cluster-autoscaler",
+            "--min-count 1",
+            "--max-count 5",
+            "--spot-max-price -1",
+            "--network-plugin-mode overlay",
+            "--enable-aad",
+            "--tier Standard",
+        ] {
+            assert!(words.contains(part), "{part}: {words}");
+        }
+        // Through the generated flags, the words give the same input back.
+        let cmd = crate::cli::ClusterFlags::augment_args(clap::Command::new("t"));
+        let mut argv = vec!["t".to_string()];
+        argv.extend(command_words(Kind::Cluster, &c));
+        let m = cmd.try_get_matches_from(argv).unwrap();
+        let back =
+            <crate::cli::ClusterFlags as clap::FromArgMatches>::from_arg_matches(&m).unwrap();
+        assert!(back.problems.is_empty(), "{:?}", back.problems);
+        assert_eq!(back.input, c);
     }
 }

@@ -15,7 +15,9 @@
 
 pub mod fields;
 pub mod input;
+pub mod network;
 pub mod preflight;
+pub mod production;
 pub mod request;
 
 pub mod body;

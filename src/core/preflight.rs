@@ -389,6 +389,10 @@ fn pool_spec(c: &mut Collector, p: &PoolInput, mode: String) -> Option<PoolSpec>
     }
     let labels = c.take(check_labels(&p.labels), Field::Labels);
     let taints = c.take(check_taints(&p.taints), Field::Taints);
+    let mut found = super::production::Found::default();
+    let (placement, settings) =
+        super::production::pool(p, &mode, count.unwrap_or(defaults::NODE_COUNT), &mut found);
+    c.problems.extend(found.problems);
     let (os_sku, sku) = resolve_sku(c, p)?;
     let (fips, sb, vtpm, disk) = match sku {
         Some(sku) => apply_os_rules(c, sku, p, vm_size),
@@ -419,7 +423,8 @@ fn pool_spec(c: &mut Collector, p: &PoolInput, mode: String) -> Option<PoolSpec>
         os_disk_type: disk,
         labels: labels?,
         taints: taints?,
-        placement: Default::default(),
+        placement,
+        settings,
     })
 }
 
@@ -568,6 +573,10 @@ pub fn cluster(a: &ClusterInput) -> Checked<ClusterRequest> {
             }
         }
     }
+    let mut found = super::production::Found::default();
+    let settings = super::production::cluster(a, &mut found);
+    c.problems.extend(found.problems);
+    c.found.filled.extend(found.filled);
     let value = (|| {
         Some(ClusterRequest {
             resource_group: rg?,
@@ -577,6 +586,7 @@ pub fn cluster(a: &ClusterInput) -> Checked<ClusterRequest> {
             node_os_upgrade_channel: channel,
             tags: a.tags.clone(),
             body_ops: Default::default(),
+            settings,
         })
     })();
     let value = value.and_then(|mut r| {

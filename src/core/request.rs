@@ -6,8 +6,10 @@
 use super::body::BodyOps;
 use super::input::{Kind, Problem};
 use crate::arm::models::{
-    AgentPool, AgentPoolProfile, AgentPoolProperties, AgentPoolSecurityProfile, AutoUpgradeProfile,
-    ClusterIdentity, ManagedCluster, ManagedClusterProperties,
+    AadProfile, AgentPool, AgentPoolProfile, AgentPoolProperties, AgentPoolSecurityProfile,
+    ApiServerAccessProfile, AutoUpgradeProfile, ClusterIdentity, ClusterSecurityProfile,
+    ClusterSku, LinuxProfile, ManagedCluster, ManagedClusterProperties, NetworkProfile,
+    OidcIssuerProfile, SshConfiguration, SshPublicKey, UpgradeSettings, WorkloadIdentity,
 };
 use crate::catalog::{self, defaults, OsSku};
 use serde_json::Value;
@@ -46,6 +48,52 @@ pub struct PoolSpec {
     /// Placement and scaling carried over from an existing pool (migrate).
     #[serde(skip_serializing_if = "PoolPlacement::is_empty")]
     pub placement: PoolPlacement,
+    /// The production settings of the pool (subnets, spot, upgrades, ...).
+    #[serde(skip_serializing_if = "PoolSettings::is_empty")]
+    pub settings: PoolSettings,
+}
+
+/// A pool's settings beyond OS and placement, as checked by preflight; each
+/// `None`/`false`/empty is left to AKS (and not sent).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct PoolSettings {
+    pub pod_subnet_id: Option<String>,
+    pub os_disk_size_gb: Option<i64>,
+    /// `Spot` or `Regular`.
+    pub priority: Option<String>,
+    pub eviction_policy: Option<String>,
+    pub spot_max_price: Option<f64>,
+    pub max_surge: Option<String>,
+    pub max_unavailable: Option<String>,
+    pub drain_timeout: Option<i64>,
+    pub node_soak_duration: Option<i64>,
+    pub tags: BTreeMap<String, String>,
+    pub enable_node_public_ip: bool,
+    pub ssh_access: Option<String>,
+    pub enable_encryption_at_host: bool,
+    pub scale_down_mode: Option<String>,
+}
+
+impl PoolSettings {
+    pub fn is_empty(&self) -> bool {
+        self == &PoolSettings::default()
+    }
+
+    /// Whether the pool runs on Spot VMs.
+    pub fn is_spot(&self) -> bool {
+        self.priority.as_deref() == Some("Spot")
+    }
+
+    fn upgrade_settings(&self) -> Option<UpgradeSettings> {
+        let u = UpgradeSettings {
+            max_surge: self.max_surge.clone(),
+            max_unavailable: self.max_unavailable.clone(),
+            drain_timeout_in_minutes: self.drain_timeout,
+            node_soak_duration_in_minutes: self.node_soak_duration,
+            ..Default::default()
+        };
+        (u != UpgradeSettings::default()).then_some(u)
+    }
 }
 
 /// Settings a migration copies from the pool it replaces.
@@ -79,10 +127,12 @@ impl PoolSpec {
 
     /// The pool's properties as sent.
     pub fn properties(&self) -> AgentPoolProperties {
-        let security =
-            (self.enable_secure_boot || self.enable_vtpm).then(|| AgentPoolSecurityProfile {
+        let x = &self.settings;
+        let security = (self.enable_secure_boot || self.enable_vtpm || x.ssh_access.is_some())
+            .then(|| AgentPoolSecurityProfile {
                 enable_secure_boot: self.enable_secure_boot.then_some(true),
                 enable_vtpm: self.enable_vtpm.then_some(true),
+                ssh_access: x.ssh_access.clone(),
                 ..Default::default()
             });
         AgentPoolProperties {
@@ -105,6 +155,16 @@ impl PoolSpec {
             min_count: self.placement.autoscale.map(|(min, _)| min),
             max_count: self.placement.autoscale.map(|(_, max)| max),
             vnet_subnet_id: self.placement.vnet_subnet_id.clone(),
+            pod_subnet_id: x.pod_subnet_id.clone(),
+            os_disk_size_gb: x.os_disk_size_gb,
+            scale_set_priority: x.priority.clone(),
+            scale_set_eviction_policy: x.eviction_policy.clone(),
+            spot_max_price: x.spot_max_price,
+            upgrade_settings: x.upgrade_settings(),
+            tags: (!x.tags.is_empty()).then(|| x.tags.clone()),
+            enable_node_public_ip: x.enable_node_public_ip.then_some(true),
+            enable_encryption_at_host: x.enable_encryption_at_host.then_some(true),
+            scale_down_mode: x.scale_down_mode.clone(),
             ..Default::default()
         }
     }
@@ -173,8 +233,124 @@ impl PoolSpec {
                 self.count.to_string(),
             );
         }
+        // The production settings: compared only where the request sets them,
+        // so what AKS fills in by default (maxSurge 10%, Regular, ...) never differs.
+        let have_json = serde_json::to_value(have).unwrap_or_default();
+        let want_json = serde_json::to_value(self.properties()).unwrap_or_default();
+        out.extend(json_differences(
+            &have_json,
+            &want_json,
+            COMPARED_POOL_PATHS,
+        ));
         out
     }
+}
+
+/// The pool properties compared with an existing pool when the request sets them.
+const COMPARED_POOL_PATHS: &[&str] = &[
+    "availabilityZones",
+    "maxPods",
+    "enableAutoScaling",
+    "minCount",
+    "maxCount",
+    "vnetSubnetID",
+    "podSubnetID",
+    "osDiskSizeGB",
+    "scaleSetPriority",
+    "scaleSetEvictionPolicy",
+    "spotMaxPrice",
+    "upgradeSettings.maxSurge",
+    "upgradeSettings.maxUnavailable",
+    "upgradeSettings.drainTimeoutInMinutes",
+    "upgradeSettings.nodeSoakDurationInMinutes",
+    "tags",
+    "nodeLabels",
+    "nodeTaints",
+    "enableNodePublicIP",
+    "enableEncryptionAtHost",
+    "scaleDownMode",
+    "securityProfile.sshAccess",
+];
+
+/// The cluster properties compared with an existing cluster when the request sets them.
+const COMPARED_CLUSTER_PATHS: &[&str] = &[
+    "properties.networkProfile.networkPlugin",
+    "properties.networkProfile.networkPluginMode",
+    "properties.networkProfile.networkDataplane",
+    "properties.networkProfile.networkPolicy",
+    "properties.networkProfile.podCidr",
+    "properties.networkProfile.serviceCidr",
+    "properties.networkProfile.dnsServiceIP",
+    "properties.networkProfile.outboundType",
+    "properties.networkProfile.loadBalancerSku",
+    "properties.apiServerAccessProfile.enablePrivateCluster",
+    "properties.apiServerAccessProfile.authorizedIPRanges",
+    "sku.tier",
+    "properties.oidcIssuerProfile.enabled",
+    "properties.securityProfile.workloadIdentity.enabled",
+    "properties.aadProfile.managed",
+    "properties.aadProfile.enableAzureRBAC",
+    "properties.aadProfile.adminGroupObjectIDs",
+    "properties.disableLocalAccounts",
+    "properties.autoUpgradeProfile.upgradeChannel",
+    "properties.autoUpgradeProfile.nodeOSUpgradeChannel",
+];
+
+fn slash(path: &str) -> String {
+    format!("/{}", path.replace('.', "/"))
+}
+
+fn pointer(v: &serde_json::Value, path: &str) -> serde_json::Value {
+    v.pointer(&slash(path))
+        .cloned()
+        .unwrap_or(serde_json::Value::Null)
+}
+
+/// Differences at `paths` between two JSON bodies, where `want` sets a value.
+fn json_differences(
+    have: &serde_json::Value,
+    want: &serde_json::Value,
+    paths: &[&str],
+) -> Vec<Diff> {
+    let shown = |v: serde_json::Value| match v {
+        serde_json::Value::Null => "(not set)".to_string(),
+        serde_json::Value::String(s) => s,
+        serde_json::Value::Array(mut a) => {
+            a.sort_by_key(|v| v.to_string().to_ascii_lowercase());
+            serde_json::Value::Array(a).to_string()
+        }
+        other => other.to_string(),
+    };
+    let mut out = vec![];
+    for path in paths {
+        let w = pointer(want, path);
+        if w.is_null() {
+            continue;
+        }
+        let h = pointer(have, path);
+        // A map (tags, labels): every asked pair must be there; AKS may add its own.
+        let same = match (&h, &w) {
+            (serde_json::Value::Object(hm), serde_json::Value::Object(wm)) => {
+                wm.iter().all(|(k, v)| hm.get(k) == Some(v))
+            }
+            // Taints: every asked one must be there; AKS adds its own (Spot's).
+            (serde_json::Value::Array(ha), serde_json::Value::Array(wa))
+                if *path == "nodeTaints" =>
+            {
+                wa.iter().all(|t| ha.contains(t))
+            }
+            _ => shown(h.clone()).eq_ignore_ascii_case(&shown(w.clone())),
+        };
+        if !same {
+            let (h, w) = (shown(h), shown(w));
+            out.push(Diff {
+                field: path.to_string(),
+                have: h,
+                want: w,
+            });
+        }
+    }
+    out
 }
 
 /// One setting in which an existing resource differs from the request.
@@ -204,7 +380,35 @@ pub struct ClusterRequest {
     /// `--set`, `--body-file`, `properties:`: applied on top of the typed body.
     #[serde(skip_serializing_if = "BodyOps::is_empty")]
     pub body_ops: BodyOps,
+    /// The production settings of the cluster (network, identity, access, ...).
+    pub settings: ClusterSettings,
 }
+
+/// A cluster's settings beyond its pool, as checked by preflight; each
+/// `None`/`false`/empty is left to AKS (and not sent).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct ClusterSettings {
+    /// `networkProfile` as sent (only what was asked).
+    pub network: NetworkProfile,
+    pub enable_private_cluster: bool,
+    pub authorized_ip_ranges: Vec<String>,
+    pub tier: Option<String>,
+    pub enable_oidc_issuer: bool,
+    pub enable_workload_identity: bool,
+    /// ARM id of the user-assigned identity (None: system-assigned).
+    pub assign_identity: Option<String>,
+    pub enable_aad: bool,
+    pub aad_admin_group_object_ids: Vec<String>,
+    pub enable_azure_rbac: bool,
+    pub disable_local_accounts: bool,
+    pub auto_upgrade_channel: Option<String>,
+    /// The SSH public key's text (read from the file when a path was given).
+    #[serde(skip)]
+    pub ssh_public_key: Option<String>,
+}
+
+/// The Linux admin user AKS nodes get when a key is sent (az's default).
+pub const ADMIN_USERNAME: &str = "azureuser";
 
 /// `aksos nodepool add`.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -240,26 +444,84 @@ impl ClusterRequest {
     pub fn body(&self, version: Option<&str>) -> ManagedCluster {
         let mut pool = self.pool.properties();
         pool.orchestrator_version = None;
+        let x = &self.settings;
+        let identity = match &x.assign_identity {
+            Some(id) => ClusterIdentity {
+                kind: Some("UserAssigned".into()),
+                user_assigned_identities: Some(BTreeMap::from([(id.clone(), Default::default())])),
+                ..Default::default()
+            },
+            None => ClusterIdentity {
+                kind: Some("SystemAssigned".into()),
+                ..Default::default()
+            },
+        };
+        let on = |b: bool| b.then_some(true);
+        let access = ApiServerAccessProfile {
+            authorized_ip_ranges: (!x.authorized_ip_ranges.is_empty())
+                .then(|| x.authorized_ip_ranges.clone()),
+            enable_private_cluster: on(x.enable_private_cluster),
+            ..Default::default()
+        };
+        let aad = AadProfile {
+            managed: on(x.enable_aad),
+            enable_azure_rbac: on(x.enable_azure_rbac),
+            admin_group_object_ids: (!x.aad_admin_group_object_ids.is_empty())
+                .then(|| x.aad_admin_group_object_ids.clone()),
+            ..Default::default()
+        };
+        let upgrade = AutoUpgradeProfile {
+            upgrade_channel: x.auto_upgrade_channel.clone(),
+            node_os_upgrade_channel: self.node_os_upgrade_channel.clone(),
+            ..Default::default()
+        };
+        let some = |set: bool| set.then_some(());
         ManagedCluster {
             location: self.location.clone(),
             tags: (!self.tags.is_empty()).then(|| self.tags.clone()),
-            identity: Some(ClusterIdentity {
-                kind: Some("SystemAssigned".into()),
+            identity: Some(identity),
+            sku: x.tier.as_ref().map(|t| ClusterSku {
+                name: Some("Base".into()),
+                tier: Some(t.clone()),
                 ..Default::default()
             }),
             properties: ManagedClusterProperties {
+                network_profile: some(x.network != NetworkProfile::default())
+                    .map(|_| x.network.clone()),
+                api_server_access_profile: some(access != ApiServerAccessProfile::default())
+                    .map(|_| access),
+                aad_profile: some(aad != AadProfile::default()).map(|_| aad),
+                oidc_issuer_profile: x.enable_oidc_issuer.then(|| OidcIssuerProfile {
+                    enabled: Some(true),
+                    ..Default::default()
+                }),
+                security_profile: x.enable_workload_identity.then(|| ClusterSecurityProfile {
+                    workload_identity: Some(WorkloadIdentity {
+                        enabled: Some(true),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                }),
+                disable_local_accounts: on(x.disable_local_accounts),
+                linux_profile: x.ssh_public_key.as_ref().map(|key| LinuxProfile {
+                    admin_username: Some(ADMIN_USERNAME.into()),
+                    ssh: Some(SshConfiguration {
+                        public_keys: vec![SshPublicKey {
+                            key_data: Some(key.clone()),
+                            ..Default::default()
+                        }],
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                }),
                 kubernetes_version: version.map(str::to_string),
                 dns_prefix: Some(dns_prefix(&self.name, &self.resource_group)),
                 agent_pool_profiles: Some(vec![AgentPoolProfile {
                     name: self.pool.name.clone(),
                     properties: pool,
                 }]),
-                auto_upgrade_profile: self.node_os_upgrade_channel.as_ref().map(|c| {
-                    AutoUpgradeProfile {
-                        node_os_upgrade_channel: Some(c.clone()),
-                        ..Default::default()
-                    }
-                }),
+                auto_upgrade_profile: some(upgrade != AutoUpgradeProfile::default())
+                    .map(|_| upgrade),
                 ..Default::default()
             },
             ..Default::default()
@@ -278,6 +540,29 @@ impl ClusterRequest {
             Kind::Cluster,
             self.pool.api_version(),
         )
+    }
+
+    /// Differences between the cluster-level settings asked and an existing
+    /// cluster (only what the request sets: AKS's defaults never differ).
+    pub fn differences(&self, have: &ManagedCluster) -> Vec<Diff> {
+        let have = serde_json::to_value(have).unwrap_or_default();
+        let want = serde_json::to_value(self.body(None)).unwrap_or_default();
+        let mut out = json_differences(&have, &want, COMPARED_CLUSTER_PATHS);
+        if let Some(id) = &self.settings.assign_identity {
+            let ids = have
+                .pointer("/identity/userAssignedIdentities")
+                .and_then(|v| v.as_object());
+            if !ids.is_some_and(|m| m.keys().any(|k| k.eq_ignore_ascii_case(id))) {
+                out.push(Diff {
+                    field: "identity.userAssignedIdentities".into(),
+                    have: ids
+                        .map(|m| m.keys().cloned().collect::<Vec<_>>().join(", "))
+                        .unwrap_or_else(|| "(none)".into()),
+                    want: id.clone(),
+                });
+            }
+        }
+        out
     }
 }
 
@@ -317,6 +602,7 @@ mod tests {
             labels: BTreeMap::new(),
             taints: vec![],
             placement: PoolPlacement::default(),
+            settings: PoolSettings::default(),
         }
     }
 
@@ -358,6 +644,41 @@ mod tests {
             .iter()
             .any(|l| l.starts_with("osSKU: Ubuntu → AzureContainerLinux")));
         assert!(lines.iter().any(|l| l.starts_with("count: 5 → 3")));
+    }
+
+    #[test]
+    fn only_asked_settings_differ_and_server_additions_do_not() {
+        let mut want = spec();
+        want.mode = "User".into();
+        want.taints = vec!["a=b:NoSchedule".into()];
+        want.placement.availability_zones = vec!["1".into(), "2".into()];
+        want.settings.priority = Some("Spot".into());
+        want.settings.tags = BTreeMap::from([("cost".into(), "1".into())]);
+        let mut have = want.properties();
+        // What AKS adds or fills: the Spot taint, a tag, upgrade defaults, zones reordered.
+        have.node_taints = Some(vec![
+            "kubernetes.azure.com/scalesetpriority=spot:NoSchedule".into(),
+            "a=b:NoSchedule".into(),
+        ]);
+        have.tags
+            .as_mut()
+            .unwrap()
+            .insert("aks-managed".into(), "x".into());
+        have.upgrade_settings = Some(UpgradeSettings {
+            max_surge: Some("10%".into()),
+            ..Default::default()
+        });
+        have.spot_max_price = Some(-1.0);
+        have.availability_zones = Some(vec!["2".into(), "1".into()]);
+        assert_eq!(want.differences(&have), vec![]);
+        have.availability_zones = Some(vec!["1".into()]);
+        have.scale_set_priority = Some("Regular".into());
+        let fields: Vec<String> = want
+            .differences(&have)
+            .into_iter()
+            .map(|d| d.field)
+            .collect();
+        assert_eq!(fields, ["availabilityZones", "scaleSetPriority"]);
     }
 
     #[test]
