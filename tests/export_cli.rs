@@ -107,9 +107,9 @@ fn cases() -> Vec<(&'static str, Vec<&'static str>)> {
                 "--set",
                 "properties.agentPoolProfiles[0].linuxOSConfig.sysctls.netCoreSomaxconn=16384",
                 "--set",
-                "properties.networkProfile.networkPlugin=azure",
+                "properties.autoScalerProfile.expander=least-waste",
                 "--set",
-                "properties.apiServerAccessProfile.authorizedIPRanges=10.0.0.0/16,192.168.1.0/24",
+                "properties.networkProfile.ipFamilies=IPv4",
             ],
         ),
         (
@@ -125,9 +125,9 @@ fn cases() -> Vec<(&'static str, Vec<&'static str>)> {
                 "--os-sku",
                 "AzureLinux",
                 "--set",
-                "properties.upgradeSettings.maxUnavailable=1",
-                "--set",
-                "properties.tags.team=a b",
+                "properties.upgradeSettings.undrainableNodeBehavior=Cordon",
+                "--tags",
+                "team=a b",
                 "--set",
                 "properties.kubeletConfig.allowedUnsafeSysctls=[\"net.core.*\"]",
             ],
@@ -914,7 +914,7 @@ fn every_format_carries_set_values_and_tags() {
             (
                 pool,
                 &[
-                    "maxUnavailable",
+                    "undrainableNodeBehavior",
                     "team",
                     "a b",
                     "allowedUnsafeSysctls",
@@ -929,7 +929,7 @@ fn every_format_carries_set_values_and_tags() {
             }
         }
     }
-    // Typed by the schema: maxUnavailable is a string, somaxconn an integer.
+    // Typed by the schema: somaxconn is an integer, the enum keeps its spelling.
     let (_, arm, _) = export("arm", cluster);
     let t: serde_json::Value = serde_json::from_str(&arm).unwrap();
     let p = &t["resources"][0]["properties"]["agentPoolProfiles"][0];
@@ -937,8 +937,8 @@ fn every_format_carries_set_values_and_tags() {
     let (_, arm, _) = export("arm", pool);
     let t: serde_json::Value = serde_json::from_str(&arm).unwrap();
     assert_eq!(
-        t["resources"][0]["properties"]["upgradeSettings"]["maxUnavailable"],
-        "1"
+        t["resources"][0]["properties"]["upgradeSettings"]["undrainableNodeBehavior"],
+        "Cordon"
     );
     // az has no flag for these: the script PUTs the exact body.
     let (_, az, _) = export("az", pool);
@@ -946,5 +946,8 @@ fn every_format_carries_set_values_and_tags() {
         az.contains("az rest --method put") && !az.contains("az aks nodepool add \\\n"),
         "{az}"
     );
-    assert!(az.contains("\"maxUnavailable\": \"1\""), "{az}");
+    assert!(
+        az.contains("\"undrainableNodeBehavior\": \"Cordon\""),
+        "{az}"
+    );
 }

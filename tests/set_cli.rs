@@ -42,7 +42,7 @@ fn set_reaches_nested_properties_typed_by_the_schema_and_the_strict_fake_accepts
                 "--set",
                 "properties.linuxOSConfig.sysctls.netCoreSomaxconn=16384",
                 "--set",
-                "properties.upgradeSettings.maxUnavailable=1",
+                "properties.upgradeSettings.undrainableNodeBehavior=Cordon",
                 "--set",
                 "properties.kubeletConfig.allowedUnsafeSysctls=net.core.somaxconn,kernel.msg*",
             ],
@@ -53,7 +53,7 @@ fn set_reaches_nested_properties_typed_by_the_schema_and_the_strict_fake_accepts
     let p = &body["properties"];
     assert_eq!(p["kubeletConfig"]["cpuManagerPolicy"], "static");
     assert_eq!(p["linuxOSConfig"]["sysctls"]["netCoreSomaxconn"], 16384);
-    assert_eq!(p["upgradeSettings"]["maxUnavailable"], "1");
+    assert_eq!(p["upgradeSettings"]["undrainableNodeBehavior"], "Cordon");
     assert_eq!(
         p["kubeletConfig"]["allowedUnsafeSysctls"],
         serde_json::json!(["net.core.somaxconn", "kernel.msg*"])
@@ -72,7 +72,7 @@ fn set_reaches_nested_properties_typed_by_the_schema_and_the_strict_fake_accepts
                 "--set",
                 "properties.linuxOSConfig.sysctls.netCoreSomaxconn=16384",
                 "--set",
-                "properties.upgradeSettings.maxUnavailable=1",
+                "properties.upgradeSettings.undrainableNodeBehavior=Cordon",
                 "--set",
                 "properties.kubeletConfig.allowedUnsafeSysctls=net.core.somaxconn,kernel.msg*",
             ],
@@ -104,7 +104,7 @@ fn cluster_create_takes_set_and_body_file_and_dry_run_shows_the_merged_body() {
     let frag = dir.path().join("frag.yaml");
     std::fs::write(
         &frag,
-        "properties:\n  networkProfile:\n    networkPlugin: azure\n    networkPluginMode: overlay\n    podCidr: 10.244.0.0/16\n",
+        "properties:\n  autoScalerProfile:\n    expander: least-waste\n  networkProfile:\n    loadBalancerProfile:\n      idleTimeoutInMinutes: 10\n",
     )
     .unwrap();
     let line = "cluster create -g rg1 -n c2 -l eastus --os-sku Ubuntu --kubernetes-version 1.34";
@@ -114,23 +114,26 @@ fn cluster_create_takes_set_and_body_file_and_dry_run_shows_the_merged_body() {
         "--set",
         "properties.agentPoolProfiles[0].kubeletConfig.cpuManagerPolicy=static",
         "--set",
-        "properties.networkProfile.podCidr=10.250.0.0/16",
+        "properties.networkProfile.loadBalancerProfile.idleTimeoutInMinutes=20",
     ];
     let dry = run_args(&emu, &args(line, &[&extra[..], &["--dry-run"]].concat())).ok();
     assert!(dry.writes().is_empty(), "{}", dry.dump());
     assert!(
-        dry.stdout.contains("\"networkPluginMode\": \"overlay\"")
+        dry.stdout.contains("\"expander\": \"least-waste\"")
             && dry.stdout.contains("\"cpuManagerPolicy\": \"static\""),
         "{}",
         dry.stdout
     );
     // --set applies after the body file: it wins.
-    assert!(dry.stdout.contains("10.250.0.0/16") && !dry.stdout.contains("10.244.0.0/16"));
+    assert!(
+        dry.stdout.contains("\"idleTimeoutInMinutes\": 20")
+            && !dry.stdout.contains("\"idleTimeoutInMinutes\": 10")
+    );
     let out = run_args(&emu, &args(line, &extra)).ok();
     let body = out.put().body.clone().unwrap();
     assert_eq!(
-        body["properties"]["networkProfile"]["networkPlugin"],
-        "azure"
+        body["properties"]["autoScalerProfile"]["expander"],
+        "least-waste"
     );
     assert_eq!(
         body["properties"]["agentPoolProfiles"][0]["kubeletConfig"]["cpuManagerPolicy"],
@@ -168,7 +171,7 @@ fn bad_set_values_exit_2_naming_set_and_send_nothing() {
             "cluster create -g rg1 -n c9 -l eastus --os-sku Ubuntu --dry-run",
             &[
                 "--set",
-                "properties.networkProfile.networkPlugin=future",
+                "properties.autoScalerProfile.expander=future",
                 "--allow-unknown-values",
             ],
         ),
@@ -226,10 +229,11 @@ clusters:
     name: prod1
     location: eastus
     kubernetesVersion: '1.34'
-    set: [\"properties.networkProfile.networkPlugin=azure\"]
+    set: [\"properties.autoScalerProfile.expander=least-waste\"]
     properties:
       networkProfile:
-        networkPluginMode: overlay
+        loadBalancerProfile:
+          idleTimeoutInMinutes: 10
     systemPool:
       osSku: Ubuntu
       properties:
@@ -240,7 +244,7 @@ clusters:
         osSku: Ubuntu
         properties:
           upgradeSettings:
-            maxUnavailable: 1
+            undrainableNodeBehavior: Cordon
           linuxOSConfig:
             sysctls:
               netCoreSomaxconn: 16384
@@ -257,8 +261,11 @@ fn apply_properties_reach_every_body_and_the_strict_fake_accepts() {
         .and_then(|r| r.body.clone())
         .expect("cluster PUT");
     let np = &cluster["properties"]["networkProfile"];
-    assert_eq!(np["networkPlugin"], "azure");
-    assert_eq!(np["networkPluginMode"], "overlay");
+    assert_eq!(
+        cluster["properties"]["autoScalerProfile"]["expander"],
+        "least-waste"
+    );
+    assert_eq!(np["loadBalancerProfile"]["idleTimeoutInMinutes"], 10);
     assert_eq!(
         cluster["properties"]["agentPoolProfiles"][0]["kubeletConfig"]["cpuManagerPolicy"],
         "static"
@@ -268,7 +275,10 @@ fn apply_properties_reach_every_body_and_the_strict_fake_accepts() {
         .find(|r| r.path.contains("agentPools/np1"))
         .and_then(|r| r.body.clone())
         .expect("pool PUT");
-    assert_eq!(pool["properties"]["upgradeSettings"]["maxUnavailable"], "1");
+    assert_eq!(
+        pool["properties"]["upgradeSettings"]["undrainableNodeBehavior"],
+        "Cordon"
+    );
     assert_eq!(
         pool["properties"]["linuxOSConfig"]["sysctls"]["netCoreSomaxconn"],
         16384
@@ -287,13 +297,13 @@ fn apply_properties_errors_are_named_by_their_path_and_nothing_is_sent() {
             "cpuManagerPolicy: static\n          bogus: 1",
         )
         .replace("netCoreSomaxconn: 16384", "netCoreSomaxconn: lots")
-        .replace("networkPluginMode: overlay", "networkPluginMode: sideways");
+        .replace("idleTimeoutInMinutes: 10", "idleTimeoutInMinutes: lots");
     let out = apply_file(&emu, &yaml, &[]);
     assert_eq!(out.code, 2, "{}", out.dump());
     for path in [
         "clusters[0].systemPool.properties.kubeletConfig.bogus",
         "clusters[0].nodePools[0].properties.linuxOSConfig.sysctls.netCoreSomaxconn",
-        "clusters[0].properties.networkProfile.networkPluginMode",
+        "clusters[0].properties.networkProfile.loadBalancerProfile.idleTimeoutInMinutes",
     ] {
         assert!(out.stderr.contains(path), "{path}: {}", out.dump());
     }

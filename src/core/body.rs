@@ -360,7 +360,7 @@ mod tests {
         let w = ops(&[
             "properties.kubeletConfig.cpuManagerPolicy=static",
             "properties.linuxOSConfig.sysctls.netCoreSomaxconn=16384",
-            "properties.upgradeSettings.maxUnavailable=1",
+            "properties.upgradeSettings.undrainableNodeBehavior=Cordon",
         ])
         .apply(&mut body, Kind::Pool, API)
         .unwrap();
@@ -368,7 +368,7 @@ mod tests {
         let p = &body["properties"];
         assert_eq!(p["kubeletConfig"]["cpuManagerPolicy"], "static");
         assert_eq!(p["linuxOSConfig"]["sysctls"]["netCoreSomaxconn"], 16384);
-        assert_eq!(p["upgradeSettings"]["maxUnavailable"], "1");
+        assert_eq!(p["upgradeSettings"]["undrainableNodeBehavior"], "Cordon");
     }
 
     #[test]

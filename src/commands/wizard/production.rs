@@ -253,7 +253,7 @@ mod tests {
             "properties.kubletConfig.cpuManagerPolicy=static", // unknown: asked again
             "properties.maxPods=many",                         // wrong type: asked again
             "properties.kubeletConfig.cpuManagerPolicy=static",
-            "properties.upgradeSettings.maxUnavailable=1",
+            "properties.upgradeSettings.undrainableNodeBehavior=Cordon",
             "",
         ]);
         let mut s = Script::new(&answers);
@@ -263,7 +263,7 @@ mod tests {
             input.sets,
             [
                 "properties.kubeletConfig.cpuManagerPolicy=static",
-                "properties.upgradeSettings.maxUnavailable=1"
+                "properties.upgradeSettings.undrainableNodeBehavior=Cordon"
             ]
         );
         assert_eq!(s.refused.len(), 2, "{:?}", s.refused);
