@@ -11,31 +11,24 @@
 
 pub mod apply;
 pub mod arm;
-pub mod audit;
 pub mod auth;
 pub mod cancel;
 pub mod capabilities;
-pub mod catalog;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod core;
 pub mod emulator;
 pub mod error;
-pub mod executor;
 pub mod export;
 pub mod fleet;
 pub mod graph;
 pub mod infile;
-pub mod migrate;
 pub mod names;
 pub mod output;
-pub mod plan;
 pub mod progress;
-pub mod recommend;
 pub mod regions;
 pub mod sanitize;
-pub mod scan;
 pub mod schema;
 pub mod shellquote;
 pub mod suggest;
@@ -43,4 +36,4 @@ pub mod suggest;
 pub mod testing;
 
 // The core's modules under their earlier paths.
-pub use self::core::{preflight, request};
+pub use self::core::{audit, catalog, executor, migrate, plan, preflight, recommend, request, scan};

@@ -13,10 +13,17 @@
 //!           fields (one table)           └─> ClusterRequest / NodePoolRequest ─> plan ─> executor
 //! ```
 
+pub mod audit;
+pub mod catalog;
+pub mod executor;
 pub mod fields;
 pub mod input;
+pub mod migrate;
+pub mod plan;
 pub mod preflight;
+pub mod recommend;
 pub mod request;
+pub mod scan;
 
 pub use input::{ClusterInput, Field, Kind, PoolInput, Problem};
 
