@@ -24,9 +24,8 @@ pub mod export;
 pub mod fleet;
 pub mod graph;
 pub mod infile;
+pub mod io;
 pub mod names;
-pub mod output;
-pub mod progress;
 pub mod regions;
 pub mod sanitize;
 pub mod schema;
@@ -37,3 +36,5 @@ pub mod testing;
 
 // The core's modules under their earlier paths.
 pub use self::core::{audit, catalog, executor, migrate, plan, preflight, recommend, request, scan};
+// The terminal side under its earlier paths.
+pub use self::io::{output, progress};
