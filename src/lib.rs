@@ -35,6 +35,8 @@ pub mod suggest;
 pub mod testing;
 
 // The core's modules under their earlier paths.
-pub use self::core::{audit, catalog, executor, migrate, plan, preflight, recommend, request, scan};
+pub use self::core::{
+    audit, catalog, executor, migrate, plan, preflight, recommend, request, scan,
+};
 // The terminal side under its earlier paths.
 pub use self::io::{output, progress};

@@ -37,7 +37,7 @@ pub fn dispatch(cli: Cli) -> AppResult<u8> {
             let mut cmd = crate::cli::command();
             let mut buf = Vec::new();
             clap_complete::generate(*shell, &mut cmd, "aksos", &mut buf);
-            write_stdout(&buf);
+            ui.raw(&buf);
             Ok(0)
         }
         Command::Man => {
@@ -46,7 +46,7 @@ pub fn dispatch(cli: Cli) -> AppResult<u8> {
             clap_mangen::Man::new(cmd)
                 .render(&mut buf)
                 .map_err(|e| AppError::Io(e.to_string()))?;
-            write_stdout(&buf);
+            ui.raw(&buf);
             Ok(0)
         }
         Command::Sandbox(a) => runtime()?.block_on(sandbox::run(a, &ui)),
@@ -101,12 +101,6 @@ pub fn dispatch(cli: Cli) -> AppResult<u8> {
             provider::run(c, &s, &ui).await
         }),
     }
-}
-
-/// Writes generated text; a closed pipe (`| head`) is not an error.
-fn write_stdout(bytes: &[u8]) {
-    use std::io::Write;
-    let _ = std::io::stdout().lock().write_all(bytes);
 }
 
 /// The runtime network commands run on, with the Ctrl-C listener

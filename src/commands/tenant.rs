@@ -271,9 +271,9 @@ fn print_text(t: &TenantReport, ui: &Ui) {
         ],
         &sums,
     ) {
-        println!("{l}");
+        ui.line(format!("{l}"));
     }
-    println!();
+    ui.line("");
     let rows: Vec<Vec<String>> = r
         .pools
         .iter()
@@ -297,12 +297,15 @@ fn print_text(t: &TenantReport, ui: &Ui) {
         ],
         &rows,
     );
-    println!("{}", lines[0]);
+    ui.line(&lines[0]);
     for (text, p) in lines[1..].iter().zip(&r.pools) {
-        println!("{}", super::lifecycle::paint_row(ui, text, p.level));
+        ui.line(format!(
+            "{}",
+            super::lifecycle::paint_row(ui, text, p.level)
+        ));
     }
     for u in &r.unreadable {
-        println!(
+        ui.line(format!(
             "{}",
             ui.paint(
                 &format!(
@@ -311,19 +314,24 @@ fn print_text(t: &TenantReport, ui: &Ui) {
                 ),
                 Style::Warn
             )
-        );
+        ));
     }
-    println!();
-    println!("{}", ui.paint(&r.summary(), Style::Strong));
+    ui.line("");
+    ui.line(format!("{}", ui.paint(&r.summary(), Style::Strong)));
     match &t.source.fallback_reason {
-        None => println!("Source: Azure Resource Graph ({}).", graph::LAG_NOTE),
-        Some(_) => {
-            println!("Source: ARM, subscription by subscription (Resource Graph was refused).")
-        }
+        None => ui.line(format!(
+            "Source: Azure Resource Graph ({}).",
+            graph::LAG_NOTE
+        )),
+        Some(_) => ui.line(format!(
+            "Source: ARM, subscription by subscription (Resource Graph was refused)."
+        )),
     }
     if r.pools.iter().any(|p| p.level >= Level::Retiring) {
-        println!("Move them all (plan first, then run without --dry-run):");
-        println!("  aksos scan ... -o json > scan.json");
-        println!("  aksos migrate --from-scan scan.json --dry-run");
+        ui.line(format!(
+            "Move them all (plan first, then run without --dry-run):"
+        ));
+        ui.line(format!("  aksos scan ... -o json > scan.json"));
+        ui.line(format!("  aksos migrate --from-scan scan.json --dry-run"));
     }
 }
