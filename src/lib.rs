@@ -35,8 +35,11 @@ pub mod suggest;
 pub mod testing;
 
 // The core's modules under their earlier paths.
-pub use self::core::{
-    audit, catalog, executor, migrate, plan, preflight, recommend, request, scan,
-};
+pub use self::core::{audit, catalog, executor, migrate, plan, preflight, request, scan};
+/// The recommend engine and the `recommend` flags under their earlier path.
+pub mod recommend {
+    pub use crate::commands::recommend::RecommendArgs;
+    pub use crate::core::recommend::*;
+}
 // The terminal side under its earlier paths.
 pub use self::io::{output, progress};

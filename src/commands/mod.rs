@@ -7,6 +7,7 @@ pub mod inputs;
 pub mod lifecycle;
 pub mod provider;
 pub mod provision;
+pub mod recommend;
 pub mod sandbox;
 pub mod tenant;
 pub mod wizard;
@@ -31,7 +32,7 @@ pub fn dispatch(cli: Cli) -> AppResult<u8> {
         ));
     }
     match &cli.command {
-        Command::Recommend(a) => crate::recommend::run(a, &ui),
+        Command::Recommend(a) => recommend::run(a, &ui),
         Command::Audit(a) => crate::audit::run(a, &ui),
         Command::Completions { shell } => {
             let mut cmd = crate::cli::command();

@@ -24,6 +24,7 @@ pub mod preflight;
 pub mod recommend;
 pub mod request;
 pub mod scan;
+pub mod version;
 
 pub use input::{ClusterInput, Field, Kind, PoolInput, Problem};
 
