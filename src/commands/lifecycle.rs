@@ -106,25 +106,22 @@ fn print_table(r: &scan::Report, ui: &Ui) {
     let lines = crate::output::table(&head, &rows);
     ui.line(&lines[0]);
     for (text, p) in lines[1..].iter().zip(&r.pools) {
-        ui.line(format!("{}", paint_row(ui, text, p.level)));
+        ui.line(paint_row(ui, text, p.level));
     }
     for u in &r.unreadable {
-        ui.line(format!(
-            "{}",
-            ui.paint(
-                &format!(
-                    "{}/{}: could not be read: {}",
-                    u.resource_group, u.cluster, u.error
-                ),
-                Style::Warn
-            )
+        ui.line(ui.paint(
+            &format!(
+                "{}/{}: could not be read: {}",
+                u.resource_group, u.cluster, u.error
+            ),
+            Style::Warn,
         ));
     }
     ui.line("");
-    ui.line(format!("{}", ui.paint(&r.summary(), Style::Strong)));
+    ui.line(ui.paint(&r.summary(), Style::Strong));
     let affected: Vec<_> = r.pools.iter().filter(|p| p.migrate.is_some()).collect();
     if !affected.is_empty() {
-        ui.line(format!("Move them with:"));
+        ui.line("Move them with:");
         for p in affected {
             if let Some(impact) = &p.impact {
                 ui.line(format!(
@@ -315,9 +312,7 @@ pub async fn migrate(a: &MigrateArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
             for c in &drain {
                 ui.line(format!("  {c}"));
             }
-            ui.line(format!(
-                "  (or let AKS do it: re-run with --delete-old, which drains the nodes as it deletes the pool)"
-            ));
+            ui.line("  (or let AKS do it: re-run with --delete-old, which drains the nodes as it deletes the pool)");
         }
         if a.delete_old {
             migrate::check_delete_allowed(&pools, pool)?;

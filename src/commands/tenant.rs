@@ -271,7 +271,7 @@ fn print_text(t: &TenantReport, ui: &Ui) {
         ],
         &sums,
     ) {
-        ui.line(format!("{l}"));
+        ui.line(l);
     }
     ui.line("");
     let rows: Vec<Vec<String>> = r
@@ -299,39 +299,31 @@ fn print_text(t: &TenantReport, ui: &Ui) {
     );
     ui.line(&lines[0]);
     for (text, p) in lines[1..].iter().zip(&r.pools) {
-        ui.line(format!(
-            "{}",
-            super::lifecycle::paint_row(ui, text, p.level)
-        ));
+        ui.line(super::lifecycle::paint_row(ui, text, p.level));
     }
     for u in &r.unreadable {
-        ui.line(format!(
-            "{}",
-            ui.paint(
-                &format!(
-                    "{} {}/{}: could not be read: {}",
-                    u.subscription, u.resource_group, u.cluster, u.error
-                ),
-                Style::Warn
-            )
+        ui.line(ui.paint(
+            &format!(
+                "{} {}/{}: could not be read: {}",
+                u.subscription, u.resource_group, u.cluster, u.error
+            ),
+            Style::Warn,
         ));
     }
     ui.line("");
-    ui.line(format!("{}", ui.paint(&r.summary(), Style::Strong)));
+    ui.line(ui.paint(&r.summary(), Style::Strong));
     match &t.source.fallback_reason {
         None => ui.line(format!(
             "Source: Azure Resource Graph ({}).",
             graph::LAG_NOTE
         )),
-        Some(_) => ui.line(format!(
-            "Source: ARM, subscription by subscription (Resource Graph was refused)."
-        )),
+        Some(_) => {
+            ui.line("Source: ARM, subscription by subscription (Resource Graph was refused).")
+        }
     }
     if r.pools.iter().any(|p| p.level >= Level::Retiring) {
-        ui.line(format!(
-            "Move them all (plan first, then run without --dry-run):"
-        ));
-        ui.line(format!("  aksos scan ... -o json > scan.json"));
-        ui.line(format!("  aksos migrate --from-scan scan.json --dry-run"));
+        ui.line("Move them all (plan first, then run without --dry-run):");
+        ui.line("  aksos scan ... -o json > scan.json");
+        ui.line("  aksos migrate --from-scan scan.json --dry-run");
     }
 }
