@@ -2,7 +2,9 @@
 //! in `arm-specs/`. Every struct keeps unknown fields in `extra` and every enum-like
 //! field is a `String`, so a new `osSKU` or state round-trips instead of failing.
 //! Request bodies are built from the same structs: `None` fields are not sent, so
-//! a body carries only what we set (read-only fields stay out).
+//! a body carries only what we set (read-only fields stay out). That rule is
+//! written once per struct (`#[serde_with::skip_serializing_none]`), not on
+//! every field; a missing field reads as `None` without any attribute.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -11,13 +13,12 @@ use std::collections::BTreeMap;
 type Extra = Map<String, Value>;
 
 /// `FeatureResult` (Microsoft.Features).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Feature {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type")]
     pub kind: Option<String>,
     #[serde(default)]
     pub properties: FeatureProperties,
@@ -25,9 +26,9 @@ pub struct Feature {
     pub extra: Extra,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct FeatureProperties {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     #[serde(flatten)]
     pub extra: Extra,
@@ -50,16 +51,13 @@ impl Feature {
 }
 
 /// `Provider` (Microsoft.Resources).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct Provider {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registration_state: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registration_policy: Option<String>,
     #[serde(flatten)]
     pub extra: Extra,
@@ -75,28 +73,23 @@ impl Provider {
 }
 
 /// A page of a pageable list (`{value, nextLink}`).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Page<T> {
     #[serde(default = "Vec::new")]
     pub value: Vec<T>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_link: Option<String>,
 }
 
 /// `AgentPoolSecurityProfile`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct AgentPoolSecurityProfile {
-    #[serde(
-        default,
-        rename = "enableVTPM",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "enableVTPM")]
     pub enable_vtpm: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_secure_boot: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssh_access: Option<String>,
     #[serde(flatten)]
     pub extra: Extra,
@@ -104,74 +97,47 @@ pub struct AgentPoolSecurityProfile {
 
 /// `ManagedClusterAgentPoolProfileProperties`: the properties of an agent pool,
 /// shared by the AgentPool resource and the cluster's `agentPoolProfiles`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct AgentPoolProperties {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_size: Option<String>,
-    #[serde(
-        default,
-        rename = "osDiskType",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "osDiskType")]
     pub os_disk_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os_type: Option<String>,
     /// Note the capital SKU: `osSKU` (the snapshot model's `osSku` is different).
-    #[serde(default, rename = "osSKU", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "osSKU")]
     pub os_sku: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
-    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type")]
     pub pool_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub orchestrator_version: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_orchestrator_version: Option<String>,
-    #[serde(
-        default,
-        rename = "enableFIPS",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "enableFIPS")]
     pub enable_fips: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_profile: Option<AgentPoolSecurityProfile>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_labels: Option<BTreeMap<String, String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_taints: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub availability_zones: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_pods: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_auto_scaling: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_count: Option<i64>,
-    #[serde(
-        default,
-        rename = "vnetSubnetID",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "vnetSubnetID")]
     pub vnet_subnet_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provisioning_state: Option<String>,
     #[serde(flatten)]
     pub extra: Extra,
 }
 
 /// `AgentPool` resource.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct AgentPool {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type")]
     pub kind: Option<String>,
     #[serde(default)]
     pub properties: AgentPoolProperties,
@@ -188,64 +154,53 @@ pub struct AgentPoolProfile {
 }
 
 /// `ManagedClusterAutoUpgradeProfile`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct AutoUpgradeProfile {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upgrade_channel: Option<String>,
-    #[serde(
-        default,
-        rename = "nodeOSUpgradeChannel",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "nodeOSUpgradeChannel")]
     pub node_os_upgrade_channel: Option<String>,
     #[serde(flatten)]
     pub extra: Extra,
 }
 
 /// `ManagedClusterProperties` (the fields aksos reads or writes; the rest in `extra`).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct ManagedClusterProperties {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kubernetes_version: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_kubernetes_version: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns_prefix: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_pool_profiles: Option<Vec<AgentPoolProfile>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_upgrade_profile: Option<AutoUpgradeProfile>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provisioning_state: Option<String>,
     #[serde(flatten)]
     pub extra: Extra,
 }
 
 /// `ManagedClusterIdentity` (only the type is written).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct ClusterIdentity {
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type")]
     pub kind: Option<String>,
     #[serde(flatten)]
     pub extra: Extra,
 }
 
 /// `ManagedCluster` resource (TrackedResource: `location` required).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct ManagedCluster {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type")]
     pub kind: Option<String>,
     #[serde(default)]
     pub location: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<BTreeMap<String, String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity: Option<ClusterIdentity>,
     #[serde(default)]
     pub properties: ManagedClusterProperties,
@@ -271,15 +226,13 @@ impl ManagedCluster {
 }
 
 /// One entry of `kubernetesVersions` (`values`, not `value`; no paging).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct KubernetesVersion {
     pub version: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_preview: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub patch_versions: Option<Map<String, Value>>,
     #[serde(flatten)]
     pub extra: Extra,
@@ -295,23 +248,18 @@ pub struct KubernetesVersionList {
 }
 
 /// `OperationStatusResult` (common-types v6 + AKS's operationType).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct OperationStatus {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default)]
     pub status: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     /// Kept as the JSON number it was (40 stays 40, not 40.0).
     pub percent_complete: Option<serde_json::Number>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<crate::arm::ErrorDetail>,
     #[serde(flatten)]
     pub extra: Extra,
@@ -350,6 +298,26 @@ pub fn terminal_state(s: &str) -> Option<Terminal> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn none_fields_are_not_sent_and_missing_fields_read_as_none() {
+        let pool = AgentPool {
+            name: Some("np".into()),
+            properties: AgentPoolProperties {
+                os_sku: Some("AzureLinux".into()),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let body = serde_json::to_value(&pool).unwrap();
+        assert_eq!(
+            body,
+            serde_json::json!({"name": "np", "properties": {"osSKU": "AzureLinux"}})
+        );
+        let back: AgentPool = serde_json::from_value(body).unwrap();
+        assert_eq!(back, pool);
+        assert_eq!(back.properties.vm_size, None);
+    }
+
     use super::*;
 
     fn spec(path: &str) -> Value {
