@@ -35,7 +35,12 @@ pub mod suggest;
 pub mod testing;
 
 // The core's modules under their earlier paths.
-pub use self::core::{audit, catalog, executor, migrate, plan, preflight, request, scan};
+pub use self::core::{catalog, executor, migrate, plan, preflight, request, scan};
+/// The audit and the `audit` flags under their earlier path.
+pub mod audit {
+    pub use crate::commands::audit::AuditArgs;
+    pub use crate::core::audit::*;
+}
 /// The recommend engine and the `recommend` flags under their earlier path.
 pub mod recommend {
     pub use crate::commands::recommend::RecommendArgs;

@@ -2,6 +2,8 @@
 //! Commands that talk to Azure get a tokio runtime and a [`Session`]; the others
 //! (recommend, audit) run without one, so they start in milliseconds.
 
+pub mod audit;
+pub mod choices;
 pub mod feature;
 pub mod inputs;
 pub mod lifecycle;
@@ -33,7 +35,7 @@ pub fn dispatch(cli: Cli) -> AppResult<u8> {
     }
     match &cli.command {
         Command::Recommend(a) => recommend::run(a, &ui),
-        Command::Audit(a) => crate::audit::run(a, &ui),
+        Command::Audit(a) => audit::run(a, &ui),
         Command::Completions { shell } => {
             let mut cmd = crate::cli::command();
             let mut buf = Vec::new();

@@ -12,19 +12,25 @@
 use crate::catalog::Minor;
 
 /// Where the clusters run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum RunsOn {
-    /// Azure only.
     #[default]
     Azure,
-    /// Azure and other clouds.
     MultiCloud,
-    /// Azure and on-prem (or edge) infrastructure.
     Hybrid,
 }
 
 impl RunsOn {
+    /// What the choice means (the help of `--runs-on`'s values).
+    pub fn help(self) -> &'static str {
+        match self {
+            RunsOn::Azure => "Azure only",
+            RunsOn::MultiCloud => "Azure and other clouds",
+            RunsOn::Hybrid => "Azure and on-prem (or edge) infrastructure",
+        }
+    }
+
     /// Whether the same OS is wanted outside Azure too.
     pub fn beyond_azure(self) -> bool {
         self != RunsOn::Azure
