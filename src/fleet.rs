@@ -485,39 +485,33 @@ fn print_summary(all: &[PoolOutcome], ui: &Ui, dry_run: bool) {
             Status::Migrated => Style::Good,
             _ => Style::Dim,
         };
-        println!(
-            "{}",
-            ui.paint(&format!("{}  {}", o.label(), o.detail), style)
-        );
+        ui.line(ui.paint(&format!("{}  {}", o.label(), o.detail), style));
         for r in &o.requests {
-            println!("    {r}");
+            ui.line(format!("    {r}"));
         }
     }
-    println!();
-    println!(
-        "{}",
-        ui.paint(
-            &format!(
-                "{} migrated, {} planned, {} unchanged, {} skipped, {} failed",
-                counts["migrated"],
-                counts["planned"],
-                counts["unchanged"],
-                counts["skipped"],
-                counts["failed"]
-            ),
-            Style::Strong
-        )
-    );
+    ui.line("");
+    ui.line(ui.paint(
+        &format!(
+            "{} migrated, {} planned, {} unchanged, {} skipped, {} failed",
+            counts["migrated"],
+            counts["planned"],
+            counts["unchanged"],
+            counts["skipped"],
+            counts["failed"]
+        ),
+        Style::Strong,
+    ));
     let to_drain: Vec<&PoolOutcome> = all
         .iter()
         .filter(|o| o.status == Status::Migrated && !o.drain_commands.is_empty())
         .collect();
     if !to_drain.is_empty() {
-        println!("Old pools are kept. Move the workloads off them (per cluster's kubeconfig), then delete each with `aksos migrate ... --pool POOL --delete-old`:");
+        ui.line("Old pools are kept. Move the workloads off them (per cluster's kubeconfig), then delete each with `aksos migrate ... --pool POOL --delete-old`:");
         for o in to_drain {
-            println!("  # {}", o.label());
+            ui.line(format!("  # {}", o.label()));
             for c in &o.drain_commands {
-                println!("  {c}");
+                ui.line(format!("  {c}"));
             }
         }
     }

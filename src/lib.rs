@@ -11,31 +11,23 @@
 
 pub mod apply;
 pub mod arm;
-pub mod audit;
 pub mod auth;
 pub mod cancel;
 pub mod capabilities;
-pub mod catalog;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod core;
 pub mod emulator;
 pub mod error;
-pub mod executor;
 pub mod export;
 pub mod fleet;
 pub mod graph;
 pub mod infile;
-pub mod migrate;
+pub mod io;
 pub mod names;
-pub mod output;
-pub mod plan;
-pub mod progress;
-pub mod recommend;
 pub mod regions;
 pub mod sanitize;
-pub mod scan;
 pub mod schema;
 pub mod shellquote;
 pub mod suggest;
@@ -43,4 +35,16 @@ pub mod suggest;
 pub mod testing;
 
 // The core's modules under their earlier paths.
-pub use self::core::{preflight, request};
+pub use self::core::{catalog, executor, migrate, plan, preflight, request, scan};
+/// The audit and the `audit` flags under their earlier path.
+pub mod audit {
+    pub use crate::commands::audit::AuditArgs;
+    pub use crate::core::audit::*;
+}
+/// The recommend engine and the `recommend` flags under their earlier path.
+pub mod recommend {
+    pub use crate::commands::recommend::RecommendArgs;
+    pub use crate::core::recommend::*;
+}
+// The terminal side under its earlier paths.
+pub use self::io::{output, progress};

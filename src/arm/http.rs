@@ -8,7 +8,7 @@
 //! `Retry-After` longer than the time left). One deadline (`--timeout`, set
 //! with [`PipelineClient::with_deadline`]) bounds every call, retries included.
 
-use super::limits::{self, CallState, Stop};
+use super::limits::{self, CallState, Next, Stop};
 use super::{ArmClient, ArmError, ArmErrorKind, ArmRequest, ArmResponse, Method};
 use azure_core::credentials::TokenCredential;
 use azure_core::http::policies::{Policy, PolicyResult};
@@ -509,13 +509,8 @@ struct BearerPolicy {
 
 #[async_trait::async_trait]
 impl Policy for BearerPolicy {
-    async fn send(
-        &self,
-        ctx: &Context,
-        request: &mut Request,
-        next: &[Arc<dyn Policy>],
-    ) -> PolicyResult {
-        let url = request.url();
+    async fn send(&self, ctx: &Context, req: &mut Request, next: Next<'_>) -> PolicyResult {
+        let url = req.url();
         let host = url.host_str().unwrap_or_default();
         if url.scheme() != "https" && !crate::config::is_loopback_host(host) {
             return Err(azure_core::Error::with_message(
@@ -535,8 +530,8 @@ impl Policy for BearerPolicy {
             .await?;
         // Whatever the server echoes back, this value is never shown.
         crate::sanitize::register_secret(token.token.secret());
-        request.insert_header("authorization", format!("Bearer {}", token.token.secret()));
-        next[0].send(ctx, request, &next[1..]).await
+        req.insert_header("authorization", format!("Bearer {}", token.token.secret()));
+        next[0].send(ctx, req, &next[1..]).await
     }
 }
 
@@ -547,38 +542,33 @@ struct LogPolicy;
 
 #[async_trait::async_trait]
 impl Policy for LogPolicy {
-    async fn send(
-        &self,
-        ctx: &Context,
-        request: &mut Request,
-        next: &[Arc<dyn Policy>],
-    ) -> PolicyResult {
+    async fn send(&self, ctx: &Context, req: &mut Request, next: Next<'_>) -> PolicyResult {
         let start = Instant::now();
-        let method = request.method();
-        let url = request.url().to_string();
-        let client_id = request
+        let method = req.method();
+        let url = req.url().to_string();
+        let client_id = req
             .headers()
             .get_optional_string(&azure_core::http::headers::CLIENT_REQUEST_ID)
             .unwrap_or_default();
-        let result = next[0].send(ctx, request, &next[1..]).await;
+        let result = next[0].send(ctx, req, &next[1..]).await;
         let ms = start.elapsed().as_millis();
         match &result {
             Ok(resp) => {
                 let corr = resp
                     .headers()
                     .get_optional_string(&azure_core::http::headers::HeaderName::from_static(
-                        "x-ms-correlation-request-id",
+                        "x-ms-correlation-req-id",
                     ))
                     .unwrap_or_default();
                 tracing::info!(
                     target: "aksos::http",
-                    "{method} {url} -> {} in {ms} ms (client-request-id {client_id}, correlation-id {corr})",
+                    "{method} {url} -> {} in {ms} ms (client-req-id {client_id}, correlation-id {corr})",
                     u16::from(resp.status())
                 );
             }
             Err(e) => tracing::info!(
                 target: "aksos::http",
-                "{method} {url} -> error after {ms} ms (client-request-id {client_id}): {e}"
+                "{method} {url} -> error after {ms} ms (client-req-id {client_id}): {e}"
             ),
         }
         result

@@ -25,6 +25,10 @@ use std::sync::atomic::{AtomicU16, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
+/// The policies after this one in the pipeline: a policy hands the request on
+/// with `next[0].send(ctx, req, &next[1..])`.
+pub(super) type Next<'a> = &'a [Arc<dyn Policy>];
+
 /// Largest response body aksos reads. ARM's largest real answers (a page of
 /// clusters, a resource SKU list) are a few MB.
 pub const MAX_BODY: usize = 32 * 1024 * 1024;
@@ -167,13 +171,8 @@ pub struct ThrottleGuard;
 
 #[async_trait::async_trait]
 impl Policy for ThrottleGuard {
-    async fn send(
-        &self,
-        ctx: &Context,
-        request: &mut Request,
-        next: &[Arc<dyn Policy>],
-    ) -> PolicyResult {
-        let resp = next[0].send(ctx, request, &next[1..]).await?;
+    async fn send(&self, ctx: &Context, req: &mut Request, next: Next<'_>) -> PolicyResult {
+        let resp = next[0].send(ctx, req, &next[1..]).await?;
         let status = u16::from(resp.status());
         let Some(state) = ctx.value::<Arc<CallState>>() else {
             return Ok(resp);
@@ -207,18 +206,13 @@ pub struct ReadPolicy;
 
 #[async_trait::async_trait]
 impl Policy for ReadPolicy {
-    async fn send(
-        &self,
-        ctx: &Context,
-        request: &mut Request,
-        next: &[Arc<dyn Policy>],
-    ) -> PolicyResult {
+    async fn send(&self, ctx: &Context, req: &mut Request, next: Next<'_>) -> PolicyResult {
         let (per_try, max_body) = match ctx.value::<Arc<CallState>>() {
             Some(s) => (s.per_try, s.max_body),
             None => (Duration::from_secs(120), MAX_BODY),
         };
         let read = async {
-            let resp = next[0].send(ctx, request, &next[1..]).await?;
+            let resp = next[0].send(ctx, req, &next[1..]).await?;
             let (status, headers, mut body) = resp.deconstruct();
             let declared = headers
                 .get_optional_str(&azure_core::http::headers::CONTENT_LENGTH)

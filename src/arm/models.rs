@@ -2,7 +2,9 @@
 //! in `arm-specs/`. Every struct keeps unknown fields in `extra` and every enum-like
 //! field is a `String`, so a new `osSKU` or state round-trips instead of failing.
 //! Request bodies are built from the same structs: `None` fields are not sent, so
-//! a body carries only what we set (read-only fields stay out).
+//! a body carries only what we set (read-only fields stay out). That rule is
+//! written once per struct (`#[serde_with::skip_serializing_none]`), not on
+//! every field; a missing field reads as `None` without any attribute.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -11,13 +13,12 @@ use std::collections::BTreeMap;
 type Extra = Map<String, Value>;
 
 /// `FeatureResult` (Microsoft.Features).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Feature {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type")]
     pub kind: Option<String>,
     #[serde(default)]
     pub properties: FeatureProperties,
@@ -25,9 +26,9 @@ pub struct Feature {
     pub extra: Extra,
 }
 
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct FeatureProperties {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     #[serde(flatten)]
     pub extra: Extra,
@@ -50,16 +51,13 @@ impl Feature {
 }
 
 /// `Provider` (Microsoft.Resources).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct Provider {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registration_state: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registration_policy: Option<String>,
     #[serde(flatten)]
     pub extra: Extra,
@@ -75,28 +73,23 @@ impl Provider {
 }
 
 /// A page of a pageable list (`{value, nextLink}`).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Page<T> {
     #[serde(default = "Vec::new")]
     pub value: Vec<T>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_link: Option<String>,
 }
 
 /// `AgentPoolSecurityProfile`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct AgentPoolSecurityProfile {
-    #[serde(
-        default,
-        rename = "enableVTPM",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "enableVTPM")]
     pub enable_vtpm: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_secure_boot: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ssh_access: Option<String>,
     #[serde(flatten)]
     pub extra: Extra,
@@ -104,106 +97,60 @@ pub struct AgentPoolSecurityProfile {
 
 /// `ManagedClusterAgentPoolProfileProperties`: the properties of an agent pool,
 /// shared by the AgentPool resource and the cluster's `agentPoolProfiles`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct AgentPoolProperties {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_size: Option<String>,
-    #[serde(
-        default,
-        rename = "osDiskType",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "osDiskType")]
     pub os_disk_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os_type: Option<String>,
     /// Note the capital SKU: `osSKU` (the snapshot model's `osSku` is different).
-    #[serde(default, rename = "osSKU", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "osSKU")]
     pub os_sku: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
-    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type")]
     pub pool_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub orchestrator_version: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_orchestrator_version: Option<String>,
-    #[serde(
-        default,
-        rename = "enableFIPS",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "enableFIPS")]
     pub enable_fips: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_profile: Option<AgentPoolSecurityProfile>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_labels: Option<BTreeMap<String, String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_taints: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub availability_zones: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_pods: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_auto_scaling: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_count: Option<i64>,
-    #[serde(
-        default,
-        rename = "vnetSubnetID",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "vnetSubnetID")]
     pub vnet_subnet_id: Option<String>,
-    #[serde(
-        default,
-        rename = "osDiskSizeGB",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "osDiskSizeGB")]
     pub os_disk_size_gb: Option<i64>,
-    #[serde(
-        default,
-        rename = "podSubnetID",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "podSubnetID")]
     pub pod_subnet_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scale_set_priority: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scale_set_eviction_policy: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spot_max_price: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upgrade_settings: Option<UpgradeSettings>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<BTreeMap<String, String>>,
-    #[serde(
-        default,
-        rename = "enableNodePublicIP",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "enableNodePublicIP")]
     pub enable_node_public_ip: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_encryption_at_host: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scale_down_mode: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provisioning_state: Option<String>,
     #[serde(flatten)]
     pub extra: Extra,
 }
 
 /// `AgentPool` resource.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct AgentPool {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type")]
     pub kind: Option<String>,
     #[serde(default)]
     pub properties: AgentPoolProperties,
@@ -378,59 +325,44 @@ pub struct LinuxProfile {
 }
 
 /// `ManagedClusterAutoUpgradeProfile`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct AutoUpgradeProfile {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upgrade_channel: Option<String>,
-    #[serde(
-        default,
-        rename = "nodeOSUpgradeChannel",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "nodeOSUpgradeChannel")]
     pub node_os_upgrade_channel: Option<String>,
     #[serde(flatten)]
     pub extra: Extra,
 }
 
 /// `ManagedClusterProperties` (the fields aksos reads or writes; the rest in `extra`).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct ManagedClusterProperties {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kubernetes_version: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_kubernetes_version: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns_prefix: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_pool_profiles: Option<Vec<AgentPoolProfile>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_upgrade_profile: Option<AutoUpgradeProfile>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_profile: Option<NetworkProfile>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_server_access_profile: Option<ApiServerAccessProfile>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aad_profile: Option<AadProfile>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oidc_issuer_profile: Option<OidcIssuerProfile>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_profile: Option<ClusterSecurityProfile>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linux_profile: Option<LinuxProfile>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disable_local_accounts: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provisioning_state: Option<String>,
     #[serde(flatten)]
     pub extra: Extra,
 }
 
 /// `ManagedClusterIdentity` (only the type is written).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct ClusterIdentity {
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type")]
     pub kind: Option<String>,
     /// Identity ARM id → `{}` when sent (Azure fills principal and client ids).
     #[serde(
@@ -444,19 +376,16 @@ pub struct ClusterIdentity {
 }
 
 /// `ManagedCluster` resource (TrackedResource: `location` required).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct ManagedCluster {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type")]
     pub kind: Option<String>,
     #[serde(default)]
     pub location: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<BTreeMap<String, String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity: Option<ClusterIdentity>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sku: Option<ClusterSku>,
@@ -484,15 +413,13 @@ impl ManagedCluster {
 }
 
 /// One entry of `kubernetesVersions` (`values`, not `value`; no paging).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct KubernetesVersion {
     pub version: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_preview: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub patch_versions: Option<Map<String, Value>>,
     #[serde(flatten)]
     pub extra: Extra,
@@ -508,23 +435,18 @@ pub struct KubernetesVersionList {
 }
 
 /// `OperationStatusResult` (common-types v6 + AKS's operationType).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct OperationStatus {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default)]
     pub status: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     /// Kept as the JSON number it was (40 stays 40, not 40.0).
     pub percent_complete: Option<serde_json::Number>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<crate::arm::ErrorDetail>,
     #[serde(flatten)]
     pub extra: Extra,
@@ -563,6 +485,26 @@ pub fn terminal_state(s: &str) -> Option<Terminal> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn none_fields_are_not_sent_and_missing_fields_read_as_none() {
+        let pool = AgentPool {
+            name: Some("np".into()),
+            properties: AgentPoolProperties {
+                os_sku: Some("AzureLinux".into()),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let body = serde_json::to_value(&pool).unwrap();
+        assert_eq!(
+            body,
+            serde_json::json!({"name": "np", "properties": {"osSKU": "AzureLinux"}})
+        );
+        let back: AgentPool = serde_json::from_value(body).unwrap();
+        assert_eq!(back, pool);
+        assert_eq!(back.properties.vm_size, None);
+    }
+
     use super::*;
 
     fn spec(path: &str) -> Value {

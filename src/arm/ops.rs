@@ -487,16 +487,21 @@ impl Arm {
         .await
     }
 
+    /// The node pool's path at the stable AKS API version.
+    fn pool_path(&self, rg: &str, cluster: &str, pool: &str) -> String {
+        paths::pool(
+            &self.subscription,
+            rg,
+            cluster,
+            pool,
+            api_version::AKS_STABLE,
+        )
+    }
+
     pub fn get_pool_request(&self, rg: &str, cluster: &str, pool: &str) -> ArmRequest {
         ArmRequest::new(
             Method::Get,
-            paths::pool(
-                &self.subscription,
-                rg,
-                cluster,
-                pool,
-                api_version::AKS_STABLE,
-            ),
+            self.pool_path(rg, cluster, pool),
             format!("get node pool {rg}/{cluster}/{pool}"),
         )
     }
@@ -523,13 +528,7 @@ impl Arm {
     pub fn delete_pool_request(&self, rg: &str, cluster: &str, pool: &str) -> ArmRequest {
         ArmRequest::new(
             Method::Delete,
-            paths::pool(
-                &self.subscription,
-                rg,
-                cluster,
-                pool,
-                api_version::AKS_STABLE,
-            ),
+            self.pool_path(rg, cluster, pool),
             format!("delete node pool {rg}/{cluster}/{pool}"),
         )
     }

@@ -61,14 +61,14 @@ fn print_feature(f: &Feature, a: &FeatureArgs, ui: &Ui) {
         return;
     }
     let name = short_name(f, &a.name);
-    println!(
+    ui.line(format!(
         "{}/{}: {}",
         a.namespace,
         name,
         ui.paint(f.state(), state_style(f.state()))
-    );
+    ));
     if let Some(p) = purpose(&name) {
-        println!("  {}", ui.paint(&p, Style::Dim));
+        ui.line(format!("  {}", ui.paint(&p, Style::Dim)));
     }
 }
 
@@ -97,13 +97,13 @@ async fn list(a: &FeatureListArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
         .max()
         .unwrap_or(4)
         .max(4);
-    println!("{:width$}  STATE", "NAME");
+    ui.line(format!("{:width$}  STATE", "NAME"));
     for f in &all {
-        println!(
+        ui.line(format!(
             "{:width$}  {}",
             short_name(f, "?"),
             ui.paint(f.state(), state_style(f.state()))
-        );
+        ));
     }
     Ok(0)
 }

@@ -104,32 +104,32 @@ fn print_table(r: &scan::Report, ui: &Ui) {
         "CLUSTER", "POOL", "MODE", "OS SKU", "K8S", "VM SIZE", "COUNT", "VERDICT",
     ];
     let lines = crate::output::table(&head, &rows);
-    println!("{}", lines[0]);
+    ui.line(&lines[0]);
     for (text, p) in lines[1..].iter().zip(&r.pools) {
-        println!("{}", paint_row(ui, text, p.level));
+        ui.line(paint_row(ui, text, p.level));
     }
     for u in &r.unreadable {
-        println!(
-            "{}",
-            ui.paint(
-                &format!(
-                    "{}/{}: could not be read: {}",
-                    u.resource_group, u.cluster, u.error
-                ),
-                Style::Warn
-            )
-        );
+        ui.line(ui.paint(
+            &format!(
+                "{}/{}: could not be read: {}",
+                u.resource_group, u.cluster, u.error
+            ),
+            Style::Warn,
+        ));
     }
-    println!();
-    println!("{}", ui.paint(&r.summary(), Style::Strong));
+    ui.line("");
+    ui.line(ui.paint(&r.summary(), Style::Strong));
     let affected: Vec<_> = r.pools.iter().filter(|p| p.migrate.is_some()).collect();
     if !affected.is_empty() {
-        println!("Move them with:");
+        ui.line("Move them with:");
         for p in affected {
             if let Some(impact) = &p.impact {
-                println!("  {}  # {impact}", p.migrate.as_deref().unwrap_or_default());
+                ui.line(format!(
+                    "  {}  # {impact}",
+                    p.migrate.as_deref().unwrap_or_default()
+                ));
             } else {
-                println!("  {}", p.migrate.as_deref().unwrap_or_default());
+                ui.line(format!("  {}", p.migrate.as_deref().unwrap_or_default()));
             }
         }
     }
@@ -176,7 +176,7 @@ pub async fn migrate(a: &MigrateArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
             if ui.json() {
                 ui.print_json(&json!({"changed": false, "reason": why}));
             } else {
-                println!("nothing to do: {why}");
+                ui.line(format!("nothing to do: {why}"));
             }
             return Ok(0);
         }
@@ -228,7 +228,7 @@ pub async fn migrate(a: &MigrateArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
             )
         };
         if a.write.dry_run && !ui.json() {
-            println!("  + {extra}");
+            ui.line(format!("  + {extra}"));
         } else {
             ui.note(&format!("  + {extra}"));
         }
@@ -257,12 +257,12 @@ pub async fn migrate(a: &MigrateArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
                 "check": show,
             }));
         } else {
-            println!(
+            ui.line(format!(
                 "{} accepted; it keeps running in Azure. Check it with: {show}",
                 target.describe()
-            );
+            ));
             if let Some(u) = poll_url {
-                println!("  operation: {u}");
+                ui.line(format!("  operation: {u}"));
             }
         }
         return Ok(0);
@@ -295,26 +295,24 @@ pub async fn migrate(a: &MigrateArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
         if !ui.json() && a.delete_old {
             // AKS drains a pool it deletes: no kubectl for the user to run, and
             // no instruction that the next second would overtake.
-            println!(
+            ui.line(format!(
                 "✓ {} runs {}. Deleting {}: AKS cordons and drains its nodes first, respecting PodDisruptionBudgets, so the workloads move to {}.",
                 target.describe(),
                 m.to.api_value,
                 pool,
                 m.new_pool.as_deref().unwrap_or("the new pool")
-            );
+            ));
         } else if !ui.json() {
-            println!(
+            ui.line(format!(
                 "✓ {} runs {}. Move the workloads off {}:",
                 target.describe(),
                 m.to.api_value,
                 pool
-            );
+            ));
             for c in &drain {
-                println!("  {c}");
+                ui.line(format!("  {c}"));
             }
-            println!(
-                "  (or let AKS do it: re-run with --delete-old, which drains the nodes as it deletes the pool)"
-            );
+            ui.line("  (or let AKS do it: re-run with --delete-old, which drains the nodes as it deletes the pool)");
         }
         if a.delete_old {
             migrate::check_delete_allowed(&pools, pool)?;
@@ -329,15 +327,15 @@ pub async fn migrate(a: &MigrateArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
             delete_old(s, ui, &delete_req, pool).await?;
             deleted = true;
             if !ui.json() {
-                println!("✓ node pool {} deleted", pool);
+                ui.line(format!("✓ node pool {} deleted", pool));
             }
         }
     } else if !ui.json() {
-        println!(
+        ui.line(format!(
             "✓ {} now runs {} (in place)",
             target.describe(),
             m.to.api_value
-        );
+        ));
     }
     if ui.json() {
         ui.print_json(&json!({

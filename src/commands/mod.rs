@@ -2,11 +2,14 @@
 //! Commands that talk to Azure get a tokio runtime and a [`Session`]; the others
 //! (recommend, audit) run without one, so they start in milliseconds.
 
+pub mod audit;
+pub mod choices;
 pub mod feature;
 pub mod inputs;
 pub mod lifecycle;
 pub mod provider;
 pub mod provision;
+pub mod recommend;
 pub mod sandbox;
 pub mod tenant;
 pub mod wizard;
@@ -31,13 +34,13 @@ pub fn dispatch(cli: Cli) -> AppResult<u8> {
         ));
     }
     match &cli.command {
-        Command::Recommend(a) => crate::recommend::run(a, &ui),
-        Command::Audit(a) => crate::audit::run(a, &ui),
+        Command::Recommend(a) => recommend::run(a, &ui),
+        Command::Audit(a) => audit::run(a, &ui),
         Command::Completions { shell } => {
             let mut cmd = crate::cli::command();
             let mut buf = Vec::new();
             clap_complete::generate(*shell, &mut cmd, "aksos", &mut buf);
-            write_stdout(&buf);
+            ui.raw(&buf);
             Ok(0)
         }
         Command::Man => {
@@ -46,7 +49,7 @@ pub fn dispatch(cli: Cli) -> AppResult<u8> {
             clap_mangen::Man::new(cmd)
                 .render(&mut buf)
                 .map_err(|e| AppError::Io(e.to_string()))?;
-            write_stdout(&buf);
+            ui.raw(&buf);
             Ok(0)
         }
         Command::Sandbox(a) => runtime()?.block_on(sandbox::run(a, &ui)),
@@ -101,12 +104,6 @@ pub fn dispatch(cli: Cli) -> AppResult<u8> {
             provider::run(c, &s, &ui).await
         }),
     }
-}
-
-/// Writes generated text; a closed pipe (`| head`) is not an error.
-fn write_stdout(bytes: &[u8]) {
-    use std::io::Write;
-    let _ = std::io::stdout().lock().write_all(bytes);
 }
 
 /// The runtime network commands run on, with the Ctrl-C listener

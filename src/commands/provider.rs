@@ -44,9 +44,9 @@ fn print(p: &Provider, ns: &str, ui: &Ui) {
     } else {
         Style::Warn
     };
-    println!(
+    ui.line(format!(
         "{}: {}",
         p.namespace.as_deref().unwrap_or(ns),
         ui.paint(p.state(), style)
-    );
+    ));
 }

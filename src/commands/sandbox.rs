@@ -31,7 +31,7 @@ pub async fn run(a: &SandboxArgs, ui: &Ui) -> AppResult<u8> {
     if ui.json() {
         ui.print_json(&serde_json::json!({"url": running.url, "state": path}));
     } else {
-        println!("{}", running.url);
+        ui.line(&running.url);
     }
     ui.note(&format!(
         "ARM emulator listening on {url} (state: {state}).\nUse it with: AKSOS_ACCESS_TOKEN=any aksos --arm-endpoint {url} --subscription 00000000-0000-0000-0000-000000000000 feature list\nCtrl-C stops it.",

@@ -271,9 +271,9 @@ fn print_text(t: &TenantReport, ui: &Ui) {
         ],
         &sums,
     ) {
-        println!("{l}");
+        ui.line(l);
     }
-    println!();
+    ui.line("");
     let rows: Vec<Vec<String>> = r
         .pools
         .iter()
@@ -297,33 +297,33 @@ fn print_text(t: &TenantReport, ui: &Ui) {
         ],
         &rows,
     );
-    println!("{}", lines[0]);
+    ui.line(&lines[0]);
     for (text, p) in lines[1..].iter().zip(&r.pools) {
-        println!("{}", super::lifecycle::paint_row(ui, text, p.level));
+        ui.line(super::lifecycle::paint_row(ui, text, p.level));
     }
     for u in &r.unreadable {
-        println!(
-            "{}",
-            ui.paint(
-                &format!(
-                    "{} {}/{}: could not be read: {}",
-                    u.subscription, u.resource_group, u.cluster, u.error
-                ),
-                Style::Warn
-            )
-        );
+        ui.line(ui.paint(
+            &format!(
+                "{} {}/{}: could not be read: {}",
+                u.subscription, u.resource_group, u.cluster, u.error
+            ),
+            Style::Warn,
+        ));
     }
-    println!();
-    println!("{}", ui.paint(&r.summary(), Style::Strong));
+    ui.line("");
+    ui.line(ui.paint(&r.summary(), Style::Strong));
     match &t.source.fallback_reason {
-        None => println!("Source: Azure Resource Graph ({}).", graph::LAG_NOTE),
+        None => ui.line(format!(
+            "Source: Azure Resource Graph ({}).",
+            graph::LAG_NOTE
+        )),
         Some(_) => {
-            println!("Source: ARM, subscription by subscription (Resource Graph was refused).")
+            ui.line("Source: ARM, subscription by subscription (Resource Graph was refused).")
         }
     }
     if r.pools.iter().any(|p| p.level >= Level::Retiring) {
-        println!("Move them all (plan first, then run without --dry-run):");
-        println!("  aksos scan ... -o json > scan.json");
-        println!("  aksos migrate --from-scan scan.json --dry-run");
+        ui.line("Move them all (plan first, then run without --dry-run):");
+        ui.line("  aksos scan ... -o json > scan.json");
+        ui.line("  aksos migrate --from-scan scan.json --dry-run");
     }
 }

@@ -13,12 +13,20 @@
 //!           fields (one table)           └─> ClusterRequest / NodePoolRequest ─> plan ─> executor
 //! ```
 
+pub mod audit;
+pub mod catalog;
+pub mod executor;
 pub mod fields;
 pub mod input;
+pub mod migrate;
 pub mod network;
+pub mod plan;
 pub mod preflight;
 pub mod production;
+pub mod recommend;
 pub mod request;
+pub mod scan;
+pub mod version;
 
 pub mod body;
 

@@ -5,7 +5,7 @@ use serde::Serialize;
 use std::fmt;
 
 /// How bad a finding is on an immutable node OS. Ordered: `Info < MayMisbehave < Breaks`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Severity {
     Info,

@@ -17,15 +17,25 @@ use crate::preflight::{self, Findings};
 use crate::request::{NodePoolRequest, PoolPlacement};
 
 /// How to move the pool.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Strategy {
-    /// In place where AKS supports it from this source to this target, else new-pool
     Auto,
-    /// PUT the same pool with the new osSKU
     InPlace,
-    /// Create a mirroring pool on the target OS, then drain the old one
     NewPool,
+}
+
+impl Strategy {
+    /// What the choice means (the help of `--strategy`'s values).
+    pub fn help(self) -> &'static str {
+        match self {
+            Strategy::Auto => {
+                "In place where AKS supports it from this source to this target, else new-pool"
+            }
+            Strategy::InPlace => "PUT the same pool with the new osSKU",
+            Strategy::NewPool => "Create a mirroring pool on the target OS, then drain the old one",
+        }
+    }
 }
 
 /// What the migration will do, decided from current state.

@@ -58,6 +58,25 @@ impl Ui {
         }
     }
 
+    /// One line of a text result on stdout. Under `-o json` stdout carries
+    /// only the one JSON document, so a text line goes to stderr instead:
+    /// nothing a command says can break `aksos ... -o json | jq`.
+    pub fn line(&self, s: impl AsRef<str>) {
+        use std::io::Write;
+        if self.json() {
+            let _ = writeln!(std::io::stderr().lock(), "{}", s.as_ref());
+        } else {
+            // A closed pipe (`| head`) is not an error worth a panic.
+            let _ = writeln!(std::io::stdout().lock(), "{}", s.as_ref());
+        }
+    }
+
+    /// Generated text (completions, man page) on stdout, as is.
+    pub fn raw(&self, bytes: &[u8]) {
+        use std::io::Write;
+        let _ = std::io::stdout().lock().write_all(bytes);
+    }
+
     /// A warning on stderr.
     pub fn warn(&self, msg: &str) {
         eprintln!("warning: {}", crate::sanitize::text(msg));

@@ -1,20 +1,10 @@
-//! `aksos recommend`: which OS fits these node pools, and why.
-//!
-//! The flags ([`RecommendArgs`]) become [`Answers`]; the pure
-//! [`engine::recommend`] ranks every catalog SKU for a given day; [`render`]
-//! prints the result as text or JSON. The wizard builds [`Answers`] itself and
-//! calls the same engine.
+//! `aksos recommend`: the flags that fill [`Answers`], and the command that
+//! prints the engine's ranking ([`crate::core::recommend`]). Nothing is sent
+//! to Azure.
 
-pub mod answers;
-pub mod engine;
-pub mod needs;
-pub mod render;
-pub mod rules;
-
-pub use answers::{Answers, RunsOn};
-pub use engine::{recommend, RankedOption, Recommendation};
-
-use crate::catalog::{self, Minor};
+use crate::catalog;
+use crate::core::recommend::{recommend, render, Answers, RunsOn, YesNo};
+use crate::core::version::parse_kubernetes_version;
 use crate::error::{exit, AppError, AppResult};
 use crate::output::Ui;
 use clap::ArgAction;
@@ -96,31 +86,37 @@ pub struct RecommendArgs {
 }
 
 impl RecommendArgs {
+    /// The flag's answer to `q` (the flags' help is checked against
+    /// [`crate::recommend::YES_NO`] by a test below).
+    fn yes_no(&self, q: YesNo) -> bool {
+        match q {
+            YesNo::VendorNeutral => self.vendor_neutral,
+            YesNo::MicrosoftSupport => self.microsoft_support,
+            YesNo::SecureBoot => self.secure_boot,
+            YesNo::Fips => self.fips,
+            YesNo::Ipe => self.ipe,
+            YesNo::Immutable => self.immutable,
+            YesNo::PackageManager => self.package_manager,
+            YesNo::Arm64 => self.arm64,
+        }
+    }
+
     /// The answers these flags give, auditing manifests when `--audit` is set.
     pub fn to_answers(&self) -> AppResult<Answers> {
         let kubernetes_version = match self.kubernetes_version.as_deref() {
             None => None,
-            Some(v) => Some(Minor::parse(v).ok_or_else(|| {
-                AppError::usage(
-                    "--kubernetes-version",
-                    format!("'{v}' is not a Kubernetes version; use X.Y or X.Y.Z, e.g. 1.34"),
-                )
-            })?),
+            Some(v) => Some(
+                parse_kubernetes_version(v)
+                    .map_err(|e| AppError::usage("--kubernetes-version", e))?,
+            ),
         };
         let answers = Answers {
             runs_on: self.runs_on,
-            vendor_neutral: self.vendor_neutral,
-            microsoft_support: self.microsoft_support,
-            secure_boot: self.secure_boot,
-            fips: self.fips,
-            ipe: self.ipe,
-            immutable: self.immutable,
             workloads_modify_nodes: self.workloads_modify_nodes,
-            node_modifying_resources: Vec::new(),
-            package_manager: self.package_manager,
-            arm64: self.arm64,
             kubernetes_version,
-        };
+            ..Answers::default()
+        }
+        .ask_yes_no(|q| Ok::<_, AppError>(self.yes_no(q.id)))?;
         if self.audit.is_empty() {
             return Ok(answers);
         }
@@ -137,7 +133,35 @@ pub fn run(args: &RecommendArgs, ui: &Ui) -> AppResult<u8> {
     if ui.json() {
         ui.print_json(&render::json_document(&answers, today, &recommendation));
     } else {
-        print!("{}", render::text(&recommendation, ui));
+        let text = render::text(&recommendation, ui);
+        ui.line(text.strip_suffix('\n').unwrap_or(&text));
     }
     Ok(exit::OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::recommend::YES_NO;
+
+    #[test]
+    fn every_yes_no_question_is_a_recommend_flag_with_the_tables_help() {
+        let cmd = crate::cli::command();
+        let rec = cmd
+            .get_subcommands()
+            .find(|c| c.get_name() == "recommend")
+            .expect("recommend subcommand");
+        for q in YES_NO {
+            let long = q.flag.trim_start_matches("--");
+            let arg = rec
+                .get_arguments()
+                .find(|a| a.get_long() == Some(long))
+                .unwrap_or_else(|| panic!("{} is a flag of recommend", q.flag));
+            assert_eq!(
+                arg.get_help().map(|h| h.to_string()).as_deref(),
+                Some(q.help),
+                "{}",
+                q.flag
+            );
+        }
+    }
 }

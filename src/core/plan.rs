@@ -84,18 +84,69 @@ pub struct Plan {
     pub location: Option<String>,
 }
 
+/// One step of a plan, as data: the executor runs these in order, and
+/// `--dry-run` shows them ([`describe`]) and their requests ([`Plan::writes`]).
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum Step {
+    /// Register a preview feature and wait until Registered.
+    RegisterFeature { namespace: String, name: String },
+    /// Re-register the resource provider and wait until Registered.
+    RefreshProvider { namespace: &'static str },
+    /// Send the PUT.
+    Put { request: ArmRequest },
+    /// Wait for the PUT's long-running operation to finish.
+    WaitForOperation,
+    /// Nothing to send: the resource is already as asked.
+    UpToDate { why: String },
+}
+
 impl Plan {
-    /// The writes this plan sends, in order (for `--dry-run`).
-    pub fn writes(&self, arm: &Arm) -> Vec<ArmRequest> {
+    /// The plan as the steps the executor runs; `wait` adds the wait for the
+    /// PUT's operation (absent under `--no-wait`).
+    pub fn to_steps(&self, wait: bool) -> Vec<Step> {
         let mut out = vec![];
         if let Some((ns, name)) = &self.register_feature {
-            out.push(arm.register_feature_request(ns, name));
+            out.push(Step::RegisterFeature {
+                namespace: ns.clone(),
+                name: name.clone(),
+            });
         }
         if self.refresh_provider {
-            out.push(arm.register_provider_request(PROVIDER_NAMESPACE));
+            out.push(Step::RefreshProvider {
+                namespace: PROVIDER_NAMESPACE,
+            });
         }
-        out.extend(self.put.clone());
+        match (&self.put, &self.up_to_date) {
+            (Some(put), _) => {
+                out.push(Step::Put {
+                    request: put.clone(),
+                });
+                if wait {
+                    out.push(Step::WaitForOperation);
+                }
+            }
+            (None, Some(why)) => out.push(Step::UpToDate { why: why.clone() }),
+            (None, None) => {}
+        }
         out
+    }
+
+    /// The writes this plan sends, in order (for `--dry-run`).
+    pub fn writes(&self, arm: &Arm) -> Vec<ArmRequest> {
+        self.to_steps(false)
+            .into_iter()
+            .filter_map(|step| match step {
+                Step::RegisterFeature { namespace, name } => {
+                    Some(arm.register_feature_request(&namespace, &name))
+                }
+                Step::RefreshProvider { namespace } => {
+                    Some(arm.register_provider_request(namespace))
+                }
+                Step::Put { request } => Some(request),
+                Step::WaitForOperation | Step::UpToDate { .. } => None,
+            })
+            .collect()
     }
 
     /// "1.36 (newest in eastus that Ubuntu supports)", for text output.
@@ -116,33 +167,40 @@ impl Plan {
     /// Human-readable steps; `wait` says whether the run waits for the operation
     /// (false under `--no-wait`).
     pub fn steps_for(&self, wait: bool) -> Vec<String> {
-        let mut out = vec![];
-        if let Some((ns, name)) = &self.register_feature {
-            out.push(format!(
-                "register feature {ns}/{name} and wait until Registered"
-            ));
-        }
-        if self.refresh_provider {
-            out.push(format!(
-                "re-register provider {PROVIDER_NAMESPACE} and wait until Registered"
-            ));
-        }
-        match (&self.put, &self.up_to_date) {
-            (Some(put), _) => out.push(format!(
-                "{} (PUT at api-version {}){}",
-                put.context,
-                put.api_version().unwrap_or("?"),
-                if wait {
-                    " and wait for the operation"
-                } else {
-                    "; return once Azure accepted it (--no-wait)"
-                }
-            )),
-            (None, Some(why)) => out.push(format!("nothing to do: {why}")),
-            (None, None) => {}
-        }
-        out
+        describe(&self.to_steps(wait))
     }
+}
+
+/// The steps in words, one line each; a PUT and the wait for its operation
+/// read as one line.
+pub fn describe(steps: &[Step]) -> Vec<String> {
+    let mut out = vec![];
+    for (i, step) in steps.iter().enumerate() {
+        match step {
+            Step::RegisterFeature { namespace, name } => out.push(format!(
+                "register feature {namespace}/{name} and wait until Registered"
+            )),
+            Step::RefreshProvider { namespace } => out.push(format!(
+                "re-register provider {namespace} and wait until Registered"
+            )),
+            Step::Put { request } => {
+                let waits = matches!(steps.get(i + 1), Some(Step::WaitForOperation));
+                out.push(format!(
+                    "{} (PUT at api-version {}){}",
+                    request.context,
+                    request.api_version().unwrap_or("?"),
+                    if waits {
+                        " and wait for the operation"
+                    } else {
+                        "; return once Azure accepted it (--no-wait)"
+                    }
+                ))
+            }
+            Step::WaitForOperation => {}
+            Step::UpToDate { why } => out.push(format!("nothing to do: {why}")),
+        }
+    }
+    out
 }
 
 /// Picks the newest generally available version the OS supports.
@@ -637,5 +695,56 @@ mod tests {
             steps[0].contains(flag) && steps[1].contains("provider"),
             "{steps:?}"
         );
+    }
+
+    #[test]
+    fn a_plan_is_steps_and_its_writes_and_words_come_from_them() {
+        let mut plan = empty();
+        plan.register_feature = Some((FEATURE_NAMESPACE.into(), "Flag".into()));
+        plan.refresh_provider = true;
+        plan.put = Some(ArmRequest::new(
+            Method::Put,
+            paths::pool(SUB, "rg1", "c1", "p1", API),
+            "create node pool p1",
+        ));
+        let kinds = |wait| -> Vec<String> {
+            plan.to_steps(wait)
+                .iter()
+                .map(|s| {
+                    serde_json::to_value(s).unwrap()["step"]
+                        .as_str()
+                        .unwrap()
+                        .to_string()
+                })
+                .collect()
+        };
+        assert_eq!(
+            kinds(true),
+            [
+                "register_feature",
+                "refresh_provider",
+                "put",
+                "wait_for_operation"
+            ]
+        );
+        assert_eq!(
+            kinds(false),
+            ["register_feature", "refresh_provider", "put"]
+        );
+        let fake = FakeArm::new();
+        let writes: Vec<String> = plan
+            .writes(&fake.arm())
+            .iter()
+            .map(|r| format!("{:?} {}", r.method, r.context))
+            .collect();
+        assert_eq!(writes.len(), 3, "{writes:?}");
+        assert!(writes[2].ends_with("create node pool p1"), "{writes:?}");
+        let words = plan.steps_for(true);
+        assert_eq!(words.len(), 3, "the wait reads with its PUT: {words:?}");
+        assert!(
+            words[2].ends_with("and wait for the operation"),
+            "{words:?}"
+        );
+        assert!(plan.steps_for(false)[2].ends_with("(--no-wait)"));
     }
 }

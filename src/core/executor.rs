@@ -1,4 +1,5 @@
-//! The executor: runs a [`Plan`] through the ARM client with progress — register
+//! The executor: runs a [`Plan`]'s steps ([`plan::Step`], in order) through the
+//! ARM client with progress — register
 //! and wait for the feature, refresh and wait for the provider, PUT and wait for
 //! the operation — each wait bounded by `--timeout` and interruptible by Ctrl-C
 //! with a hint naming what keeps running in Azure. A 409 OperationNotAllowed
@@ -14,7 +15,7 @@ use crate::arm::ArmRequest;
 use crate::catalog::PROVIDER_NAMESPACE;
 use crate::config::Session;
 use crate::error::{AppError, AppResult};
-use crate::plan::{Plan, Target};
+use crate::plan::{self, Plan, Target};
 use crate::progress::{bounded, Reporter, Step};
 use serde_json::Value;
 use std::time::{Duration, Instant};
@@ -285,53 +286,62 @@ async fn run_plan(
         reporter,
         start: Instant::now(),
     };
-    if let Some((ns, name)) = &plan.register_feature {
-        run.register_feature(ns, name, done).await?;
+    let mut accepted = None;
+    for step in plan.to_steps(!no_wait) {
+        match step {
+            plan::Step::RegisterFeature { namespace, name } => {
+                run.register_feature(&namespace, &name, done).await?
+            }
+            plan::Step::RefreshProvider { .. } => run.refresh_provider(done).await?,
+            plan::Step::Put { request: put } => {
+                let answer = match run.put(target, &put).await {
+                    Err(AppError::Arm(e))
+                        if e.code() == "PreviewFeatureNotRegistered"
+                            && plan.feature_was_registered
+                            && !plan.refresh_provider =>
+                    {
+                        tracing::info!(
+                            "feature registered but provider not refreshed since; refreshing and retrying once"
+                        );
+                        run.refresh_provider(done).await?;
+                        run.put(target, &put).await?
+                    }
+                    other => other?,
+                };
+                let Some(answer) = answer else {
+                    // Made meanwhile, by another run, with the same settings.
+                    return Ok(Outcome::Done(
+                        current(s, target).await?.unwrap_or(Value::Null),
+                    ));
+                };
+                done.push(format!("PUT of {} accepted by Azure", target.describe()));
+                accepted = Some(answer);
+            }
+            plan::Step::WaitForOperation => {
+                let Some(url) = accepted.as_ref().and_then(|a| a.poll_url.as_deref()) else {
+                    continue;
+                };
+                let op = Operation {
+                    url,
+                    context: plan.put.as_ref().map_or("", |p| p.context.as_str()),
+                    retry_after: accepted.as_ref().and_then(|a| a.retry_after),
+                    label: target.describe(),
+                    what: format!("{} to finish", target.describe()),
+                    hint: target.show_command(&s.replay_flags),
+                    done_word: "Succeeded",
+                };
+                wait_for_operation(s, &run.reporter, &op, run.left()).await?;
+            }
+            plan::Step::UpToDate { .. } => {}
+        }
     }
-    if plan.refresh_provider {
-        run.refresh_provider(done).await?;
-    }
-    let Some(put) = &plan.put else {
+    let Some(accepted) = accepted else {
         return Ok(Outcome::Done(Value::Null));
     };
-    let accepted = match run.put(target, put).await {
-        Err(AppError::Arm(e))
-            if e.code() == "PreviewFeatureNotRegistered"
-                && plan.feature_was_registered
-                && !plan.refresh_provider =>
-        {
-            tracing::info!(
-                "feature registered but provider not refreshed since; refreshing and retrying once"
-            );
-            run.refresh_provider(done).await?;
-            run.put(target, put).await?
-        }
-        other => other?,
-    };
-    let Some(accepted) = accepted else {
-        // Made meanwhile, by another run, with the same settings.
-        return Ok(Outcome::Done(
-            current(s, target).await?.unwrap_or(Value::Null),
-        ));
-    };
-    done.push(format!("PUT of {} accepted by Azure", target.describe()));
-    let show = target.show_command(&s.replay_flags);
     if no_wait {
         return Ok(Outcome::Accepted {
             poll_url: accepted.poll_url,
         });
-    }
-    if let Some(url) = &accepted.poll_url {
-        let op = Operation {
-            url,
-            context: &put.context,
-            retry_after: accepted.retry_after,
-            label: target.describe(),
-            what: format!("{} to finish", target.describe()),
-            hint: show,
-            done_word: "Succeeded",
-        };
-        wait_for_operation(s, &run.reporter, &op, run.left()).await?;
     }
     let final_resource = current(s, target).await?;
     Ok(Outcome::Done(final_resource.unwrap_or(accepted.resource)))
