@@ -194,19 +194,27 @@ fn adds_a_node_pool_and_prints_a_command_that_sends_the_same_body() {
     p.send_line("2").unwrap();
     // The production step: skip every table question, give one property.
     p.exp_string("Production settings").unwrap();
+    p.exp_string("[y/N]").unwrap();
     key(&mut p, "y");
+    // A text question is drawn twice (asked, then answered): read both.
     let mut set = false;
     loop {
-        let (_, q) = p.exp_regex(r"empty: skip|PATH=VALUE").unwrap();
+        let (_, q) = p.exp_regex(r"empty: skip|PATH=VALUE|\[y/N\]").unwrap();
+        if q == "[y/N]" {
+            key(&mut p, "n"); // a switch: leave it off
+            continue;
+        }
+        let last = q == "PATH=VALUE" && set;
         if q == "PATH=VALUE" && !set {
             p.send_line("properties.kubeletConfig.cpuManagerPolicy=none")
                 .unwrap();
             set = true;
         } else {
             p.send_line("").unwrap();
-            if q == "PATH=VALUE" {
-                break;
-            }
+        }
+        p.exp_string(&q).unwrap();
+        if last {
+            break;
         }
     }
     p.exp_string("Plan for node pool rg1/c1/acl1").unwrap();

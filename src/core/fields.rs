@@ -142,14 +142,14 @@ macro_rules! pool_def {
 
 /// A cluster field: a `cluster create` flag and a cluster-entry key only.
 macro_rules! cluster_def {
-    ($field:ident, $flag:expr, $key:expr, $slot:expr, $value_name:expr, $choices:expr, $body:expr, $help:expr) => {
+    ($field:ident, $flag:expr, $key:expr, $slot:expr, $value_name:expr, $choices:expr, $body:expr, $prompt:expr, $help:expr) => {
         Def {
             field: Field::$field,
             cluster_flag: long($flag),
             pool_flag: None,
             cluster_key: Some($key),
             pool_key: None,
-            prompt: None,
+            prompt: $prompt,
             value_name: $value_name,
             help: $help,
             choices: $choices,
@@ -357,7 +357,7 @@ pub static FIELDS: &[Def] = &[
         "TYPE",
         enums::OS_DISK_TYPES,
         "osDiskType",
-        None,
+        Some("Which OS disk type?"),
         |_| {
             format!(
                 "OS disk type{}",
@@ -401,7 +401,7 @@ pub static FIELDS: &[Def] = &[
         "ZONE",
         &[],
         "availabilityZones",
-        None,
+        Some("Which availability zones, e.g. 1 2 3?"),
         |_| "Availability zones of the nodes, e.g. 1 2 3".into()
     ),
     pool_def!(
@@ -412,7 +412,7 @@ pub static FIELDS: &[Def] = &[
         "",
         &[],
         "enableAutoScaling",
-        None,
+        Some("Enable the cluster autoscaler?"),
         |_| "Scale the pool between --min-count and --max-count".into()
     ),
     pool_def!(
@@ -423,7 +423,7 @@ pub static FIELDS: &[Def] = &[
         "N",
         &[],
         "minCount",
-        None,
+        Some("Autoscaler minimum node count?"),
         |_| "Autoscaler lower bound (with --enable-cluster-autoscaler)".into()
     ),
     pool_def!(
@@ -434,7 +434,7 @@ pub static FIELDS: &[Def] = &[
         "N",
         &[],
         "maxCount",
-        None,
+        Some("Autoscaler maximum node count?"),
         |_| "Autoscaler upper bound (with --enable-cluster-autoscaler)".into()
     ),
     pool_def!(
@@ -445,7 +445,7 @@ pub static FIELDS: &[Def] = &[
         "N",
         &[],
         "maxPods",
-        None,
+        Some("How many pods per node at most?"),
         |_| format!("Maximum pods per node, {MAX_PODS_MIN} to {MAX_PODS_MAX}")
     ),
     pool_def!(
@@ -456,7 +456,7 @@ pub static FIELDS: &[Def] = &[
         "ID",
         &[],
         "vnetSubnetID",
-        None,
+        Some("Which subnet should the nodes join (ARM id)?"),
         |_| "ARM id of the subnet the nodes join".into()
     ),
     pool_def!(
@@ -478,7 +478,7 @@ pub static FIELDS: &[Def] = &[
         "GB",
         &[],
         "osDiskSizeGB",
-        None,
+        Some("OS disk size in GB?"),
         |_| "OS disk size in GB, 30 to 2048 [default: the VM size's]".into()
     ),
     pool_def!(
@@ -489,7 +489,7 @@ pub static FIELDS: &[Def] = &[
         "PRIORITY",
         enums::PRIORITIES,
         "scaleSetPriority",
-        None,
+        Some("Which priority (Spot: spare capacity, User pools only)?"),
         |_| "Regular or Spot (Spot: User pools only) [default: Regular]".into()
     ),
     pool_def!(
@@ -522,7 +522,7 @@ pub static FIELDS: &[Def] = &[
         "N|N%",
         &[],
         "upgradeSettings.maxSurge",
-        None,
+        Some("How many extra nodes during upgrades, a count or a percentage?"),
         |_| "Extra nodes during an upgrade, a count or a percentage (e.g. 33%)".into()
     ),
     pool_def!(
@@ -628,6 +628,7 @@ pub static FIELDS: &[Def] = &[
         "PLUGIN",
         enums::NETWORK_PLUGINS,
         "properties.networkProfile.networkPlugin",
+        Some("Which network plugin?"),
         |_| "Network plugin (azure for Azure CNI)".into()
     ),
     cluster_def!(
@@ -638,6 +639,7 @@ pub static FIELDS: &[Def] = &[
         "MODE",
         enums::NETWORK_PLUGIN_MODES,
         "properties.networkProfile.networkPluginMode",
+        Some("Which network plugin mode?"),
         |_| "overlay: pods get IPs from --pod-cidr, not the subnet (needs --network-plugin azure)"
             .into()
     ),
@@ -649,6 +651,7 @@ pub static FIELDS: &[Def] = &[
         "DATAPLANE",
         enums::NETWORK_DATAPLANES,
         "properties.networkProfile.networkDataplane",
+        Some("Which network dataplane?"),
         |_| "Network dataplane (cilium: Azure CNI powered by Cilium)".into()
     ),
     cluster_def!(
@@ -659,6 +662,7 @@ pub static FIELDS: &[Def] = &[
         "POLICY",
         enums::NETWORK_POLICIES,
         "properties.networkProfile.networkPolicy",
+        Some("Which network policy engine?"),
         |_| "Network policy engine".into()
     ),
     cluster_def!(
@@ -669,6 +673,7 @@ pub static FIELDS: &[Def] = &[
         "CIDR",
         &[],
         "properties.networkProfile.podCidr",
+        Some("Which pod address range (CIDR)?"),
         |_| "Pod address range, e.g. 10.244.0.0/16 (kubenet or overlay)".into()
     ),
     cluster_def!(
@@ -679,6 +684,7 @@ pub static FIELDS: &[Def] = &[
         "CIDR",
         &[],
         "properties.networkProfile.serviceCidr",
+        Some("Which service address range (CIDR)?"),
         |_| "Service address range, e.g. 10.0.0.0/16 (must not overlap --pod-cidr)".into()
     ),
     cluster_def!(
@@ -689,6 +695,7 @@ pub static FIELDS: &[Def] = &[
         "IP",
         &[],
         "properties.networkProfile.dnsServiceIP",
+        Some("Which cluster DNS service IP?"),
         |_| "Cluster DNS address, inside --service-cidr, not its first address, e.g. 10.0.0.10"
             .into()
     ),
@@ -700,6 +707,7 @@ pub static FIELDS: &[Def] = &[
         "TYPE",
         enums::OUTBOUND_TYPES,
         "properties.networkProfile.outboundType",
+        Some("Which outbound type?"),
         |_| "How nodes reach the internet [AKS default: loadBalancer]".into()
     ),
     cluster_def!(
@@ -710,6 +718,7 @@ pub static FIELDS: &[Def] = &[
         "SKU",
         enums::LOAD_BALANCER_SKUS,
         "properties.networkProfile.loadBalancerSku",
+        None,
         |_| "Load balancer SKU [AKS default: standard]".into()
     ),
     cluster_def!(
@@ -720,6 +729,7 @@ pub static FIELDS: &[Def] = &[
         "",
         &[],
         "properties.apiServerAccessProfile.enablePrivateCluster",
+        Some("Make the API server private?"),
         |_| "API server reachable only inside the virtual network".into()
     ),
     cluster_def!(
@@ -730,6 +740,7 @@ pub static FIELDS: &[Def] = &[
         "CIDR",
         &[],
         "properties.apiServerAccessProfile.authorizedIPRanges",
+        Some("Which address ranges may reach the API server?"),
         |_| "Address ranges allowed to reach the API server, comma-separated".into()
     ),
     cluster_def!(
@@ -740,6 +751,7 @@ pub static FIELDS: &[Def] = &[
         "TIER",
         enums::TIERS,
         "sku.tier",
+        Some("Which pricing tier?"),
         |_| "Pricing tier (Standard for production: an uptime SLA) [AKS default: Free]".into()
     ),
     cluster_def!(
@@ -750,6 +762,7 @@ pub static FIELDS: &[Def] = &[
         "",
         &[],
         "properties.oidcIssuerProfile.enabled",
+        Some("Enable the OIDC issuer?"),
         |_| "Publish an OIDC issuer for the cluster".into()
     ),
     cluster_def!(
@@ -760,6 +773,7 @@ pub static FIELDS: &[Def] = &[
         "",
         &[],
         "properties.securityProfile.workloadIdentity.enabled",
+        Some("Enable workload identity?"),
         |_| "Microsoft Entra Workload ID for pods (needs --enable-oidc-issuer)".into()
     ),
     cluster_def!(
@@ -770,6 +784,7 @@ pub static FIELDS: &[Def] = &[
         "ID",
         &[],
         "identity.userAssignedIdentities",
+        Some("Which user-assigned identity (ARM id; none: system-assigned)?"),
         |_| "ARM id of a user-assigned identity for the control plane [default: system-assigned]"
             .into()
     ),
@@ -781,6 +796,7 @@ pub static FIELDS: &[Def] = &[
         "",
         &[],
         "properties.aadProfile.managed",
+        Some("Enable Microsoft Entra ID authentication?"),
         |_| "Microsoft Entra ID authentication (AKS-managed)".into()
     ),
     cluster_def!(
@@ -791,6 +807,7 @@ pub static FIELDS: &[Def] = &[
         "ID",
         &[],
         "properties.aadProfile.adminGroupObjectIDs",
+        Some("Which Entra groups administer the cluster (object ids)?"),
         |_| "Object ids of Entra groups that administer the cluster (with --enable-aad)".into()
     ),
     cluster_def!(
@@ -801,6 +818,7 @@ pub static FIELDS: &[Def] = &[
         "",
         &[],
         "properties.aadProfile.enableAzureRBAC",
+        Some("Use Azure RBAC for Kubernetes authorization?"),
         |_| "Azure RBAC for Kubernetes authorization (needs --enable-aad)".into()
     ),
     cluster_def!(
@@ -811,6 +829,7 @@ pub static FIELDS: &[Def] = &[
         "",
         &[],
         "properties.disableLocalAccounts",
+        Some("Disable local accounts?"),
         |_| "No local admin credentials (sign in through Entra ID; needs --enable-aad)".into()
     ),
     cluster_def!(
@@ -821,6 +840,7 @@ pub static FIELDS: &[Def] = &[
         "CHANNEL",
         enums::UPGRADE_CHANNELS,
         "properties.autoUpgradeProfile.upgradeChannel",
+        Some("Which Kubernetes auto-upgrade channel?"),
         |_| "Kubernetes auto-upgrade channel [AKS default: none]".into()
     ),
     cluster_def!(
@@ -831,6 +851,7 @@ pub static FIELDS: &[Def] = &[
         "KEY|FILE",
         &[],
         "properties.linuxProfile.ssh.publicKeys[0].keyData",
+        None,
         |_| "SSH public key for the nodes, or the path of a .pub file".into()
     ),
     cluster_def!(
@@ -841,6 +862,7 @@ pub static FIELDS: &[Def] = &[
         "",
         &[],
         "properties.linuxProfile",
+        None,
         |_| "Send no SSH key (the default; conflicts with --ssh-key-value)".into()
     ),
     Def {

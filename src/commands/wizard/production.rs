@@ -77,7 +77,7 @@ pub const BASIC: &[Field] = &[
 pub const OPEN: &str =
     "Production settings (zones, autoscaler, subnets, identity, any API property)?";
 /// The free question, asked until the answer is empty.
-pub const ANY: &str = "Any other property, PATH=VALUE (empty: done)";
+pub const ANY: &str = "Any other property, PATH=VALUE (empty: done)?";
 
 /// The table's questions for `kind` that this step asks, in table order.
 pub fn questions(kind: Kind) -> impl Iterator<Item = &'static Def> {
@@ -105,10 +105,12 @@ pub fn ask(p: &mut dyn Prompter, kind: Kind, input: &mut ClusterInput) -> AppRes
             }
             continue;
         }
+        // Asked as a question: the hints go before its question mark.
+        let stem = prompt.trim_end_matches('?');
         let question = if d.choices.is_empty() {
-            format!("{prompt} (empty: skip)")
+            format!("{stem} (empty: skip)?")
         } else {
-            format!("{prompt} [{}] (empty: skip)", d.choices.join(", "))
+            format!("{stem} [{}] (empty: skip)?", d.choices.join(", "))
         };
         let current = input.clone();
         let answer = p.text(&question, &|s| {
@@ -273,7 +275,10 @@ mod tests {
         for d in questions(Kind::Pool) {
             let q = d.prompt.unwrap();
             assert_eq!(
-                s.asked.iter().filter(|a| a.starts_with(q)).count(),
+                s.asked
+                    .iter()
+                    .filter(|a| a.starts_with(q.trim_end_matches('?')))
+                    .count(),
                 1,
                 "{q}"
             );
@@ -301,6 +306,119 @@ mod tests {
                     d.field
                 );
             }
+        }
+    }
+
+    /// Answers by question, so the test reads as a user's session; any answer
+    /// the step refuses fails the test.
+    struct Keyed(Vec<(&'static str, &'static str)>, Vec<String>);
+
+    impl Keyed {
+        fn answer(&mut self, q: &str) -> String {
+            self.1.push(q.to_string());
+            self.0
+                .iter()
+                .find(|(k, _)| q.starts_with(k))
+                .map(|(_, a)| a.to_string())
+                .unwrap_or_default()
+        }
+    }
+
+    impl Prompter for Keyed {
+        fn yes_no(&mut self, q: &str, _default: bool) -> AppResult<bool> {
+            Ok(q == OPEN || self.answer(q) == "y")
+        }
+        fn text(
+            &mut self,
+            q: &str,
+            check: &dyn Fn(&str) -> Result<(), String>,
+        ) -> AppResult<String> {
+            let a = self.answer(q);
+            check(&a).unwrap_or_else(|m| panic!("{q} refused {a:?}: {m}"));
+            Ok(a)
+        }
+        fn note(&mut self, line: &str) {
+            panic!("{line}");
+        }
+    }
+
+    /// A production cluster answered through the step sends the same body as
+    /// the equivalent command the wizard prints, every setting included.
+    #[test]
+    fn a_production_cluster_through_the_step_equals_its_printed_command() {
+        let subnet = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/v/subnets/nodes";
+        let identity = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/id/providers/Microsoft.ManagedIdentity/userAssignedIdentities/aks";
+        let mut s = Keyed(
+            vec![
+                ("Which availability zones", "1 2 3"),
+                ("Enable the cluster autoscaler?", "y"),
+                ("Autoscaler minimum", "1"),
+                ("Autoscaler maximum", "5"),
+                ("How many pods", "50"),
+                ("Which subnet", subnet),
+                ("OS disk size", "128"),
+                ("Which OS disk type", "Managed"),
+                ("How many extra nodes", "33%"),
+                ("Which network plugin [", "azure"),
+                ("Which network plugin mode", "overlay"),
+                ("Which network dataplane", "cilium"),
+                ("Which network policy", "cilium"),
+                ("Which pod address", "10.244.0.0/16"),
+                ("Which service address", "10.0.0.0/16"),
+                ("Which cluster DNS", "10.0.0.10"),
+                ("Which address ranges", "203.0.113.0/24"),
+                ("Which pricing tier", "Standard"),
+                ("Enable the OIDC issuer", "y"),
+                ("Enable workload identity", "y"),
+                ("Which user-assigned identity", identity),
+                ("Enable Microsoft Entra ID", "y"),
+                ("Which Entra groups", "11111111-1111-1111-1111-111111111111"),
+                ("Use Azure RBAC", "y"),
+                ("Disable local accounts", "y"),
+                ("Which Kubernetes auto-upgrade channel", "stable"),
+            ],
+            vec![],
+        );
+        let mut input = pool();
+        input.location = Some("eastus".into());
+        input.pool.name = Some("sys".into());
+        ask(&mut s, Kind::Cluster, &mut input).unwrap();
+        // Every question is worded as a question, without a stray "?:".
+        for q in &s.1 {
+            assert!(q.ends_with('?') && !q.contains("?:"), "{q}");
+        }
+        let (want, _) = preflight::cluster(&input).unwrap();
+        let want = serde_json::to_value(want.body(Some("1.35"))).unwrap();
+        let mut argv = vec!["aksos".to_string(), "cluster".into(), "create".into()];
+        argv.extend(fields::command_words(Kind::Cluster, &input));
+        let cli = crate::cli::parse_from(&argv).unwrap();
+        let crate::cli::Command::Cluster(crate::cli::ClusterCommand::Create(a)) = cli.command
+        else {
+            panic!("{argv:?}");
+        };
+        let (got, _) = a.fields.check(preflight::cluster).unwrap();
+        let got = serde_json::to_value(got.body(Some("1.35"))).unwrap();
+        assert_eq!(got, want, "{argv:?}");
+        let body = want.to_string();
+        for needle in [
+            r#""availabilityZones":["1","2","3"]"#,
+            r#""enableAutoScaling":true"#,
+            r#""maxCount":5"#,
+            r#""maxPods":50"#,
+            r#""osDiskSizeGB":128"#,
+            r#""maxSurge":"33%""#,
+            r#""networkPluginMode":"overlay""#,
+            r#""networkDataplane":"cilium""#,
+            r#""dnsServiceIP":"10.0.0.10""#,
+            r#""authorizedIPRanges":["203.0.113.0/24"]"#,
+            r#""tier":"Standard""#,
+            r#""enableAzureRBAC":true"#,
+            r#""disableLocalAccounts":true"#,
+            r#""upgradeChannel":"stable""#,
+            "UserAssigned",
+            "subnets/nodes",
+        ] {
+            assert!(body.contains(needle), "{needle} in {body}");
         }
     }
 }
