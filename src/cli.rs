@@ -406,6 +406,9 @@ pub struct ApplyArgs {
     /// Print a commented example file and exit
     #[arg(long)]
     pub example: bool,
+    /// Send without first checking VM sizes, zones and quota against the regions
+    #[arg(long)]
+    pub skip_capability_checks: bool,
 }
 
 #[derive(Debug, Args, Default)]

@@ -199,3 +199,69 @@ fn a_pool_is_checked_in_its_clusters_region() {
         out.dump()
     );
 }
+
+/// `apply` checks every cluster's system pool and every pool before any
+/// write, reading each region once, and names a refusal by its path in the file.
+#[test]
+fn apply_checks_every_pool_before_any_write_naming_its_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("fleet.yaml");
+    std::fs::write(
+        &file,
+        "clusters:
+  - resourceGroup: rg1
+    name: c0
+    location: eastus
+    systemPool: { name: sys, osSku: Ubuntu, vmSize: Standard_D4s_v5, count: 1 }
+  - resourceGroup: rg1
+    name: c1
+    location: eastus
+    systemPool: { name: sys, osSku: Ubuntu, vmSize: Standard_D4s_v5, count: 1 }
+    nodePools:
+      - { name: ok, osSku: Ubuntu, vmSize: Standard_D4s_v5 }
+      - { name: acl, osSku: AzureContainerLinux, vmSize: Standard_A2_v2 }
+",
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    let emu = Background::start(fast());
+    let out = run(&emu, &format!("apply -f {path}")).usage("clusters[1].nodePools[1].vmSize");
+    let reads = compute_reads(&out);
+    assert_eq!(reads.len(), 2, "one region, read once: {}", out.dump());
+    assert!(out.stderr.contains("Generation 2"), "{}", out.dump());
+
+    // The same under --dry-run; and --skip-capability-checks reads nothing.
+    let emu = Background::start(fast());
+    run(&emu, &format!("apply -f {path} --dry-run")).usage("clusters[1].nodePools[1].vmSize");
+    let emu = Background::start(fast());
+    let out = run(
+        &emu,
+        &format!("apply -f {path} --dry-run --skip-capability-checks"),
+    );
+    assert_eq!(out.code, 0, "{}", out.dump());
+    assert!(compute_reads(&out).is_empty(), "{}", out.dump());
+}
+
+/// A system pool is named as the file names it.
+#[test]
+fn apply_names_a_system_pool_by_its_file_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("one.yaml");
+    std::fs::write(
+        &file,
+        "clusters:
+  - resourceGroup: rg1
+    name: c0
+    location: eastus
+    systemPool: { name: sys, osSku: Ubuntu, vmSize: Standard_D4s_v9, count: 1 }
+",
+    )
+    .unwrap();
+    let emu = Background::start(fast());
+    let out = run(
+        &emu,
+        &format!("apply -f {} --dry-run", file.to_str().unwrap()),
+    )
+    .usage("clusters[0].systemPool.vmSize");
+    assert!(out.stderr.contains("Standard_D4s_v5"), "{}", out.dump());
+}

@@ -168,6 +168,11 @@ pub fn run(a: &ApplyArgs, g: &GlobalArgs, ui: &Ui) -> AppResult<u8> {
 }
 
 async fn apply(work: &[ClusterWork], a: &ApplyArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
+    if a.skip_capability_checks {
+        ui.note("capability checks skipped (--skip-capability-checks): Azure will judge the VM sizes, zones and quota itself");
+    } else {
+        capability_checks(work, s, ui).await?;
+    }
     let reporter = Reporter::new(ui.stderr_tty);
     let (features, refreshed) = prepare(work, a.dry_run, s, &reporter).await?;
     let mut rows: Vec<Row> = stream::iter(work)
@@ -215,6 +220,47 @@ async fn apply(work: &[ClusterWork], a: &ApplyArgs, s: &Session, ui: &Ui) -> App
         });
     }
     Ok(if failed { exit::AZURE } else { exit::OK })
+}
+
+/// The capability checks of every cluster's system pool and every pool that
+/// would be written, before any write (reads only; one read per region).
+async fn capability_checks(work: &[ClusterWork], s: &Session, ui: &Ui) -> AppResult<()> {
+    use crate::capabilities::FilePool;
+    use crate::core::Kind;
+    let mut pools = vec![];
+    for w in work {
+        let at = format!("clusters[{}]", w.index);
+        let location = w.cluster.location.as_str();
+        if writes(&s.arm, &Target::Cluster(w.cluster.clone())).await {
+            pools.push(FilePool {
+                at: format!("{at}."),
+                kind: Kind::Cluster,
+                location,
+                spec: &w.cluster.pool,
+            });
+        }
+        for (j, p) in w.pools.iter().enumerate() {
+            if writes(&s.arm, &Target::Pool(p.clone())).await {
+                pools.push(FilePool {
+                    at: format!("{at}.nodePools[{j}]."),
+                    kind: Kind::Pool,
+                    location,
+                    spec: &p.pool,
+                });
+            }
+        }
+    }
+    crate::capabilities::preflight_file(&s.arm, &pools, ui).await
+}
+
+/// Whether applying `t` would write it: an existing, identical resource is
+/// not checked again (its quota is already spent); a failed read is checked.
+async fn writes(arm: &Arm, t: &Target) -> bool {
+    match plan(arm, t).await {
+        Ok(Planned::Ready(p)) => p.put.is_some(),
+        Ok(Planned::Differs(_)) => false,
+        Err(_) => true,
+    }
 }
 
 /// Registers every feature the file needs (once each), then refreshes the

@@ -26,6 +26,8 @@ pub use check::{check_pool, fitting_sizes, PoolAsk, Problem, Severity};
 pub use models::{ResourceSku, Usage};
 
 use crate::arm::{Arm, ArmError};
+use crate::core::request::PoolSpec;
+use crate::core::{Field, Kind};
 use crate::error::{AppError, AppResult};
 use crate::output::Ui;
 use crate::plan::{Plan, Target};
@@ -149,8 +151,22 @@ pub async fn preflight(
             None => return Ok(()),
         },
     };
-    let region = match Cache::global().region(arm, location).await {
-        Ok(r) => r,
+    let Some(region) = read_region(arm, location, ui).await? else {
+        return Ok(());
+    };
+    let ask = PoolAsk::from_spec(target.pool(), location);
+    verdict(check_pool(&region.skus, &region.usages, &ask), ui)
+}
+
+/// The region's capabilities through the run's [`Cache`]; `None` (with a
+/// warning) when the endpoint does not serve these reads.
+async fn read_region(
+    arm: &Arm,
+    location: &str,
+    ui: &Ui,
+) -> AppResult<Option<Arc<RegionCapabilities>>> {
+    match Cache::global().region(arm, location).await {
+        Ok(r) => Ok(Some(r)),
         // Only an endpoint that does not serve these reads (a partial ARM, an
         // old proxy) is passed over; auth, throttling and garbage stay errors.
         Err(e) if matches!(e.status(), Some(404 | 405 | 501)) => {
@@ -159,15 +175,81 @@ pub async fn preflight(
                 e.context,
                 e.status().unwrap_or_default()
             ));
-            return Ok(());
+            Ok(None)
         }
         Err(e) => {
             if e.status() == Some(403) {
                 ui.note("the identity cannot read Microsoft.Compute SKUs or usages (Reader on the subscription is enough); pass --skip-capability-checks to go without the capability checks");
             }
-            return Err(e.into());
+            Err(e.into())
         }
-    };
-    let ask = PoolAsk::from_spec(target.pool(), location);
-    verdict(check_pool(&region.skus, &region.usages, &ask), ui)
+    }
+}
+
+/// One pool an apply file asks for: where its keys live in the file
+/// (`clusters[1].systemPool.` or `clusters[1].nodePools[0].`), how its keys
+/// are spelled there, its region and its spec.
+pub struct FilePool<'a> {
+    pub at: String,
+    pub kind: Kind,
+    pub location: &'a str,
+    pub spec: &'a PoolSpec,
+}
+
+/// `apply`'s capability checks, before any write: every pool against its
+/// region (read once per region through the [`Cache`]), each refusal named
+/// by its path in the file (`clusters[1].nodePools[0].vmSize`).
+pub async fn preflight_file(arm: &Arm, pools: &[FilePool<'_>], ui: &Ui) -> AppResult<()> {
+    let mut named = vec![];
+    for p in pools {
+        let Some(region) = read_region(arm, p.location, ui).await? else {
+            continue;
+        };
+        let ask = PoolAsk::from_spec(p.spec, p.location);
+        for problem in check_pool(&region.skus, &region.usages, &ask) {
+            let key = field_of_flag(problem.flag)
+                .map(|f| crate::core::fields::apply_key(p.kind, f))
+                .unwrap_or_else(|| problem.flag.trim_start_matches('-').to_string());
+            named.push((format!("{}{key}", p.at), problem));
+        }
+    }
+    named_verdict(named, ui)
+}
+
+/// The field a capability problem's flag (`--node-vm-size`) belongs to.
+fn field_of_flag(flag: &str) -> Option<Field> {
+    let long = flag.trim_start_matches('-');
+    crate::core::fields::FIELDS
+        .iter()
+        .find(|d| {
+            [d.cluster_flag, d.pool_flag]
+                .into_iter()
+                .flatten()
+                .any(|f| f.long == long || f.alias == Some(long))
+        })
+        .map(|d| d.field)
+}
+
+/// [`verdict`] for problems named by something other than their flag.
+fn named_verdict(problems: Vec<(String, Problem)>, ui: &Ui) -> AppResult<()> {
+    let hint = "\n  (checked against Azure's answer for the region; --skip-capability-checks sends it anyway)";
+    let mut errors = vec![];
+    for (name, p) in problems {
+        if p.is_error() {
+            errors.push(AppError::usage(name, p.message));
+        } else {
+            ui.warn(&format!("{name}: {}", p.message));
+        }
+    }
+    match errors.len() {
+        0 => Ok(()),
+        1 => match errors.remove(0) {
+            AppError::Usage { flag, message } => Err(AppError::usage(flag, message + hint)),
+            other => Err(other),
+        },
+        _ => {
+            ui.note(hint.trim());
+            Err(AppError::UsageMany(errors))
+        }
+    }
 }
