@@ -798,3 +798,26 @@ fn bad_migrations_are_refused_before_any_write() {
     .usage("--to");
     assert!(emu.writes().is_empty());
 }
+
+/// The new pool of a migration is checked against the region before it is
+/// sent: a Generation 1 only size cannot carry Azure Container Linux.
+#[test]
+fn migrate_checks_the_new_pools_size_against_the_region_first() {
+    let emu = emulator();
+    run(
+        &emu,
+        "nodepool add -g rg1 --cluster prod1 -n gen1 --os-sku Ubuntu2204 --node-vm-size Standard_A2_v2 --skip-capability-checks",
+    )
+    .ok();
+    let out = run(
+        &emu,
+        "migrate -g rg1 --cluster prod1 --pool gen1 --to AzureContainerLinux --strategy new-pool",
+    )
+    .usage("--node-vm-size");
+    assert!(out.stderr.contains("Generation 2"), "{}", out.dump());
+    assert!(
+        out.stderr.contains("--skip-capability-checks"),
+        "{}",
+        out.dump()
+    );
+}

@@ -185,7 +185,18 @@ pub async fn migrate(a: &MigrateArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
             target,
             plan,
             old_exists,
-        } => (target, plan, *old_exists),
+        } => {
+            // The new pool is a new VM size ask in the region: check it first.
+            crate::capabilities::preflight(
+                &s.arm,
+                target,
+                plan,
+                a.write.skip_capability_checks,
+                ui,
+            )
+            .await?;
+            (target, plan, *old_exists)
+        }
     };
     let strategy = match m.strategy {
         Strategy::InPlace => "in place",
