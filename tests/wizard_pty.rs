@@ -188,7 +188,13 @@ fn adds_a_node_pool_and_prints_a_command_that_sends_the_same_body() {
     answer_needs(&mut p);
     pick_existing_cluster(&mut p);
     p.send_line("").unwrap(); // acl1
+                              // Only sizes that fit the OS in the cluster's region are offered, from
+                              // the region's live SKU list: a Generation 1 only size is asked again.
+    p.exp_string("VM sizes in eastus that fit AzureContainerLinux:")
+        .unwrap();
     p.exp_string("VM size").unwrap();
+    p.send_line("Standard_A2_v2").unwrap();
+    p.exp_string("sizes that fit").unwrap();
     p.send_line("").unwrap();
     p.exp_string("Node count").unwrap();
     p.send_line("2").unwrap();

@@ -371,6 +371,7 @@ fn choose_os(rec: &Recommendation) -> AppResult<&'static OsSku> {
 struct Existing {
     resource_group: String,
     name: String,
+    location: String,
     label: String,
 }
 
@@ -399,23 +400,108 @@ fn default_pool_name(sku: &OsSku) -> String {
     }
 }
 
-/// The pool settings the answers and the chosen OS decide, and the VM size.
-fn pool_input_for(sku: &OsSku, answers: &Answers) -> AppResult<crate::core::PoolInput> {
+/// The pool settings the answers and the chosen OS decide, and the VM size
+/// (one of `fitting` when the region's sizes could be read).
+fn pool_input_for(
+    sku: &OsSku,
+    answers: &Answers,
+    fitting: Option<&[String]>,
+) -> AppResult<crate::core::PoolInput> {
     let default_size = match (answers.arm64, catalog::arm64_only_on_cobalt_v6(sku)) {
         (true, true) => defaults::ARM64_COBALT_VM_SIZE,
         (true, false) => defaults::ARM64_VM_SIZE,
         _ => defaults::VM_SIZE,
     };
+    let default_size = match fitting {
+        Some(names) if !names.iter().any(|n| n.eq_ignore_ascii_case(default_size)) => {
+            names[0].as_str()
+        }
+        _ => default_size,
+    };
     Ok(crate::core::PoolInput {
         os_sku: Some(sku.api_value.to_string()),
         vm_size: Some(text(ask(Field::VmSize), default_size, |s| {
-            preflight::check_vm_size_for(s, sku)
+            let size = preflight::check_vm_size_for(s, sku)?;
+            match fitting {
+                Some(names) if !names.iter().any(|n| n.eq_ignore_ascii_case(&size)) => {
+                    Err(format!(
+                        "{size} is not offered in the region, or does not fit {}; sizes that fit: {}",
+                        sku.api_value,
+                        shortlist(names)
+                    ))
+                }
+                _ => Ok(size),
+            }
         })?),
         enable_fips_image: answers.fips,
         enable_secure_boot: answers.secure_boot,
         enable_vtpm: answers.secure_boot,
         ..Default::default()
     })
+}
+
+/// The first few names of a list, and how many there are.
+fn shortlist(names: &[String]) -> String {
+    const SHOWN: usize = 8;
+    if names.len() <= SHOWN {
+        names.join(", ")
+    } else {
+        format!("{}, … ({} in all)", names[..SHOWN].join(", "), names.len())
+    }
+}
+
+/// The VM sizes of `location` that fit `sku`, from the live SKU list
+/// ([`crate::capabilities::fitting_sizes`], read once per region), closest to
+/// the default size first; listed before the size question. `None` (with a
+/// note) when the list cannot be read: then any size is accepted, and Azure
+/// judges it.
+async fn sizes_that_fit(
+    s: &Session,
+    location: &str,
+    sku: &OsSku,
+    answers: &Answers,
+) -> Option<Vec<String>> {
+    use crate::capabilities::{fitting_sizes, Cache, PoolAsk};
+    let region = match Cache::global().region(&s.arm, location).await {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!(
+                "note: cannot read the VM sizes of {location} ({}); any size is accepted, and Azure judges it",
+                e.status()
+                    .map(|c| format!("HTTP {c}"))
+                    .unwrap_or_else(|| "no answer".into())
+            );
+            return None;
+        }
+    };
+    let ask = PoolAsk {
+        location,
+        os: catalog::find(sku.api_value),
+        count: 1,
+        trusted_launch: answers.secure_boot || sku.trusted_launch == catalog::Support::Required,
+        ..Default::default()
+    };
+    let like = region
+        .skus
+        .iter()
+        .find(|r| r.name.eq_ignore_ascii_case(defaults::VM_SIZE));
+    let names: Vec<String> = fitting_sizes(&region.skus, &ask, like)
+        .into_iter()
+        .map(|r| r.name.clone())
+        .collect();
+    if names.is_empty() {
+        eprintln!(
+            "note: {location} lists no VM size that fits {}; any size is accepted, and Azure judges it",
+            sku.api_value
+        );
+        return None;
+    }
+    eprintln!(
+        "VM sizes in {location} that fit {}: {}",
+        sku.api_value,
+        shortlist(&names)
+    );
+    Some(names)
 }
 
 /// The table's question for `field`.
@@ -544,6 +630,7 @@ async fn ask_target(
         clusters.push(Existing {
             resource_group: rg,
             name,
+            location: mc.location.to_string(),
             label,
         });
     }
@@ -596,7 +683,8 @@ async fn ask_target(
             }
             Ok(n)
         })?;
-        let mut pool = pool_input_for(sku, answers)?;
+        let fitting = sizes_that_fit(s, &c.location, sku, answers).await;
+        let mut pool = pool_input_for(sku, answers, fitting.as_deref())?;
         pool.name = Some(name);
         pool.mode = Some(defaults::POOL_MODE.into());
         pool.count = Some(count(
@@ -656,7 +744,8 @@ async fn ask_target(
     }
     let labels: Vec<String> = fitting.iter().map(|(_, v)| v.clone()).collect();
     let version = labels[choose(ask(Field::KubernetesVersion), &labels, 0)?].clone();
-    let mut pool = pool_input_for(sku, answers)?;
+    let fitting = sizes_that_fit(s, &location, sku, answers).await;
+    let mut pool = pool_input_for(sku, answers, fitting.as_deref())?;
     pool.kubernetes_version = Some(version);
     pool.count = Some(count(
         &format!("{} (system pool)", ask(Field::Count)),
