@@ -951,3 +951,90 @@ fn every_format_carries_set_values_and_tags() {
         "{az}"
     );
 }
+
+/// A production cluster: CNI overlay with Cilium, subnet, zones, autoscaler,
+/// user-assigned identity, Entra ID + Azure RBAC, local accounts off,
+/// authorized ranges, Standard tier, OIDC + workload identity.
+fn production_cluster() -> Vec<&'static str> {
+    vec![
+        "cluster", "-g", "rg1", "-n", "prod1", "-l", "eastus", "--os-sku", "AzureLinux",
+        "--zones", "1", "2", "3", "--enable-cluster-autoscaler", "--min-count", "3",
+        "--max-count", "9", "--node-count", "3", "--max-pods", "60", "--max-surge", "33%",
+        "--vnet-subnet-id",
+        "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/v/subnets/nodes",
+        "--network-plugin", "azure", "--network-plugin-mode", "overlay",
+        "--network-dataplane", "cilium", "--network-policy", "cilium",
+        "--pod-cidr", "10.244.0.0/16", "--service-cidr", "10.0.0.0/16",
+        "--dns-service-ip", "10.0.0.10",
+        "--api-server-authorized-ip-ranges", "203.0.113.0/24", "--tier", "Standard",
+        "--enable-oidc-issuer", "--enable-workload-identity",
+        "--assign-identity",
+        "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/id/providers/Microsoft.ManagedIdentity/userAssignedIdentities/aks",
+        "--enable-aad", "--aad-admin-group-object-ids", "11111111-1111-1111-1111-111111111111",
+        "--enable-azure-rbac", "--disable-local-accounts", "--auto-upgrade-channel", "stable",
+    ]
+}
+
+#[test]
+fn every_format_carries_a_production_clusters_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    for format in FORMATS {
+        let (code, out, stderr) = export(format, &production_cluster());
+        assert_eq!(code, 0, "{format}: {stderr}");
+        for value in [
+            "overlay",
+            "cilium",
+            "10.244.0.0/16",
+            "10.0.0.10",
+            "203.0.113.0/24",
+            "Standard",
+            "33%",
+            "subnets/nodes",
+            "userAssignedIdentities/aks",
+            "UserAssigned",
+            "11111111-1111-1111-1111-111111111111",
+            "stable",
+        ] {
+            assert!(out.contains(value), "{format} lacks {value}:\n{out}");
+        }
+        for key in [
+            "availabilityZones",
+            "enableAutoScaling",
+            "maxCount",
+            "maxPods",
+            "enableAzureRBAC",
+            "disableLocalAccounts",
+            "workloadIdentity",
+            "oidcIssuerProfile",
+        ] {
+            assert!(out.contains(key), "{format} lacks {key}:\n{out}");
+        }
+        match format {
+            "az" => {
+                let path = dir.path().join("prod.sh");
+                std::fs::write(&path, &out).unwrap();
+                let check = std::process::Command::new("bash")
+                    .arg("-n")
+                    .arg(&path)
+                    .output()
+                    .expect("bash runs");
+                assert!(check.status.success(), "{out}");
+            }
+            "terraform" => {
+                out.parse::<hcl_edit::structure::Body>()
+                    .unwrap_or_else(|e| panic!("not HCL: {e}\n{out}"));
+                assert!(fmt_misalignments(&out).is_empty(), "{out}");
+            }
+            "arm" => {
+                let t: serde_json::Value = serde_json::from_str(&out).unwrap();
+                let p = &t["resources"][0]["properties"];
+                assert_eq!(
+                    p["agentPoolProfiles"][0]["availabilityZones"],
+                    serde_json::json!(["1", "2", "3"])
+                );
+                assert_eq!(p["aadProfile"]["managed"], true, "{p}");
+            }
+            _ => {}
+        }
+    }
+}
