@@ -17,14 +17,14 @@
 pub mod file;
 
 use crate::arm::Arm;
-use crate::catalog::{FEATURE_NAMESPACE, PROVIDER_NAMESPACE};
 use crate::cli::{ApplyArgs, GlobalArgs};
 use crate::config::Session;
+use crate::core::catalog::{FEATURE_NAMESPACE, PROVIDER_NAMESPACE};
+use crate::core::executor::execute_with;
+use crate::core::plan::{plan, Plan, Planned, Target};
 use crate::error::{exit, AppError, AppResult};
-use crate::executor::execute_with;
-use crate::output::{Style, Ui};
-use crate::plan::{plan, Plan, Planned, Target};
-use crate::progress::Reporter;
+use crate::io::output::{Style, Ui};
+use crate::io::progress::Reporter;
 use file::ClusterWork;
 use futures::stream::{self, StreamExt};
 use serde::Serialize;
@@ -271,7 +271,7 @@ fn bare_plan(register_feature: Option<(String, String)>, refresh_provider: bool)
     Plan {
         register_feature,
         refresh_provider,
-        ..crate::plan::empty()
+        ..crate::core::plan::empty()
     }
 }
 

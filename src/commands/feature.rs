@@ -2,13 +2,13 @@
 //! register → wait → provider refresh flow a preview OS needs.
 
 use crate::arm::models::Feature;
-use crate::catalog::{self, PROVIDER_NAMESPACE};
 use crate::cli::{FeatureArgs, FeatureCommand, FeatureListArgs, FeatureRegisterArgs};
 use crate::config::Session;
+use crate::core::catalog::{self, PROVIDER_NAMESPACE};
+use crate::core::executor::{refresh_provider, report_done, wait_for_feature};
 use crate::error::AppResult;
-use crate::executor::{refresh_provider, report_done, wait_for_feature};
-use crate::output::{Style, Ui};
-use crate::progress::Reporter;
+use crate::io::output::{Style, Ui};
+use crate::io::progress::Reporter;
 use crate::shellquote::quote;
 use std::time::Instant;
 

@@ -1,14 +1,14 @@
 //! `aksos scan` and `aksos migrate`: find pools on retired or retiring OSes,
-//! and move them to the successor (see [`crate::scan`] and [`crate::migrate`]).
+//! and move them to the successor (see [`crate::core::scan`] and [`crate::core::migrate`]).
 
 use crate::cli::{FailOn, MigrateArgs, ScanArgs};
 use crate::config::Session;
+use crate::core::executor::{execute, Outcome};
+use crate::core::migrate::{self, Ask, Decision, Strategy};
+use crate::core::scan::{self, Level};
 use crate::error::{AppError, AppResult};
-use crate::executor::{execute, Outcome};
-use crate::migrate::{self, Ask, Decision, Strategy};
-use crate::output::{Style, Ui};
-use crate::progress::Reporter;
-use crate::scan::{self, Level};
+use crate::io::output::{Style, Ui};
+use crate::io::progress::Reporter;
 use serde_json::json;
 
 pub async fn scan(a: &ScanArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
@@ -25,7 +25,7 @@ pub async fn scan(a: &ScanArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
         &s.replay_flags,
     )
     .await?;
-    if ui.format == crate::output::Format::Csv {
+    if ui.format == crate::io::output::Format::Csv {
         crate::commands::tenant::print_csv(&report.pools)?;
     } else if ui.json() {
         ui.print_json(&json!({
@@ -46,7 +46,7 @@ pub async fn scan(a: &ScanArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
 }
 
 pub(crate) fn verdict_text(p: &scan::PoolRow) -> String {
-    use crate::catalog::Verdict;
+    use crate::core::catalog::Verdict;
     match &p.lifecycle {
         Some(Verdict::Retired {
             date, successor, ..
@@ -103,7 +103,7 @@ fn print_table(r: &scan::Report, ui: &Ui) {
     let head = [
         "CLUSTER", "POOL", "MODE", "OS SKU", "K8S", "VM SIZE", "COUNT", "VERDICT",
     ];
-    let lines = crate::output::table(&head, &rows);
+    let lines = crate::io::output::table(&head, &rows);
     ui.line(&lines[0]);
     for (text, p) in lines[1..].iter().zip(&r.pools) {
         ui.line(paint_row(ui, text, p.level));
@@ -357,7 +357,7 @@ async fn delete_old(
     req: &crate::arm::ArmRequest,
     pool: &str,
 ) -> AppResult<()> {
-    crate::executor::delete(
+    crate::core::executor::delete(
         s,
         &Reporter::new(ui.stderr_tty),
         req,

@@ -17,7 +17,7 @@ pub mod wizard;
 use crate::cli::{Cli, Command};
 use crate::config::Session;
 use crate::error::{AppError, AppResult};
-use crate::output::Ui;
+use crate::io::output::Ui;
 
 /// Runs the command; returns the exit code on success.
 pub fn dispatch(cli: Cli) -> AppResult<u8> {
@@ -27,7 +27,9 @@ pub fn dispatch(cli: Cli) -> AppResult<u8> {
     init_logging(cli.global.verbose);
     // Names reach URL paths: every one is checked before anything else runs.
     inputs::check(&cli.command)?;
-    if cli.global.output == crate::output::Format::Csv && !matches!(cli.command, Command::Scan(_)) {
+    if cli.global.output == crate::io::output::Format::Csv
+        && !matches!(cli.command, Command::Scan(_))
+    {
         return Err(AppError::usage(
             "--output",
             "csv is only offered by `aksos scan`; use -o text or -o json here",

@@ -3,10 +3,10 @@
 use crate::arm::models::Provider;
 use crate::cli::ProviderCommand;
 use crate::config::Session;
+use crate::core::executor::refresh_provider;
 use crate::error::AppResult;
-use crate::executor::refresh_provider;
-use crate::output::{Style, Ui};
-use crate::progress::Reporter;
+use crate::io::output::{Style, Ui};
+use crate::io::progress::Reporter;
 
 pub async fn run(cmd: &ProviderCommand, s: &Session, ui: &Ui) -> AppResult<u8> {
     match cmd {
@@ -22,7 +22,7 @@ pub async fn run(cmd: &ProviderCommand, s: &Session, ui: &Ui) -> AppResult<u8> {
                 let reporter = Reporter::new(ui.stderr_tty);
                 let r = refresh_provider(s, &reporter, ns, s.timeout, &mut done).await;
                 if r.is_err() {
-                    crate::executor::report_done(&done);
+                    crate::core::executor::report_done(&done);
                 }
                 r?
             } else {

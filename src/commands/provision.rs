@@ -5,11 +5,11 @@
 use crate::arm::models::{AgentPool, ManagedCluster};
 use crate::cli::{ClusterCommand, NodepoolCommand, WriteFlags};
 use crate::config::Session;
+use crate::core::executor::{execute, Outcome};
+use crate::core::plan::{compute, Plan, Target};
+use crate::core::preflight::{self, Findings};
 use crate::error::{AppError, AppResult};
-use crate::executor::{execute, Outcome};
-use crate::output::{Style, Ui};
-use crate::plan::{compute, Plan, Target};
-use crate::preflight::{self, Findings};
+use crate::io::output::{Style, Ui};
 use serde_json::json;
 
 pub fn preflight_cluster(c: &ClusterCommand) -> AppResult<Option<(Target, Findings)>> {
@@ -328,10 +328,11 @@ fn print_pools(pools: &[AgentPool], ui: &Ui) {
     for p in pools {
         let pr = &p.properties;
         let sku = pr.os_sku.as_deref().unwrap_or("Ubuntu");
-        let verdict = crate::catalog::find(sku).map(|s| s.verdict(crate::catalog::today()));
+        let verdict =
+            crate::core::catalog::find(sku).map(|s| s.verdict(crate::core::catalog::today()));
         let sku_text = match verdict {
-            Some(crate::catalog::Verdict::Retired { .. }) => ui.paint(sku, Style::Bad),
-            Some(crate::catalog::Verdict::Retiring { .. }) => ui.paint(sku, Style::Warn),
+            Some(crate::core::catalog::Verdict::Retired { .. }) => ui.paint(sku, Style::Bad),
+            Some(crate::core::catalog::Verdict::Retiring { .. }) => ui.paint(sku, Style::Warn),
             _ => sku.to_string(),
         };
         println!(

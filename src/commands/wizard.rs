@@ -16,16 +16,16 @@
 
 mod production;
 use super::provision;
-use crate::catalog::defaults;
-use crate::catalog::{self, Minor, OsSku};
 use crate::cli::{GlobalArgs, WizardArgs, WriteFlags};
 use crate::config::Session;
+use crate::core::catalog::defaults;
+use crate::core::catalog::{self, Minor, OsSku};
+use crate::core::plan::Target;
+use crate::core::preflight;
+use crate::core::recommend::{recommend, Answers, Recommendation, RunsOn};
 use crate::core::{fields, ClusterInput, Field, Kind};
 use crate::error::{AppError, AppResult};
-use crate::output::{Style, Ui};
-use crate::plan::Target;
-use crate::preflight;
-use crate::recommend::{recommend, Answers, Recommendation, RunsOn};
+use crate::io::output::{Style, Ui};
 use crate::shellquote::quote;
 use dialoguer::{Confirm, Input, Select};
 use std::path::PathBuf;
@@ -311,7 +311,7 @@ fn ask_needs() -> AppResult<Answers> {
                     Err(format!("`{s}` does not exist"))
                 }
             })?;
-            let found = crate::audit::node_modifying_resources(&[PathBuf::from(path)])?;
+            let found = crate::core::audit::node_modifying_resources(&[PathBuf::from(path)])?;
             if found.is_empty() {
                 eprintln!("  no workload modifies its node");
             } else {
@@ -426,7 +426,7 @@ fn ask(field: Field) -> &'static str {
 /// When the chosen cluster has pools on retired or retiring OSes, says so and
 /// offers the `aksos migrate` command for each (the lifecycle path).
 async fn offer_migration(s: &Session, rg: &str, cluster: &str) -> AppResult<()> {
-    let report = crate::scan::scan(&s.arm, Some(rg), Some(cluster), &s.replay_flags).await?;
+    let report = crate::core::scan::scan(&s.arm, Some(rg), Some(cluster), &s.replay_flags).await?;
     let affected: Vec<_> = report
         .pools
         .iter()

@@ -12,11 +12,11 @@ use crate::arm::lro::{wait_feature, wait_operation, wait_provider};
 use crate::arm::models::{Feature, Provider};
 use crate::arm::ops::Accepted;
 use crate::arm::ArmRequest;
-use crate::catalog::PROVIDER_NAMESPACE;
 use crate::config::Session;
+use crate::core::catalog::PROVIDER_NAMESPACE;
+use crate::core::plan::{self, Plan, Target};
 use crate::error::{AppError, AppResult};
-use crate::plan::{self, Plan, Target};
-use crate::progress::{bounded, Reporter, Step};
+use crate::io::progress::{bounded, Reporter, Step};
 use serde_json::Value;
 use std::time::{Duration, Instant};
 
@@ -107,7 +107,7 @@ impl Run<'_> {
                 // resource as read for this run, with only the OS changed.
                 continue;
             }
-            let fresh = crate::plan::compute(&self.s.arm, target).await?;
+            let fresh = crate::core::plan::compute(&self.s.arm, target).await?;
             match fresh.put {
                 Some(put) => req = put,
                 None => {
@@ -469,7 +469,7 @@ mod tests {
         Target::Pool(crate::core::preflight::pool(&input).unwrap().0)
     }
 
-    const API: &str = crate::catalog::api_version::AKS_STABLE;
+    const API: &str = crate::core::catalog::api_version::AKS_STABLE;
 
     #[test]
     fn a_put_is_sent_once_then_its_operation_is_followed_to_the_end() {
@@ -492,7 +492,7 @@ mod tests {
         );
         let s = session(fake.arm());
         let t = target();
-        let mut plan = crate::plan::empty();
+        let mut plan = crate::core::plan::empty();
         plan.put = Some(
             ArmRequest::new(Method::Put, pool.clone(), "create node pool").with_body(json!({})),
         );

@@ -7,10 +7,10 @@
 //! the executor then plans again. `--dry-run` prints it with the exact requests.
 
 use crate::arm::{Arm, ArmRequest, Method};
-use crate::catalog::{Minor, OsSku, FEATURE_NAMESPACE, PROVIDER_NAMESPACE};
+use crate::core::catalog::{Minor, OsSku, FEATURE_NAMESPACE, PROVIDER_NAMESPACE};
+use crate::core::request::{ClusterRequest, Diff, NodePoolRequest, PoolSpec};
 use crate::core::Kind;
 use crate::error::{AppError, AppResult};
-use crate::request::{ClusterRequest, Diff, NodePoolRequest, PoolSpec};
 use crate::shellquote::quote;
 use serde::Serialize;
 
@@ -593,7 +593,7 @@ mod tests {
     use crate::testing::{run, FakeArm, SUB};
     use serde_json::json;
 
-    const API: &str = crate::catalog::api_version::AKS_STABLE;
+    const API: &str = crate::core::catalog::api_version::AKS_STABLE;
 
     fn pool_target(os_sku: &str, count: i64) -> Target {
         let input = ClusterInput {
@@ -643,7 +643,7 @@ mod tests {
             Method::Get,
             &paths::pool(SUB, "rg1", "c1", "p1", API),
             200,
-            json!({"name": "p1", "properties": {"osSKU": "Ubuntu", "vmSize": crate::catalog::defaults::VM_SIZE, "count": 5, "mode": "User"}}),
+            json!({"name": "p1", "properties": {"osSKU": "Ubuntu", "vmSize": crate::core::catalog::defaults::VM_SIZE, "count": 5, "mode": "User"}}),
         );
         let t = pool_target("Ubuntu", 3);
         let Planned::Differs(d) = run(plan(&fake.arm(), &t)).unwrap() else {
@@ -667,7 +667,7 @@ mod tests {
     fn a_preview_os_registers_its_feature_and_refreshes_the_provider_first() {
         let fake = FakeArm::new();
         with_cluster(&fake);
-        let sku = crate::catalog::find("Ubuntu2604").unwrap();
+        let sku = crate::core::catalog::find("Ubuntu2604").unwrap();
         let flag = sku.feature_flag.unwrap();
         fake.on(
             Method::Get,

@@ -13,7 +13,7 @@
 use super::body::BodyOps;
 use super::input::{ClusterInput, Field, PoolInput, Problem};
 use super::request::{ClusterRequest, NodePoolRequest, PoolSpec};
-use crate::catalog::{self, defaults, enums, Minor, OsSku, Support, Verdict};
+use crate::core::catalog::{self, defaults, enums, Minor, OsSku, Support, Verdict};
 use crate::names;
 
 /// A preview feature the OS needs; each door says who registers it

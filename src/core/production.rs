@@ -23,7 +23,7 @@ use super::input::{ClusterInput, Field, PoolInput, Problem};
 use super::network::{check_dns_ip, parse_ip, Cidr};
 use super::request::{ClusterSettings, PoolPlacement, PoolSettings};
 use crate::arm::models::NetworkProfile;
-use crate::catalog::defaults;
+use crate::core::catalog::defaults;
 
 /// Problems and filled-in settings found while checking.
 #[derive(Default)]
