@@ -405,7 +405,7 @@ fn first_line(s: &str) -> String {
 
 fn print_report(r: &Report, ui: &Ui) {
     if !r.features_registered.is_empty() {
-        println!(
+        ui.line(format!(
             "feature{} {} {}",
             if r.features_registered.len() == 1 {
                 ""
@@ -418,22 +418,22 @@ fn print_report(r: &Report, ui: &Ui) {
             } else {
                 "registered"
             }
-        );
+        ));
     }
     if r.provider_refreshed {
-        println!(
+        ui.line(format!(
             "provider {PROVIDER_NAMESPACE} {}",
             if r.dry_run {
                 "would be re-registered"
             } else {
                 "re-registered"
             }
-        );
+        ));
     }
-    println!(
+    ui.line(format!(
         "{:<40}  {:<20}  {:<12}  DETAIL",
         "RESOURCE", "OS SKU", "RESULT"
-    );
+    ));
     for row in &r.results {
         let name = match &row.pool {
             Some(p) => format!("  nodepool {p}"),
@@ -450,19 +450,19 @@ fn print_report(r: &Report, ui: &Ui) {
             .map(first_line)
             .or_else(|| row.detail.clone())
             .unwrap_or_default();
-        println!(
+        ui.line(format!(
             "{:<40}  {:<20}  {}  {}",
             name,
             row.os_sku,
             ui.paint(&format!("{:<12}", row.status.word()), style),
             detail
-        );
+        ));
         for d in &row.differences {
-            println!("{:<40}    {d}", "");
+            ui.line(format!("{:<40}    {d}", ""));
         }
         if let Some(e) = &row.error {
             for l in e.lines().skip(1) {
-                println!("{:<40}  {l}", "");
+                ui.line(format!("{:<40}  {l}", ""));
             }
         }
     }
@@ -489,8 +489,8 @@ fn print_report(r: &Report, ui: &Ui) {
         && s.differs == 0
         && s.interrupted == 0
     {
-        println!("{}; up to date, nothing sent.", parts.join(", "));
+        ui.line(format!("{}; up to date, nothing sent.", parts.join(", ")));
     } else {
-        println!("{}.", parts.join(", "));
+        ui.line(format!("{}.", parts.join(", ")));
     }
 }

@@ -5,7 +5,7 @@ use crate::arm::models::Feature;
 use crate::cli::{FeatureArgs, FeatureCommand, FeatureListArgs, FeatureRegisterArgs};
 use crate::config::Session;
 use crate::core::catalog::{self, PROVIDER_NAMESPACE};
-use crate::core::executor::{refresh_provider, report_done, wait_for_feature};
+use crate::core::executor::{done_message, refresh_provider, wait_for_feature};
 use crate::error::AppResult;
 use crate::io::output::{Style, Ui};
 use crate::io::progress::Reporter;
@@ -111,8 +111,8 @@ async fn list(a: &FeatureListArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
 async fn register(a: &FeatureRegisterArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
     let mut done = Vec::new();
     let r = register_steps(a, s, ui, &mut done).await;
-    if r.is_err() {
-        report_done(&done);
+    if let (Err(_), Some(m)) = (&r, done_message(&done)) {
+        ui.note(&m);
     }
     r
 }

@@ -3,7 +3,7 @@
 use crate::arm::models::Provider;
 use crate::cli::ProviderCommand;
 use crate::config::Session;
-use crate::core::executor::refresh_provider;
+use crate::core::executor::{done_message, refresh_provider};
 use crate::error::AppResult;
 use crate::io::output::{Style, Ui};
 use crate::io::progress::Reporter;
@@ -21,8 +21,8 @@ pub async fn run(cmd: &ProviderCommand, s: &Session, ui: &Ui) -> AppResult<u8> {
                 let mut done = Vec::new();
                 let reporter = Reporter::new(ui.stderr_tty);
                 let r = refresh_provider(s, &reporter, ns, s.timeout, &mut done).await;
-                if r.is_err() {
-                    crate::core::executor::report_done(&done);
+                if let (Err(_), Some(m)) = (&r, done_message(&done)) {
+                    ui.note(&m);
                 }
                 r?
             } else {

@@ -233,13 +233,22 @@ pub async fn refresh_provider(
     Ok(p)
 }
 
-/// When a run stops part-way, says on stderr what Azure already accepted.
-pub fn report_done(done: &[String]) {
-    if !done.is_empty() {
-        eprintln!(
+/// What to say on stderr when a run stops part-way: what Azure already
+/// accepted, and that a re-run continues; `None` when nothing was done.
+pub fn done_message(done: &[String]) -> Option<String> {
+    (!done.is_empty()).then(|| {
+        format!(
             "done before it stopped: {}.\nRe-running the same command continues from there (it checks state first and never repeats a finished step).",
             done.join("; ")
-        );
+        )
+    })
+}
+
+/// When a run stops part-way, says on stderr (through `reporter`) what Azure
+/// already accepted.
+pub fn report_done(done: &[String], reporter: &Reporter) {
+    if let Some(m) = done_message(done) {
+        reporter.tell(&m);
     }
 }
 
@@ -266,9 +275,9 @@ pub async fn execute_with(
     reporter: Reporter,
 ) -> AppResult<Outcome> {
     let mut done = Vec::new();
-    let result = run_plan(s, target, plan, no_wait, reporter, &mut done).await;
+    let result = run_plan(s, target, plan, no_wait, reporter.clone(), &mut done).await;
     if result.is_err() {
-        report_done(&done);
+        report_done(&done, &reporter);
     }
     result
 }

@@ -522,35 +522,32 @@ fn raw_write_error(problems: Vec<crate::core::Problem>, kind: Kind) -> AppError 
     crate::core::problems_error(problems, |f| crate::core::fields::flag(kind, f))
 }
 
-/// The parent cluster must suit the OS: Kubernetes range and node OS channel.
-pub fn check_cluster_fits(
+/// Whether `cluster` can take a pool on `sku` as it is: its Kubernetes
+/// version is in the OS's range and its node OS upgrade channel is one the OS
+/// accepts. `Err` says why not and the complete command that makes it suit
+/// (the wizard lists such clusters as "not offered"; a plan refuses them).
+pub fn cluster_suits_os(
     cluster: &crate::arm::models::ManagedCluster,
-    pool: &PoolSpec,
-) -> AppResult<()> {
-    let Some(sku) = pool.sku() else {
-        return Ok(());
-    };
-    let have = cluster.kubernetes_version().and_then(Minor::parse);
-    if let Some(v) = have {
+    sku: &crate::core::catalog::OsSku,
+) -> Result<(), String> {
+    let rg = cluster
+        .id
+        .as_deref()
+        .and_then(|id| {
+            let mut parts = id.split('/');
+            parts.find(|p| p.eq_ignore_ascii_case("resourceGroups"))?;
+            parts.next()
+        })
+        .unwrap_or("RG");
+    let name = cluster.name.as_deref().unwrap_or("CLUSTER");
+    if let Some(v) = cluster.kubernetes_version().and_then(Minor::parse) {
         if !sku.supports_kubernetes(v) {
-            return Err(AppError::usage(
-                "--os-sku",
-                format!(
-                    "{} supports Kubernetes {}, and the cluster runs {v}; upgrade the cluster first (az aks upgrade) or choose another OS",
-                    sku.api_value,
-                    sku.kubernetes_range()
-                ),
-            ));
-        }
-    }
-    if let (Some(want), Some(have)) = (
-        pool.kubernetes_version.as_deref().and_then(Minor::parse),
-        have,
-    ) {
-        if want > have {
-            return Err(AppError::usage(
-                "--kubernetes-version",
-                format!("{want} is newer than the cluster's control plane ({have}); omit the flag to use the cluster's version"),
+            return Err(format!(
+                "{} supports Kubernetes {}, and the cluster runs {v}; upgrade the cluster first: az aks upgrade -g {} -n {} --kubernetes-version VERSION (or choose another OS)",
+                sku.api_value,
+                sku.kubernetes_range(),
+                quote(rg),
+                quote(name)
             ));
         }
     }
@@ -561,26 +558,38 @@ pub fn check_cluster_fits(
             .iter()
             .any(|c| c.eq_ignore_ascii_case(channel))
     {
-        let rg = cluster
-            .id
-            .as_deref()
-            .and_then(|id| {
-                let mut parts = id.split('/');
-                parts.find(|p| p.eq_ignore_ascii_case("resourceGroups"))?;
-                parts.next()
-            })
-            .unwrap_or("RG");
-        return Err(AppError::usage(
-            "--os-sku",
-            format!(
-                "{} needs the cluster's node OS upgrade channel to be {}, and it is {channel}; change it first: az aks update -g {} -n {} --node-os-upgrade-channel {}",
-                sku.api_value,
-                sku.node_os_channels.join(" or "),
-                quote(rg),
-                quote(cluster.name.as_deref().unwrap_or("CLUSTER")),
-                sku.node_os_channels[0]
-            ),
+        return Err(format!(
+            "{} needs the cluster's node OS upgrade channel to be {}, and it is {channel}; change it first: az aks update -g {} -n {} --node-os-upgrade-channel {}",
+            sku.api_value,
+            sku.node_os_channels.join(" or "),
+            quote(rg),
+            quote(name),
+            sku.node_os_channels[0]
         ));
+    }
+    Ok(())
+}
+
+/// The parent cluster must suit the OS ([`cluster_suits_os`]), and a pool's
+/// Kubernetes version cannot be newer than the control plane.
+pub fn check_cluster_fits(
+    cluster: &crate::arm::models::ManagedCluster,
+    pool: &PoolSpec,
+) -> AppResult<()> {
+    let Some(sku) = pool.sku() else {
+        return Ok(());
+    };
+    cluster_suits_os(cluster, sku).map_err(|m| AppError::usage("--os-sku", m))?;
+    if let (Some(want), Some(have)) = (
+        pool.kubernetes_version.as_deref().and_then(Minor::parse),
+        cluster.kubernetes_version().and_then(Minor::parse),
+    ) {
+        if want > have {
+            return Err(AppError::usage(
+                "--kubernetes-version",
+                format!("{want} is newer than the cluster's control plane ({have}); omit the flag to use the cluster's version"),
+            ));
+        }
     }
     Ok(())
 }

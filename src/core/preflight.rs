@@ -191,9 +191,9 @@ pub fn is_cobalt_v6_size(s: &str) -> bool {
     is_arm64_size(s) && s.to_ascii_lowercase().ends_with("_v6")
 }
 
+/// `--kubernetes-version`: the one parser, [`crate::core::version::parse_kubernetes_version`].
 pub fn check_kubernetes_version(s: &str) -> Result<Minor, String> {
-    Minor::parse(s)
-        .ok_or_else(|| format!("`{s}` is not a Kubernetes version; use x.y or x.y.z, e.g. 1.35"))
+    crate::core::version::parse_kubernetes_version(s)
 }
 
 fn check_labels(
