@@ -278,9 +278,9 @@ Examples:
     /// Move a node pool to another OS (default: its successor), in place or via a new pool
     Migrate(MigrateArgs),
     /// Recommend an OS for your node pools from a few answers (no Azure calls)
-    Recommend(crate::commands::recommend::RecommendArgs),
+    Recommend(crate::cmd::recommend::RecommendArgs),
     /// Find workloads in Kubernetes manifests that break on an immutable OS
-    Audit(crate::commands::audit::AuditArgs),
+    Audit(crate::cmd::audit::AuditArgs),
     /// Run the local ARM emulator in the foreground
     Sandbox(SandboxArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)

@@ -250,7 +250,7 @@ pub async fn run(a: &MigrateArgs, file: &Path, s: &Session, ui: &Ui) -> AppResul
         file.display()
     ));
     if total > 0 && !a.write.dry_run {
-        crate::commands::provision::confirm(
+        crate::cmd::provision::confirm(
             ui,
             &a.write,
             &format!(

@@ -15,7 +15,7 @@ pub mod auth;
 pub mod cancel;
 pub mod capabilities;
 pub mod cli;
-pub mod commands;
+pub mod cmd;
 pub mod config;
 pub mod core;
 pub mod emulator;

@@ -831,7 +831,7 @@ async fn a_recorded_404_on_cluster_show_is_azures_error_with_code_and_correlatio
         unreachable!()
     };
     let ui = aksos::io::output::Ui::detect(aksos::io::output::Format::Text, true);
-    let err = aksos::commands::provision::cluster(c, &session, &ui, None)
+    let err = aksos::cmd::provision::cluster(c, &session, &ui, None)
         .await
         .expect_err("404");
     assert_eq!(err.exit_code(), aksos::error::exit::AZURE, "{err}");

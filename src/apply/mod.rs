@@ -160,7 +160,7 @@ pub fn run(a: &ApplyArgs, g: &GlobalArgs, ui: &Ui) -> AppResult<u8> {
             }
         }
     }
-    let rt = crate::commands::runtime()?;
+    let rt = crate::cmd::runtime()?;
     rt.block_on(async {
         let s = Session::connect(g).await?;
         apply(&work, a, &s, ui).await

@@ -26,8 +26,9 @@ use crate::core::recommend::{recommend, Answers, Recommendation, RunsOn};
 use crate::core::{fields, ClusterInput, Field, Kind};
 use crate::error::{AppError, AppResult};
 use crate::io::output::{Style, Ui};
+use crate::io::prompter::{cancelled, prompt_failed, yes_no, Plain};
 use crate::shellquote::quote;
-use dialoguer::{Confirm, Input, Select};
+use dialoguer::{Input, Select};
 use std::path::PathBuf;
 
 /// The error `aksos wizard` gives when it cannot ask (stdin or stderr not a
@@ -159,75 +160,6 @@ fn question_or_flag(kind: Kind, field: Field) -> String {
 }
 
 // ---- prompts -------------------------------------------------------------
-
-/// dialoguer's plain theme, except that a question keeps its question mark
-/// without a colon after it ("Which OS?", not "Which OS?:").
-struct Plain;
-
-fn label(prompt: &str) -> String {
-    if prompt.ends_with('?') {
-        prompt.to_string()
-    } else {
-        format!("{prompt}:")
-    }
-}
-
-impl dialoguer::theme::Theme for Plain {
-    fn format_prompt(&self, f: &mut dyn std::fmt::Write, prompt: &str) -> std::fmt::Result {
-        write!(f, "{}", label(prompt))
-    }
-
-    fn format_input_prompt(
-        &self,
-        f: &mut dyn std::fmt::Write,
-        prompt: &str,
-        default: Option<&str>,
-    ) -> std::fmt::Result {
-        match default {
-            Some(d) => write!(
-                f,
-                "{prompt} [{d}]{} ",
-                if prompt.ends_with('?') { "" } else { ":" }
-            ),
-            None => write!(f, "{} ", label(prompt)),
-        }
-    }
-
-    fn format_input_prompt_selection(
-        &self,
-        f: &mut dyn std::fmt::Write,
-        prompt: &str,
-        sel: &str,
-    ) -> std::fmt::Result {
-        write!(f, "{} {sel}", label(prompt))
-    }
-}
-
-fn cancelled() -> AppError {
-    // A choice list hides the cursor; give it back before the message.
-    let _ = console::Term::stderr().show_cursor();
-    AppError::Interrupted {
-        hint: "nothing was sent.".into(),
-    }
-}
-
-fn prompt_failed(e: dialoguer::Error) -> AppError {
-    let dialoguer::Error::IO(io) = e;
-    if io.kind() == std::io::ErrorKind::Interrupted {
-        cancelled()
-    } else {
-        AppError::Io(format!("cannot read the answer: {io}"))
-    }
-}
-
-fn yes_no(question: &str, default: bool) -> AppResult<bool> {
-    Confirm::with_theme(&Plain)
-        .with_prompt(question)
-        .default(default)
-        .interact_opt()
-        .map_err(prompt_failed)?
-        .ok_or_else(cancelled)
-}
 
 fn choose(question: &str, items: &[String], default: usize) -> AppResult<usize> {
     Select::with_theme(&Plain)

@@ -279,7 +279,7 @@ fn print_text(t: &TenantReport, ui: &Ui) {
         .iter()
         .map(|p| {
             let mut cells = vec![p.subscription.clone()];
-            cells.extend(super::lifecycle::pool_cells(p));
+            cells.extend(crate::cmd::scan::pool_cells(p));
             cells
         })
         .collect();
@@ -299,7 +299,7 @@ fn print_text(t: &TenantReport, ui: &Ui) {
     );
     ui.line(&lines[0]);
     for (text, p) in lines[1..].iter().zip(&r.pools) {
-        ui.line(super::lifecycle::paint_row(ui, text, p.level));
+        ui.line(crate::cmd::scan::paint_row(ui, text, p.level));
     }
     for u in &r.unreadable {
         ui.line(ui.paint(
