@@ -259,6 +259,29 @@ const SRC_OSGUARD: &str = "Azure/AKS#5950";
 const SRC_MARINER: &str = "Azure/AKS#4988";
 const SRC_UBUNTU2204: &str = "os-facts.md (AKS Ubuntu 22.04 support window)";
 
+/// A lifecycle that ends: no new pools from `no_new_pools`, images removed
+/// from `removed` (both from `source`), `successor` the way forward.
+const fn ending(
+    stage: Stage,
+    no_new_pools: Date,
+    removed: Date,
+    source: &'static str,
+    successor: &'static str,
+) -> Lifecycle {
+    Lifecycle {
+        stage,
+        no_new_pools_from: Some(Dated {
+            date: no_new_pools,
+            source,
+        }),
+        images_removed_from: Some(Dated {
+            date: removed,
+            source,
+        }),
+        successor: Some(successor),
+    }
+}
+
 /// What a row says unless it says otherwise: a mutable, GA, stable-API OS
 /// with FIPS and Trusted Launch available, on amd64 and arm64, no Kubernetes
 /// bounds, no lifecycle dates. Each row below names only what differs.
@@ -302,18 +325,13 @@ const MARINER: OsSku = OsSku {
     max_kubernetes: Some(Minor(1, 31)),
     package_manager: Some("tdnf"),
     microsoft_built: true,
-    lifecycle: Lifecycle {
-        stage: Stage::Retired,
-        no_new_pools_from: Some(Dated {
-            date: date!(2025 - 11 - 30),
-            source: SRC_MARINER,
-        }),
-        images_removed_from: Some(Dated {
-            date: date!(2026 - 03 - 31),
-            source: SRC_MARINER,
-        }),
-        successor: Some("AzureLinux3"),
-    },
+    lifecycle: ending(
+        Stage::Retired,
+        date!(2025 - 11 - 30),
+        date!(2026 - 03 - 31),
+        SRC_MARINER,
+        "AzureLinux3",
+    ),
     summary: "Azure Linux 2.0; support ended",
     ..BASE
 };
@@ -379,18 +397,13 @@ pub static CATALOG: &[OsSku] = &[
             "AMD GPUs",
         ],
         in_place_from: &["Ubuntu", "Ubuntu2204", "AzureLinux", "AzureLinux3"],
-        lifecycle: Lifecycle {
-            stage: Stage::Preview,
-            no_new_pools_from: Some(Dated {
-                date: date!(2026 - 12 - 10),
-                source: SRC_OSGUARD,
-            }),
-            images_removed_from: Some(Dated {
-                date: date!(2027 - 03 - 10),
-                source: SRC_OSGUARD,
-            }),
-            successor: Some("AzureContainerLinux"),
-        },
+        lifecycle: ending(
+            Stage::Preview,
+            date!(2026 - 12 - 10),
+            date!(2027 - 03 - 10),
+            SRC_OSGUARD,
+            "AzureContainerLinux",
+        ),
         summary: "immutable Azure Linux with IPE, SELinux, Secure Boot + UKI; preview, never GA",
         ..BASE
     },
@@ -419,18 +432,13 @@ pub static CATALOG: &[OsSku] = &[
             "NVIDIA/AMD GPUs",
             "in-place OS SKU migration",
         ],
-        lifecycle: Lifecycle {
-            stage: Stage::Retired,
-            no_new_pools_from: Some(Dated {
-                date: date!(2026 - 06 - 08),
-                source: SRC_FLATCAR,
-            }),
-            images_removed_from: Some(Dated {
-                date: date!(2026 - 09 - 08),
-                source: SRC_FLATCAR,
-            }),
-            successor: Some("AzureContainerLinux"),
-        },
+        lifecycle: ending(
+            Stage::Retired,
+            date!(2026 - 06 - 08),
+            date!(2026 - 09 - 08),
+            SRC_FLATCAR,
+            "AzureContainerLinux",
+        ),
         summary: "CNCF, vendor-neutral immutable OS with cross-cloud support (retired on AKS)",
         ..BASE
     },

@@ -90,6 +90,19 @@ mod tests {
 
     const FLATCAR: &str = "/providers/Microsoft.Features/providers/Microsoft.ContainerService/features/AKSFlatcarPreview";
 
+    /// ARM where the Flatcar preview feature is Registered.
+    fn registered_flatcar() -> std::sync::Arc<FakeArm> {
+        let fake = FakeArm::new();
+        fake.on(
+            Method::Get,
+            &format!("/subscriptions/{SUB}{FLATCAR}"),
+            200,
+            json!({"name": "Microsoft.ContainerService/AKSFlatcarPreview",
+                   "properties": {"state": "Registered"}}),
+        );
+        fake
+    }
+
     fn feature(cmd: Command, f: &Factory) -> AppResult<u8> {
         let Command::Feature(c) = cmd else {
             panic!("not a feature command")
@@ -99,14 +112,7 @@ mod tests {
 
     #[test]
     fn show_prints_the_state_and_what_the_feature_is_for_on_the_factory_date() {
-        let fake = FakeArm::new();
-        fake.on(
-            Method::Get,
-            &format!("/subscriptions/{SUB}{FLATCAR}"),
-            200,
-            json!({"name": "Microsoft.ContainerService/AKSFlatcarPreview",
-                   "properties": {"state": "Registered"}}),
-        );
+        let fake = registered_flatcar();
         let (f, out) = factory(&fake, Format::Text);
         let f = f.on(time::macros::date!(2026 - 07 - 01));
         let code = feature(command(&["feature", "show", "AKSFlatcarPreview"]), &f).unwrap();
@@ -126,14 +132,7 @@ mod tests {
 
     #[test]
     fn register_of_a_registered_feature_sends_nothing_and_prints_one_json_document() {
-        let fake = FakeArm::new();
-        fake.on(
-            Method::Get,
-            &format!("/subscriptions/{SUB}{FLATCAR}"),
-            200,
-            json!({"name": "Microsoft.ContainerService/AKSFlatcarPreview",
-                   "properties": {"state": "Registered"}}),
-        );
+        let fake = registered_flatcar();
         let (f, out) = factory(&fake, Format::Json);
         let code = feature(command(&["feature", "register", "AKSFlatcarPreview"]), &f).unwrap();
         assert_eq!(code, 0);
