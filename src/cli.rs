@@ -8,7 +8,7 @@ use crate::core::fields::{self, Raw, Slot};
 use crate::core::preflight::{Checked, Findings};
 use crate::core::{ClusterInput, Kind, Problem};
 use crate::error::AppResult;
-use crate::output::Format;
+use crate::io::output::Format;
 use clap::{Args, Parser, Subcommand};
 use std::time::Duration;
 
@@ -24,7 +24,7 @@ Exit codes:
 
 /// The top-level examples; the feature named is today's preview from the catalog.
 fn top_examples() -> String {
-    let feature = crate::catalog::example_feature();
+    let feature = crate::core::catalog::example_feature();
     format!(
         "\
 Examples:
@@ -241,7 +241,7 @@ pub enum Command {
 Examples:
   aksos feature register {f} --wait --refresh-provider
   aksos feature show {f}
-  aksos feature list -o json", f = crate::catalog::example_feature())
+  aksos feature list -o json", f = crate::core::catalog::example_feature())
     )]
     Feature(FeatureCommand),
     /// Show or register a resource provider (default Microsoft.ContainerService)
@@ -278,9 +278,9 @@ Examples:
     /// Move a node pool to another OS (default: its successor), in place or via a new pool
     Migrate(MigrateArgs),
     /// Recommend an OS for your node pools from a few answers (no Azure calls)
-    Recommend(crate::recommend::RecommendArgs),
+    Recommend(crate::cmd::recommend::RecommendArgs),
     /// Find workloads in Kubernetes manifests that break on an immutable OS
-    Audit(crate::audit::AuditArgs),
+    Audit(crate::cmd::audit::AuditArgs),
     /// Run the local ARM emulator in the foreground
     Sandbox(SandboxArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
@@ -429,7 +429,7 @@ pub struct WizardArgs {}
 #[derive(Debug, Subcommand)]
 pub enum FeatureCommand {
     /// Show a feature's registration state
-    #[command(after_help = format!("Example:\n  aksos feature show {}", crate::catalog::example_feature()))]
+    #[command(after_help = format!("Example:\n  aksos feature show {}", crate::core::catalog::example_feature()))]
     Show(FeatureArgs),
     /// Register a feature; with --wait, poll until Registered
     #[command(after_help = format!("\
@@ -439,10 +439,10 @@ Examples:
 
 A feature that is already Registered is reported and not registered again.
 After a registration, AKS only honours the feature once the provider is
-re-registered: --refresh-provider does it, or run `aksos provider register --wait`.", f = crate::catalog::example_feature()))]
+re-registered: --refresh-provider does it, or run `aksos provider register --wait`.", f = crate::core::catalog::example_feature()))]
     Register(FeatureRegisterArgs),
     /// Unregister a feature
-    #[command(after_help = format!("Example:\n  aksos feature unregister {}", crate::catalog::example_feature()))]
+    #[command(after_help = format!("Example:\n  aksos feature unregister {}", crate::core::catalog::example_feature()))]
     Unregister(FeatureArgs),
     /// List the features of a namespace and their states
     #[command(after_help = "Examples:\n  aksos feature list\n  aksos feature list -o json")]
@@ -454,7 +454,7 @@ pub struct FeatureArgs {
     /// Feature name (`aksos feature list` shows them)
     pub name: String,
     /// Resource provider namespace of the feature
-    #[arg(long, default_value = crate::catalog::FEATURE_NAMESPACE)]
+    #[arg(long, default_value = crate::core::catalog::FEATURE_NAMESPACE)]
     pub namespace: String,
 }
 
@@ -473,7 +473,7 @@ pub struct FeatureRegisterArgs {
 #[derive(Debug, Args)]
 pub struct FeatureListArgs {
     /// Resource provider namespace
-    #[arg(long, default_value = crate::catalog::FEATURE_NAMESPACE)]
+    #[arg(long, default_value = crate::core::catalog::FEATURE_NAMESPACE)]
     pub namespace: String,
 }
 
@@ -490,7 +490,7 @@ pub enum ProviderCommand {
 #[derive(Debug, Args)]
 pub struct ProviderArgs {
     /// Resource provider namespace
-    #[arg(default_value = crate::catalog::PROVIDER_NAMESPACE)]
+    #[arg(default_value = crate::core::catalog::PROVIDER_NAMESPACE)]
     pub namespace: String,
 }
 
@@ -852,8 +852,8 @@ pub struct MigrateArgs {
     #[arg(long, value_name = "NAME")]
     pub new_pool: Option<String>,
     /// How to move the pool
-    #[arg(long, value_enum, default_value_t = crate::migrate::Strategy::Auto)]
-    pub strategy: crate::migrate::Strategy,
+    #[arg(long, value_enum, default_value_t = crate::core::migrate::Strategy::Auto)]
+    pub strategy: crate::core::migrate::Strategy,
     /// Delete the old pool once the new one Succeeded (asks first on a terminal; --yes elsewhere)
     #[arg(long)]
     pub delete_old: bool,

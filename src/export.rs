@@ -1,7 +1,7 @@
 //! `aksos export`: what `cluster create` / `nodepool add` would send, written as
 //! Bicep, Terraform (azapi), an ARM template or an `az` script, without calling
 //! Azure. The same preflight runs (so the same catalog-filled settings appear),
-//! and the exact PUT body from [`crate::request`] is handed to a template.
+//! and the exact PUT body from [`crate::core::request`] is handed to a template.
 //!
 //! Each format's syntax lives only in its template under `templates/export/`
 //! (embedded with `include_str!`, so the binary is self-contained); this module
@@ -19,13 +19,13 @@
 mod escape;
 mod hcl_fmt;
 
-use crate::catalog::{self, FEATURE_NAMESPACE, PROVIDER_NAMESPACE};
 use crate::cli::{ExportCommand, ExportFormat, ExportOutput};
+use crate::core::catalog::{self, FEATURE_NAMESPACE, PROVIDER_NAMESPACE};
+use crate::core::preflight::{self, Findings};
+use crate::core::request::{ClusterRequest, NodePoolRequest, PoolSpec};
 use crate::core::{fields, ClusterInput, Kind, Problem};
 use crate::error::{AppError, AppResult};
-use crate::output::Ui;
-use crate::preflight::{self, Findings};
-use crate::request::{ClusterRequest, NodePoolRequest, PoolSpec};
+use crate::io::output::Ui;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 use serde_json::{json, Value};
 

@@ -17,12 +17,12 @@
 
 use crate::cli::{MigrateArgs, OnlyLevel};
 use crate::config::{self, Session};
+use crate::core::executor::{execute_with, Outcome as ExecOutcome};
+use crate::core::migrate::{self, Ask, Decision, Strategy};
+use crate::core::preflight;
 use crate::error::{AppError, AppResult};
-use crate::executor::{execute_with, Outcome as ExecOutcome};
-use crate::migrate::{self, Ask, Decision, Strategy};
-use crate::output::{Style, Ui};
-use crate::preflight;
-use crate::progress::Reporter;
+use crate::io::output::{Style, Ui};
+use crate::io::progress::Reporter;
 use futures::stream::{self, StreamExt};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -250,7 +250,7 @@ pub async fn run(a: &MigrateArgs, file: &Path, s: &Session, ui: &Ui) -> AppResul
         file.display()
     ));
     if total > 0 && !a.write.dry_run {
-        crate::commands::provision::confirm(
+        crate::cmd::provision::confirm(
             ui,
             &a.write,
             &format!(
@@ -378,7 +378,7 @@ async fn try_one(
             "skipped: the pool is gone since the scan",
         ));
     };
-    let sku_now = crate::catalog::defaults::os_sku_of(
+    let sku_now = crate::core::catalog::defaults::os_sku_of(
         now.properties.os_sku.as_deref(),
         now.properties.os_type.as_deref(),
     );

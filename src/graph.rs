@@ -17,8 +17,8 @@
 use crate::arm::models::{AgentPool, AgentPoolProperties};
 use crate::arm::ops::{decode, error_from_response};
 use crate::arm::{Arm, ArmClient, ArmError, ArmErrorKind, ArmRequest, Method};
+use crate::core::scan::{self, Level, PoolRow, Report, Unreadable};
 use crate::error::{AppError, AppResult};
-use crate::scan::{self, Level, PoolRow, Report, Unreadable};
 use futures::stream::{self, StreamExt};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -350,7 +350,7 @@ fn id_part<'a>(id: &'a str, name: &str) -> Option<&'a str> {
 /// Worst first, soonest first, then by subscription, group, cluster, pool.
 pub fn sort_rows(pools: &mut [PoolRow]) {
     let days = |p: &PoolRow| match &p.lifecycle {
-        Some(crate::catalog::Verdict::Retiring { days_left, .. }) => *days_left,
+        Some(crate::core::catalog::Verdict::Retiring { days_left, .. }) => *days_left,
         _ => i64::MAX,
     };
     pools.sort_by(|a, b| {
@@ -591,7 +591,7 @@ mod tests {
 
     #[test]
     fn the_query_names_resources_not_os_facts() {
-        for sku in crate::catalog::CATALOG {
+        for sku in crate::core::catalog::CATALOG {
             assert!(!QUERY.contains(sku.api_value), "{}", sku.api_value);
         }
         let b = query_body(&Scope::Subscriptions(vec!["a".into()]), Some("t"));

@@ -1,8 +1,8 @@
 //! aksos: gets AKS clusters and node pools onto the right operating system.
 //!
 //! One core, three doors (see design.md): flags ([`cli`]) and the wizard fill a
-//! request, [`preflight`] validates it against the [`catalog`], [`plan`] turns it
-//! into steps from current state, and [`executor`] runs them through the
+//! request, [`core::preflight`] validates it against the [`core::catalog`], [`core::plan`] turns it
+//! into steps from current state, and [`core::executor`] runs them through the
 //! [`arm::ArmClient`] trait, which talks to Azure or to the local [`emulator`].
 
 // Error values (ARM error objects, emulator responses) are large but only travel
@@ -15,7 +15,7 @@ pub mod auth;
 pub mod cancel;
 pub mod capabilities;
 pub mod cli;
-pub mod commands;
+pub mod cmd;
 pub mod config;
 pub mod core;
 pub mod emulator;
@@ -33,18 +33,3 @@ pub mod shellquote;
 pub mod suggest;
 #[cfg(test)]
 pub mod testing;
-
-// The core's modules under their earlier paths.
-pub use self::core::{catalog, executor, migrate, plan, preflight, request, scan};
-/// The audit and the `audit` flags under their earlier path.
-pub mod audit {
-    pub use crate::commands::audit::AuditArgs;
-    pub use crate::core::audit::*;
-}
-/// The recommend engine and the `recommend` flags under their earlier path.
-pub mod recommend {
-    pub use crate::commands::recommend::RecommendArgs;
-    pub use crate::core::recommend::*;
-}
-// The terminal side under its earlier paths.
-pub use self::io::{output, progress};

@@ -16,7 +16,7 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    match aksos::commands::dispatch(cli) {
+    match aksos::cmd::dispatch(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             // Server text and secrets never reach the terminal raw.

@@ -4,7 +4,7 @@
 //! refusing it as AKS would. Had the emulator read the client's catalog, it
 //! would have agreed with the mistake.
 
-use aksos::catalog::{self, ApiChannel, Minor, OsSku};
+use aksos::core::catalog::{self, ApiChannel, Minor, OsSku};
 use aksos::emulator::routes::{EmuRequest, EmuResponse};
 use aksos::emulator::{faults::Faults, state::State, Shared};
 use serde_json::json;

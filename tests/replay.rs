@@ -635,7 +635,7 @@ fn aksos_pool_body(args: &str) -> (Value, &'static str) {
     };
     let (req, _) = a
         .fields
-        .check(aksos::preflight::pool)
+        .check(aksos::core::preflight::pool)
         .expect("preflight accepts");
     (
         serde_json::to_value(req.body()).unwrap(),
@@ -735,7 +735,7 @@ fn same_meaning(file: &str, args: &str, fields: &[&str]) {
     let sku = at(&ours, "properties.osSKU")
         .and_then(Value::as_str)
         .unwrap();
-    let gated = aksos::catalog::find(sku).is_some_and(|s| s.feature_flag.is_some());
+    let gated = aksos::core::catalog::find(sku).is_some_and(|s| s.feature_flag.is_some());
     if gated {
         assert!(az_api.ends_with("-preview"), "{file}: az sent {az_api}");
         assert!(
@@ -771,13 +771,13 @@ fn os_guard_pool_body_means_what_az_sent() {
     let rec = load(OSGUARD);
     let put = rec.iter().find(|i| i.is_pool_put()).unwrap();
     let header = &put.request.headers["AKSHTTPCustomFeatures"];
-    let flag = aksos::catalog::find("AzureLinuxOSGuard")
+    let flag = aksos::core::catalog::find("AzureLinuxOSGuard")
         .unwrap()
         .feature_flag
         .unwrap();
     assert_eq!(
         header,
-        &format!("{}/{flag}", aksos::catalog::FEATURE_NAMESPACE)
+        &format!("{}/{flag}", aksos::core::catalog::FEATURE_NAMESPACE)
     );
 }
 
@@ -830,8 +830,8 @@ async fn a_recorded_404_on_cluster_show_is_azures_error_with_code_and_correlatio
     let Command::Cluster(c) = &cli.command else {
         unreachable!()
     };
-    let ui = aksos::output::Ui::detect(aksos::output::Format::Text, true);
-    let err = aksos::commands::provision::cluster(c, &session, &ui, None)
+    let ui = aksos::io::output::Ui::detect(aksos::io::output::Format::Text, true);
+    let err = aksos::cmd::provision::cluster(c, &session, &ui, None)
         .await
         .expect_err("404");
     assert_eq!(err.exit_code(), aksos::error::exit::AZURE, "{err}");

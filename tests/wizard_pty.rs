@@ -105,13 +105,15 @@ fn answer_needs(p: &mut PtySession) {
         p.exp_string(q).unwrap();
         p.send_line("").unwrap();
     }
+    p.exp_string("Trusted code execution").unwrap();
+    p.send_line("").unwrap();
     p.exp_string("Immutable").unwrap();
     key(p, "y");
-    p.exp_string("modify their nodes").unwrap();
-    p.send_line("").unwrap();
     p.exp_string("package manager").unwrap();
     p.send_line("").unwrap();
     p.exp_string("Arm64").unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("modify their nodes").unwrap();
     p.send_line("").unwrap();
     p.exp_string("1. AzureContainerLinux").unwrap();
     p.exp_string("Which OS?").unwrap();
@@ -411,8 +413,9 @@ fn a_taken_pool_name_is_refused_at_its_prompt_and_an_unsuitable_cluster_is_not_o
     // c2's channel does not suit Azure Container Linux: not offered, and the
     // complete command that makes it suit is shown.
     p.exp_string("Not offered").unwrap();
-    p.exp_string("rg1/c2: its node OS upgrade channel is SecurityPatch")
+    p.exp_string("rg1/c2: AzureContainerLinux needs the cluster's node OS upgrade channel")
         .unwrap();
+    p.exp_string("and it is SecurityPatch").unwrap();
     p.exp_string("az aks update -g rg1 -n c2 --node-os-upgrade-channel NodeImage")
         .unwrap();
     p.exp_string("New cluster, or a node pool on AzureContainerLinux?")

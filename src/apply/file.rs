@@ -13,13 +13,13 @@
 //! costed), and scalars keep their text (`kubernetesVersion: 1.30` stays
 //! `1.30`).
 
-use crate::audit::yaml::{self, Node, Parsed, Value};
-use crate::catalog::{self, defaults};
+use crate::core::audit::yaml::{self, Node, Parsed, Value};
+use crate::core::catalog::{self, defaults};
 use crate::core::fields::{self, Raw, Slot};
+use crate::core::preflight::{self, Findings};
+use crate::core::request::{ClusterRequest, NodePoolRequest};
 use crate::core::{body, BodyLeaf, ClusterInput, Field, Kind, Problem};
 use crate::error::{AppError, AppResult};
-use crate::preflight::{self, Findings};
-use crate::request::{ClusterRequest, NodePoolRequest};
 use std::collections::BTreeSet;
 
 /// One cluster after preflight: what to create, in order.

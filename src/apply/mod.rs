@@ -17,14 +17,14 @@
 pub mod file;
 
 use crate::arm::Arm;
-use crate::catalog::{FEATURE_NAMESPACE, PROVIDER_NAMESPACE};
 use crate::cli::{ApplyArgs, GlobalArgs};
 use crate::config::Session;
+use crate::core::catalog::{FEATURE_NAMESPACE, PROVIDER_NAMESPACE};
+use crate::core::executor::execute_with;
+use crate::core::plan::{plan, Plan, Planned, Target};
 use crate::error::{exit, AppError, AppResult};
-use crate::executor::execute_with;
-use crate::output::{Style, Ui};
-use crate::plan::{plan, Plan, Planned, Target};
-use crate::progress::Reporter;
+use crate::io::output::{Style, Ui};
+use crate::io::progress::Reporter;
 use file::ClusterWork;
 use futures::stream::{self, StreamExt};
 use serde::Serialize;
@@ -160,7 +160,7 @@ pub fn run(a: &ApplyArgs, g: &GlobalArgs, ui: &Ui) -> AppResult<u8> {
             }
         }
     }
-    let rt = crate::commands::runtime()?;
+    let rt = crate::cmd::runtime()?;
     rt.block_on(async {
         let s = Session::connect(g).await?;
         apply(&work, a, &s, ui).await
@@ -317,7 +317,7 @@ fn bare_plan(register_feature: Option<(String, String)>, refresh_provider: bool)
     Plan {
         register_feature,
         refresh_provider,
-        ..crate::plan::empty()
+        ..crate::core::plan::empty()
     }
 }
 
@@ -451,7 +451,7 @@ fn first_line(s: &str) -> String {
 
 fn print_report(r: &Report, ui: &Ui) {
     if !r.features_registered.is_empty() {
-        println!(
+        ui.line(format!(
             "feature{} {} {}",
             if r.features_registered.len() == 1 {
                 ""
@@ -464,22 +464,22 @@ fn print_report(r: &Report, ui: &Ui) {
             } else {
                 "registered"
             }
-        );
+        ));
     }
     if r.provider_refreshed {
-        println!(
+        ui.line(format!(
             "provider {PROVIDER_NAMESPACE} {}",
             if r.dry_run {
                 "would be re-registered"
             } else {
                 "re-registered"
             }
-        );
+        ));
     }
-    println!(
+    ui.line(format!(
         "{:<40}  {:<20}  {:<12}  DETAIL",
         "RESOURCE", "OS SKU", "RESULT"
-    );
+    ));
     for row in &r.results {
         let name = match &row.pool {
             Some(p) => format!("  nodepool {p}"),
@@ -496,19 +496,19 @@ fn print_report(r: &Report, ui: &Ui) {
             .map(first_line)
             .or_else(|| row.detail.clone())
             .unwrap_or_default();
-        println!(
+        ui.line(format!(
             "{:<40}  {:<20}  {}  {}",
             name,
             row.os_sku,
             ui.paint(&format!("{:<12}", row.status.word()), style),
             detail
-        );
+        ));
         for d in &row.differences {
-            println!("{:<40}    {d}", "");
+            ui.line(format!("{:<40}    {d}", ""));
         }
         if let Some(e) = &row.error {
             for l in e.lines().skip(1) {
-                println!("{:<40}  {l}", "");
+                ui.line(format!("{:<40}  {l}", ""));
             }
         }
     }
@@ -535,8 +535,8 @@ fn print_report(r: &Report, ui: &Ui) {
         && s.differs == 0
         && s.interrupted == 0
     {
-        println!("{}; up to date, nothing sent.", parts.join(", "));
+        ui.line(format!("{}; up to date, nothing sent.", parts.join(", ")));
     } else {
-        println!("{}.", parts.join(", "));
+        ui.line(format!("{}.", parts.join(", ")));
     }
 }

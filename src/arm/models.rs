@@ -12,6 +12,23 @@ use std::collections::BTreeMap;
 
 type Extra = Map<String, Value>;
 
+/// An ARM object as aksos models it: camelCase names, `None` fields not sent
+/// (`skip_serializing_none`), and every field aksos does not name kept in
+/// `extra`, so it round-trips. Written once here instead of on every struct.
+macro_rules! arm_object {
+    ($(#[$m:meta])* pub struct $name:ident { $($(#[$fm:meta])* pub $f:ident: $t:ty,)* }) => {
+        $(#[$m])*
+        #[serde_with::skip_serializing_none]
+        #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+        #[serde(rename_all = "camelCase")]
+        pub struct $name {
+            $($(#[$fm])* pub $f: $t,)*
+            #[serde(flatten)]
+            pub extra: Extra,
+        }
+    };
+}
+
 /// `FeatureResult` (Microsoft.Features).
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -50,17 +67,14 @@ impl Feature {
     }
 }
 
-/// `Provider` (Microsoft.Resources).
-#[serde_with::skip_serializing_none]
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct Provider {
-    pub id: Option<String>,
-    pub namespace: Option<String>,
-    pub registration_state: Option<String>,
-    pub registration_policy: Option<String>,
-    #[serde(flatten)]
-    pub extra: Extra,
+arm_object! {
+    /// `Provider` (Microsoft.Resources).
+    pub struct Provider {
+        pub id: Option<String>,
+        pub namespace: Option<String>,
+        pub registration_state: Option<String>,
+        pub registration_policy: Option<String>,
+    }
 }
 
 impl Provider {
@@ -82,66 +96,60 @@ pub struct Page<T> {
     pub next_link: Option<String>,
 }
 
-/// `AgentPoolSecurityProfile`.
-#[serde_with::skip_serializing_none]
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct AgentPoolSecurityProfile {
-    #[serde(rename = "enableVTPM")]
-    pub enable_vtpm: Option<bool>,
-    pub enable_secure_boot: Option<bool>,
-    pub ssh_access: Option<String>,
-    #[serde(flatten)]
-    pub extra: Extra,
+arm_object! {
+    /// `AgentPoolSecurityProfile`.
+    pub struct AgentPoolSecurityProfile {
+        #[serde(rename = "enableVTPM")]
+        pub enable_vtpm: Option<bool>,
+        pub enable_secure_boot: Option<bool>,
+        pub ssh_access: Option<String>,
+    }
 }
 
-/// `ManagedClusterAgentPoolProfileProperties`: the properties of an agent pool,
-/// shared by the AgentPool resource and the cluster's `agentPoolProfiles`.
-#[serde_with::skip_serializing_none]
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct AgentPoolProperties {
-    pub count: Option<i64>,
-    pub vm_size: Option<String>,
-    #[serde(rename = "osDiskType")]
-    pub os_disk_type: Option<String>,
-    pub os_type: Option<String>,
-    /// Note the capital SKU: `osSKU` (the snapshot model's `osSku` is different).
-    #[serde(rename = "osSKU")]
-    pub os_sku: Option<String>,
-    pub mode: Option<String>,
-    #[serde(rename = "type")]
-    pub pool_type: Option<String>,
-    pub orchestrator_version: Option<String>,
-    pub current_orchestrator_version: Option<String>,
-    #[serde(rename = "enableFIPS")]
-    pub enable_fips: Option<bool>,
-    pub security_profile: Option<AgentPoolSecurityProfile>,
-    pub node_labels: Option<BTreeMap<String, String>>,
-    pub node_taints: Option<Vec<String>>,
-    pub availability_zones: Option<Vec<String>>,
-    pub max_pods: Option<i64>,
-    pub enable_auto_scaling: Option<bool>,
-    pub min_count: Option<i64>,
-    pub max_count: Option<i64>,
-    #[serde(rename = "vnetSubnetID")]
-    pub vnet_subnet_id: Option<String>,
-    #[serde(rename = "osDiskSizeGB")]
-    pub os_disk_size_gb: Option<i64>,
-    #[serde(rename = "podSubnetID")]
-    pub pod_subnet_id: Option<String>,
-    pub scale_set_priority: Option<String>,
-    pub scale_set_eviction_policy: Option<String>,
-    pub spot_max_price: Option<f64>,
-    pub upgrade_settings: Option<UpgradeSettings>,
-    pub tags: Option<BTreeMap<String, String>>,
-    #[serde(rename = "enableNodePublicIP")]
-    pub enable_node_public_ip: Option<bool>,
-    pub enable_encryption_at_host: Option<bool>,
-    pub scale_down_mode: Option<String>,
-    pub provisioning_state: Option<String>,
-    #[serde(flatten)]
-    pub extra: Extra,
+arm_object! {
+    /// `ManagedClusterAgentPoolProfileProperties`: the properties of an agent pool,
+    /// shared by the AgentPool resource and the cluster's `agentPoolProfiles`.
+    pub struct AgentPoolProperties {
+        pub count: Option<i64>,
+        pub vm_size: Option<String>,
+        #[serde(rename = "osDiskType")]
+        pub os_disk_type: Option<String>,
+        pub os_type: Option<String>,
+        /// Note the capital SKU: `osSKU` (the snapshot model's `osSku` is different).
+        #[serde(rename = "osSKU")]
+        pub os_sku: Option<String>,
+        pub mode: Option<String>,
+        #[serde(rename = "type")]
+        pub pool_type: Option<String>,
+        pub orchestrator_version: Option<String>,
+        pub current_orchestrator_version: Option<String>,
+        #[serde(rename = "enableFIPS")]
+        pub enable_fips: Option<bool>,
+        pub security_profile: Option<AgentPoolSecurityProfile>,
+        pub node_labels: Option<BTreeMap<String, String>>,
+        pub node_taints: Option<Vec<String>>,
+        pub availability_zones: Option<Vec<String>>,
+        pub max_pods: Option<i64>,
+        pub enable_auto_scaling: Option<bool>,
+        pub min_count: Option<i64>,
+        pub max_count: Option<i64>,
+        #[serde(rename = "vnetSubnetID")]
+        pub vnet_subnet_id: Option<String>,
+        #[serde(rename = "osDiskSizeGB")]
+        pub os_disk_size_gb: Option<i64>,
+        #[serde(rename = "podSubnetID")]
+        pub pod_subnet_id: Option<String>,
+        pub scale_set_priority: Option<String>,
+        pub scale_set_eviction_policy: Option<String>,
+        pub spot_max_price: Option<f64>,
+        pub upgrade_settings: Option<UpgradeSettings>,
+        pub tags: Option<BTreeMap<String, String>>,
+        #[serde(rename = "enableNodePublicIP")]
+        pub enable_node_public_ip: Option<bool>,
+        pub enable_encryption_at_host: Option<bool>,
+        pub scale_down_mode: Option<String>,
+        pub provisioning_state: Option<String>,
+    }
 }
 
 /// `AgentPool` resource.
@@ -166,196 +174,130 @@ pub struct AgentPoolProfile {
     pub properties: AgentPoolProperties,
 }
 
-/// `AgentPoolUpgradeSettings`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct UpgradeSettings {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_surge: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_unavailable: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub drain_timeout_in_minutes: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub node_soak_duration_in_minutes: Option<i64>,
-    #[serde(flatten)]
-    pub extra: Extra,
+arm_object! {
+    /// `AgentPoolUpgradeSettings`.
+    pub struct UpgradeSettings {
+        pub max_surge: Option<String>,
+        pub max_unavailable: Option<String>,
+        pub drain_timeout_in_minutes: Option<i64>,
+        pub node_soak_duration_in_minutes: Option<i64>,
+    }
 }
 
-/// `ContainerServiceNetworkProfile` (the fields aksos sets).
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct NetworkProfile {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub network_plugin: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub network_plugin_mode: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub network_dataplane: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub network_policy: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pod_cidr: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service_cidr: Option<String>,
-    #[serde(
-        default,
-        rename = "dnsServiceIP",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub dns_service_ip: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub outbound_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub load_balancer_sku: Option<String>,
-    #[serde(flatten)]
-    pub extra: Extra,
+arm_object! {
+    /// `ContainerServiceNetworkProfile` (the fields aksos sets).
+    pub struct NetworkProfile {
+        pub network_plugin: Option<String>,
+        pub network_plugin_mode: Option<String>,
+        pub network_dataplane: Option<String>,
+        pub network_policy: Option<String>,
+        pub pod_cidr: Option<String>,
+        pub service_cidr: Option<String>,
+        #[serde(rename = "dnsServiceIP")]
+        pub dns_service_ip: Option<String>,
+        pub outbound_type: Option<String>,
+        pub load_balancer_sku: Option<String>,
+    }
 }
 
-/// `ManagedClusterAPIServerAccessProfile`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct ApiServerAccessProfile {
-    #[serde(
-        default,
-        rename = "authorizedIPRanges",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub authorized_ip_ranges: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enable_private_cluster: Option<bool>,
-    #[serde(flatten)]
-    pub extra: Extra,
+arm_object! {
+    /// `ManagedClusterAPIServerAccessProfile`.
+    pub struct ApiServerAccessProfile {
+        #[serde(rename = "authorizedIPRanges")]
+        pub authorized_ip_ranges: Option<Vec<String>>,
+        pub enable_private_cluster: Option<bool>,
+    }
 }
 
-/// `ManagedClusterSKU`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct ClusterSku {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tier: Option<String>,
-    #[serde(flatten)]
-    pub extra: Extra,
+arm_object! {
+    /// `ManagedClusterSKU`.
+    pub struct ClusterSku {
+        pub name: Option<String>,
+        pub tier: Option<String>,
+    }
 }
 
-/// `ManagedClusterAADProfile`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct AadProfile {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub managed: Option<bool>,
-    #[serde(
-        default,
-        rename = "enableAzureRBAC",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub enable_azure_rbac: Option<bool>,
-    #[serde(
-        default,
-        rename = "adminGroupObjectIDs",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub admin_group_object_ids: Option<Vec<String>>,
-    #[serde(flatten)]
-    pub extra: Extra,
+arm_object! {
+    /// `ManagedClusterAADProfile`.
+    pub struct AadProfile {
+        pub managed: Option<bool>,
+        #[serde(rename = "enableAzureRBAC")]
+        pub enable_azure_rbac: Option<bool>,
+        #[serde(rename = "adminGroupObjectIDs")]
+        pub admin_group_object_ids: Option<Vec<String>>,
+    }
 }
 
-/// `ManagedClusterOIDCIssuerProfile`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct OidcIssuerProfile {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    #[serde(flatten)]
-    pub extra: Extra,
+arm_object! {
+    /// `ManagedClusterOIDCIssuerProfile`.
+    pub struct OidcIssuerProfile {
+        pub enabled: Option<bool>,
+    }
 }
 
-/// `ManagedClusterSecurityProfileWorkloadIdentity`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct WorkloadIdentity {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    #[serde(flatten)]
-    pub extra: Extra,
+arm_object! {
+    /// `ManagedClusterSecurityProfileWorkloadIdentity`.
+    pub struct WorkloadIdentity {
+        pub enabled: Option<bool>,
+    }
 }
 
-/// `ManagedClusterSecurityProfile` (the fields aksos sets).
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct ClusterSecurityProfile {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub workload_identity: Option<WorkloadIdentity>,
-    #[serde(flatten)]
-    pub extra: Extra,
+arm_object! {
+    /// `ManagedClusterSecurityProfile` (the fields aksos sets).
+    pub struct ClusterSecurityProfile {
+        pub workload_identity: Option<WorkloadIdentity>,
+    }
 }
 
-/// `ContainerServiceSshPublicKey`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct SshPublicKey {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key_data: Option<String>,
-    #[serde(flatten)]
-    pub extra: Extra,
+arm_object! {
+    /// `ContainerServiceSshPublicKey`.
+    pub struct SshPublicKey {
+        pub key_data: Option<String>,
+    }
 }
 
-/// `ContainerServiceSshConfiguration`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct SshConfiguration {
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub public_keys: Vec<SshPublicKey>,
-    #[serde(flatten)]
-    pub extra: Extra,
+arm_object! {
+    /// `ContainerServiceSshConfiguration`.
+    pub struct SshConfiguration {
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub public_keys: Vec<SshPublicKey>,
+    }
 }
 
-/// `ContainerServiceLinuxProfile`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct LinuxProfile {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub admin_username: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ssh: Option<SshConfiguration>,
-    #[serde(flatten)]
-    pub extra: Extra,
+arm_object! {
+    /// `ContainerServiceLinuxProfile`.
+    pub struct LinuxProfile {
+        pub admin_username: Option<String>,
+        pub ssh: Option<SshConfiguration>,
+    }
 }
 
-/// `ManagedClusterAutoUpgradeProfile`.
-#[serde_with::skip_serializing_none]
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct AutoUpgradeProfile {
-    pub upgrade_channel: Option<String>,
-    #[serde(rename = "nodeOSUpgradeChannel")]
-    pub node_os_upgrade_channel: Option<String>,
-    #[serde(flatten)]
-    pub extra: Extra,
+arm_object! {
+    /// `ManagedClusterAutoUpgradeProfile`.
+    pub struct AutoUpgradeProfile {
+        pub upgrade_channel: Option<String>,
+        #[serde(rename = "nodeOSUpgradeChannel")]
+        pub node_os_upgrade_channel: Option<String>,
+    }
 }
 
-/// `ManagedClusterProperties` (the fields aksos reads or writes; the rest in `extra`).
-#[serde_with::skip_serializing_none]
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct ManagedClusterProperties {
-    pub kubernetes_version: Option<String>,
-    pub current_kubernetes_version: Option<String>,
-    pub dns_prefix: Option<String>,
-    pub agent_pool_profiles: Option<Vec<AgentPoolProfile>>,
-    pub auto_upgrade_profile: Option<AutoUpgradeProfile>,
-    pub network_profile: Option<NetworkProfile>,
-    pub api_server_access_profile: Option<ApiServerAccessProfile>,
-    pub aad_profile: Option<AadProfile>,
-    pub oidc_issuer_profile: Option<OidcIssuerProfile>,
-    pub security_profile: Option<ClusterSecurityProfile>,
-    pub linux_profile: Option<LinuxProfile>,
-    pub disable_local_accounts: Option<bool>,
-    pub provisioning_state: Option<String>,
-    #[serde(flatten)]
-    pub extra: Extra,
+arm_object! {
+    /// `ManagedClusterProperties` (the fields aksos reads or writes; the rest in `extra`).
+    pub struct ManagedClusterProperties {
+        pub kubernetes_version: Option<String>,
+        pub current_kubernetes_version: Option<String>,
+        pub dns_prefix: Option<String>,
+        pub agent_pool_profiles: Option<Vec<AgentPoolProfile>>,
+        pub auto_upgrade_profile: Option<AutoUpgradeProfile>,
+        pub network_profile: Option<NetworkProfile>,
+        pub api_server_access_profile: Option<ApiServerAccessProfile>,
+        pub aad_profile: Option<AadProfile>,
+        pub oidc_issuer_profile: Option<OidcIssuerProfile>,
+        pub security_profile: Option<ClusterSecurityProfile>,
+        pub linux_profile: Option<LinuxProfile>,
+        pub disable_local_accounts: Option<bool>,
+        pub provisioning_state: Option<String>,
+    }
 }
 
 /// `ManagedClusterIdentity` (only the type is written).
@@ -365,11 +307,7 @@ pub struct ClusterIdentity {
     #[serde(rename = "type")]
     pub kind: Option<String>,
     /// Identity ARM id → `{}` when sent (Azure fills principal and client ids).
-    #[serde(
-        default,
-        rename = "userAssignedIdentities",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "userAssignedIdentities")]
     pub user_assigned_identities: Option<BTreeMap<String, Map<String, Value>>>,
     #[serde(flatten)]
     pub extra: Extra,
@@ -387,7 +325,6 @@ pub struct ManagedCluster {
     pub location: String,
     pub tags: Option<BTreeMap<String, String>>,
     pub identity: Option<ClusterIdentity>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sku: Option<ClusterSku>,
     #[serde(default)]
     pub properties: ManagedClusterProperties,
@@ -412,17 +349,14 @@ impl ManagedCluster {
     }
 }
 
-/// One entry of `kubernetesVersions` (`values`, not `value`; no paging).
-#[serde_with::skip_serializing_none]
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct KubernetesVersion {
-    pub version: String,
-    pub is_default: Option<bool>,
-    pub is_preview: Option<bool>,
-    pub patch_versions: Option<Map<String, Value>>,
-    #[serde(flatten)]
-    pub extra: Extra,
+arm_object! {
+    /// One entry of `kubernetesVersions` (`values`, not `value`; no paging).
+    pub struct KubernetesVersion {
+        pub version: String,
+        pub is_default: Option<bool>,
+        pub is_preview: Option<bool>,
+        pub patch_versions: Option<Map<String, Value>>,
+    }
 }
 
 /// `KubernetesVersionListResult`.
@@ -434,22 +368,19 @@ pub struct KubernetesVersionList {
     pub extra: Extra,
 }
 
-/// `OperationStatusResult` (common-types v6 + AKS's operationType).
-#[serde_with::skip_serializing_none]
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct OperationStatus {
-    pub id: Option<String>,
-    pub name: Option<String>,
-    #[serde(default)]
-    pub status: String,
-    /// Kept as the JSON number it was (40 stays 40, not 40.0).
-    pub percent_complete: Option<serde_json::Number>,
-    pub start_time: Option<String>,
-    pub end_time: Option<String>,
-    pub error: Option<crate::arm::ErrorDetail>,
-    #[serde(flatten)]
-    pub extra: Extra,
+arm_object! {
+    /// `OperationStatusResult` (common-types v6 + AKS's operationType).
+    pub struct OperationStatus {
+        pub id: Option<String>,
+        pub name: Option<String>,
+        #[serde(default)]
+        pub status: String,
+        /// Kept as the JSON number it was (40 stays 40, not 40.0).
+        pub percent_complete: Option<serde_json::Number>,
+        pub start_time: Option<String>,
+        pub end_time: Option<String>,
+        pub error: Option<crate::arm::ErrorDetail>,
+    }
 }
 
 /// Terminal state of a long-running operation (compared case-insensitively).

@@ -29,7 +29,7 @@
 
 use super::models::*;
 use super::{ArmClient, ArmError, ArmErrorKind, ArmRequest, ArmResponse, Method};
-use crate::catalog::api_version;
+use crate::core::catalog::api_version;
 use azure_core::http::pager::{PageIterator, PagerContinuation, PagerResult, PagerState};
 use futures::TryStreamExt;
 use serde::de::DeserializeOwned;

@@ -3,7 +3,7 @@
 //! ([`PoolAsk`]) to the [`Problem`]s Azure would answer with minutes later.
 //! Each problem names the flag to change and says how to fix it.
 //!
-//! What an OS needs comes from [`crate::catalog`] (architectures, Trusted
+//! What an OS needs comes from [`crate::core::catalog`] (architectures, Trusted
 //! Launch, "Gen1 VM sizes" among the unsupported, Arm64 only on Cobalt v6);
 //! what a size offers comes from its capabilities, exactly as Azure names them:
 //! `HyperVGenerations`, `TrustedLaunchDisabled`, `CpuArchitectureType`,
@@ -18,8 +18,8 @@
 //! warning: the pool can be created, but that scale-out or upgrade would fail.
 
 use super::models::{CpuArch, ResourceSku, Usage};
-use crate::catalog::{self, Arch, OsSku, Support};
-use crate::request::PoolSpec;
+use crate::core::catalog::{self, Arch, OsSku, Support};
+use crate::core::request::PoolSpec;
 
 /// Error: Azure would refuse. Warning: it would accept now and fail later.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

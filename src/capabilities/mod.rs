@@ -10,7 +10,7 @@
 //!
 //! then the pure checks in [`check`] compare them with the pool: the size
 //! exists (else the closest names), offers Generation 2 / Trusted Launch / the
-//! CPU architecture the OS needs (from [`crate::catalog`]), the zones asked and
+//! CPU architecture the OS needs (from [`crate::core::catalog`]), the zones asked and
 //! an ephemeral OS disk when asked, and the quota covers the nodes. Each
 //! refusal is exit 2 naming the flag and the fix; nothing is written.
 //!
@@ -26,11 +26,11 @@ pub use check::{check_pool, fitting_sizes, PoolAsk, Problem, Severity};
 pub use models::{ResourceSku, Usage};
 
 use crate::arm::{Arm, ArmError};
+use crate::core::plan::{Plan, Target};
 use crate::core::request::PoolSpec;
 use crate::core::{Field, Kind};
 use crate::error::{AppError, AppResult};
-use crate::output::Ui;
-use crate::plan::{Plan, Target};
+use crate::io::output::Ui;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 use tokio::sync::OnceCell;

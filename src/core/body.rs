@@ -352,7 +352,7 @@ mod tests {
         .unwrap()
     }
 
-    const API: &str = crate::catalog::api_version::AKS_STABLE;
+    const API: &str = crate::core::catalog::api_version::AKS_STABLE;
 
     #[test]
     fn sets_are_typed_by_the_schema_and_land_nested() {

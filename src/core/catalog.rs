@@ -259,41 +259,81 @@ const SRC_OSGUARD: &str = "Azure/AKS#5950";
 const SRC_MARINER: &str = "Azure/AKS#4988";
 const SRC_UBUNTU2204: &str = "os-facts.md (AKS Ubuntu 22.04 support window)";
 
+/// A lifecycle that ends: no new pools from `no_new_pools`, images removed
+/// from `removed` (both from `source`), `successor` the way forward.
+const fn ending(
+    stage: Stage,
+    no_new_pools: Date,
+    removed: Date,
+    source: &'static str,
+    successor: &'static str,
+) -> Lifecycle {
+    Lifecycle {
+        stage,
+        no_new_pools_from: Some(Dated {
+            date: no_new_pools,
+            source,
+        }),
+        images_removed_from: Some(Dated {
+            date: removed,
+            source,
+        }),
+        successor: Some(successor),
+    }
+}
+
+/// What a row says unless it says otherwise: a mutable, GA, stable-API OS
+/// with FIPS and Trusted Launch available, on amd64 and arm64, no Kubernetes
+/// bounds, no lifecycle dates. Each row below names only what differs.
+const BASE: OsSku = OsSku {
+    api_value: "",
+    display_name: "",
+    family: Family::Ubuntu,
+    immutable: false,
+    feature_flag: None,
+    api_channel: ApiChannel::Stable,
+    fips: Support::Available,
+    trusted_launch: Support::Available,
+    required_os_disk: None,
+    node_os_channels: &[],
+    min_kubernetes: None,
+    max_kubernetes: None,
+    architectures: AMD64_ARM64,
+    ipe: false,
+    package_manager: None,
+    vendor_neutral: false,
+    microsoft_built: false,
+    cross_cloud: false,
+    not_supported: &[],
+    in_place_from: &[],
+    lifecycle: Lifecycle {
+        stage: Stage::Ga,
+        no_new_pools_from: None,
+        images_removed_from: None,
+        successor: None,
+    },
+    summary: "",
+};
+
 /// Azure Linux 2.0, under its first API name (`CBLMariner` is the same OS).
 const MARINER: OsSku = OsSku {
     api_value: "Mariner",
     display_name: "Azure Linux 2.0 (Mariner)",
     family: Family::AzureLinux,
-    immutable: false,
-    feature_flag: None,
     api_channel: ApiChannel::Preview,
-    fips: Support::Available,
     trusted_launch: Support::Unknown,
-    required_os_disk: None,
-    node_os_channels: &[],
-    min_kubernetes: None,
     max_kubernetes: Some(Minor(1, 31)),
-    architectures: AMD64_ARM64,
-    ipe: false,
     package_manager: Some("tdnf"),
-    vendor_neutral: false,
     microsoft_built: true,
-    cross_cloud: false,
-    not_supported: &[],
-    in_place_from: &[],
-    lifecycle: Lifecycle {
-        stage: Stage::Retired,
-        no_new_pools_from: Some(Dated {
-            date: date!(2025 - 11 - 30),
-            source: SRC_MARINER,
-        }),
-        images_removed_from: Some(Dated {
-            date: date!(2026 - 03 - 31),
-            source: SRC_MARINER,
-        }),
-        successor: Some("AzureLinux3"),
-    },
+    lifecycle: ending(
+        Stage::Retired,
+        date!(2025 - 11 - 30),
+        date!(2026 - 03 - 31),
+        SRC_MARINER,
+        "AzureLinux3",
+    ),
     summary: "Azure Linux 2.0; support ended",
+    ..BASE
 };
 
 /// The catalog. Order is display order.
@@ -303,22 +343,13 @@ pub static CATALOG: &[OsSku] = &[
         display_name: "Azure Container Linux",
         family: Family::AzureContainerLinux,
         immutable: true,
-        feature_flag: None,
-        api_channel: ApiChannel::Stable,
         // A FIPS-enabled image ships since AKS release 2026-05-29
         // (microsoft/azurelinux#17193, closed 2026-06-05; Azure/AKS PR #5798).
         fips: Support::Available,
         trusted_launch: Support::Required,
-        required_os_disk: None,
         node_os_channels: IMMUTABLE_CHANNELS,
         min_kubernetes: Some(Minor(1, 34)),
-        max_kubernetes: None,
-        architectures: AMD64_ARM64,
-        ipe: false,
-        package_manager: None,
-        vendor_neutral: false,
         microsoft_built: true,
-        cross_cloud: false,
         not_supported: &[
             "Gen1 VM sizes",
             "Artifact Streaming",
@@ -335,13 +366,8 @@ pub static CATALOG: &[OsSku] = &[
             "AzureLinux",
             "AzureLinux3",
         ],
-        lifecycle: Lifecycle {
-            stage: Stage::Ga,
-            no_new_pools_from: None,
-            images_removed_from: None,
-            successor: None,
-        },
         summary: "GA immutable, container-optimized OS (derived from Flatcar); Secure Boot + vTPM",
+        ..BASE
     },
     OsSku {
         api_value: "AzureLinuxOSGuard",
@@ -358,13 +384,9 @@ pub static CATALOG: &[OsSku] = &[
         required_os_disk: Some("Managed"),
         node_os_channels: IMMUTABLE_CHANNELS,
         min_kubernetes: Some(Minor(1, 32)),
-        max_kubernetes: None,
         architectures: &[Arch::Amd64],
         ipe: true,
-        package_manager: None,
-        vendor_neutral: false,
         microsoft_built: true,
-        cross_cloud: false,
         not_supported: &[
             "Arm64",
             "Gen1 VM sizes",
@@ -375,19 +397,15 @@ pub static CATALOG: &[OsSku] = &[
             "AMD GPUs",
         ],
         in_place_from: &["Ubuntu", "Ubuntu2204", "AzureLinux", "AzureLinux3"],
-        lifecycle: Lifecycle {
-            stage: Stage::Preview,
-            no_new_pools_from: Some(Dated {
-                date: date!(2026 - 12 - 10),
-                source: SRC_OSGUARD,
-            }),
-            images_removed_from: Some(Dated {
-                date: date!(2027 - 03 - 10),
-                source: SRC_OSGUARD,
-            }),
-            successor: Some("AzureContainerLinux"),
-        },
+        lifecycle: ending(
+            Stage::Preview,
+            date!(2026 - 12 - 10),
+            date!(2027 - 03 - 10),
+            SRC_OSGUARD,
+            "AzureContainerLinux",
+        ),
         summary: "immutable Azure Linux with IPE, SELinux, Secure Boot + UKI; preview, never GA",
+        ..BASE
     },
     OsSku {
         api_value: "Flatcar",
@@ -398,15 +416,8 @@ pub static CATALOG: &[OsSku] = &[
         api_channel: ApiChannel::Preview,
         fips: Support::Unsupported,
         trusted_launch: Support::Unsupported,
-        required_os_disk: None,
         node_os_channels: &["NodeImage", "None", "Unmanaged"],
-        min_kubernetes: None,
-        max_kubernetes: None,
-        architectures: AMD64_ARM64,
-        ipe: false,
-        package_manager: None,
         vendor_neutral: true,
-        microsoft_built: false,
         cross_cloud: true,
         not_supported: &[
             "FIPS",
@@ -421,99 +432,49 @@ pub static CATALOG: &[OsSku] = &[
             "NVIDIA/AMD GPUs",
             "in-place OS SKU migration",
         ],
-        in_place_from: &[],
-        lifecycle: Lifecycle {
-            stage: Stage::Retired,
-            no_new_pools_from: Some(Dated {
-                date: date!(2026 - 06 - 08),
-                source: SRC_FLATCAR,
-            }),
-            images_removed_from: Some(Dated {
-                date: date!(2026 - 09 - 08),
-                source: SRC_FLATCAR,
-            }),
-            successor: Some("AzureContainerLinux"),
-        },
+        lifecycle: ending(
+            Stage::Retired,
+            date!(2026 - 06 - 08),
+            date!(2026 - 09 - 08),
+            SRC_FLATCAR,
+            "AzureContainerLinux",
+        ),
         summary: "CNCF, vendor-neutral immutable OS with cross-cloud support (retired on AKS)",
+        ..BASE
     },
     OsSku {
         api_value: "Ubuntu",
         display_name: "Ubuntu (AKS picks 22.04 or 24.04)",
         family: Family::Ubuntu,
-        immutable: false,
-        feature_flag: None,
-        api_channel: ApiChannel::Stable,
-        fips: Support::Available,
-        trusted_launch: Support::Available,
-        required_os_disk: None,
-        node_os_channels: &[],
         min_kubernetes: Some(Minor(1, 25)),
-        max_kubernetes: None,
-        architectures: AMD64_ARM64,
-        ipe: false,
         package_manager: Some("apt"),
-        vendor_neutral: false,
-        microsoft_built: false,
         cross_cloud: true,
-        not_supported: &[],
         in_place_from: &["AzureLinux", "AzureLinux3"],
-        lifecycle: Lifecycle {
-            stage: Stage::Ga,
-            no_new_pools_from: None,
-            images_removed_from: None,
-            successor: None,
-        },
         summary: "portable general-purpose OS with a package manager; AKS default",
+        ..BASE
     },
     OsSku {
         api_value: "Ubuntu2404",
         display_name: "Ubuntu 24.04",
         family: Family::Ubuntu,
-        immutable: false,
-        feature_flag: None,
-        api_channel: ApiChannel::Stable,
         fips: Support::Unsupported,
-        trusted_launch: Support::Available,
-        required_os_disk: None,
-        node_os_channels: &[],
         min_kubernetes: Some(Minor(1, 32)),
         max_kubernetes: Some(Minor(1, 38)),
-        architectures: AMD64_ARM64,
-        ipe: false,
         package_manager: Some("apt"),
-        vendor_neutral: false,
-        microsoft_built: false,
         cross_cloud: true,
         not_supported: &["FIPS"],
         in_place_from: &["Ubuntu", "Ubuntu2204", "AzureLinux", "AzureLinux3"],
-        lifecycle: Lifecycle {
-            stage: Stage::Ga,
-            no_new_pools_from: None,
-            images_removed_from: None,
-            successor: None,
-        },
         summary: "Ubuntu 24.04 LTS, pinned",
+        ..BASE
     },
     OsSku {
         api_value: "Ubuntu2204",
         display_name: "Ubuntu 22.04",
         family: Family::Ubuntu,
-        immutable: false,
-        feature_flag: None,
-        api_channel: ApiChannel::Stable,
-        fips: Support::Available,
-        trusted_launch: Support::Available,
-        required_os_disk: None,
-        node_os_channels: &[],
         min_kubernetes: Some(Minor(1, 25)),
         max_kubernetes: Some(Minor(1, 36)),
-        architectures: AMD64_ARM64,
-        ipe: false,
         package_manager: Some("apt"),
-        vendor_neutral: false,
-        microsoft_built: false,
         cross_cloud: true,
-        not_supported: &[],
         in_place_from: &["Ubuntu", "AzureLinux", "AzureLinux3"],
         lifecycle: Lifecycle {
             stage: Stage::Ga,
@@ -525,25 +486,18 @@ pub static CATALOG: &[OsSku] = &[
             successor: Some("Ubuntu2404"),
         },
         summary: "Ubuntu 22.04 LTS, pinned; the Ubuntu with FIPS",
+        ..BASE
     },
     OsSku {
         api_value: "Ubuntu2604",
         display_name: "Ubuntu 26.04 (preview)",
         family: Family::Ubuntu,
-        immutable: false,
         feature_flag: Some("Ubuntu2604Preview"),
         api_channel: ApiChannel::Preview,
         fips: Support::Unsupported,
         trusted_launch: Support::Unsupported,
-        required_os_disk: None,
-        node_os_channels: &[],
         min_kubernetes: Some(Minor(1, 36)),
-        max_kubernetes: None,
-        architectures: AMD64_ARM64,
-        ipe: false,
         package_manager: Some("apt"),
-        vendor_neutral: false,
-        microsoft_built: false,
         cross_cloud: true,
         not_supported: &[
             "FIPS",
@@ -551,7 +505,6 @@ pub static CATALOG: &[OsSku] = &[
             "confidential VMs",
             "Gen1 VM sizes",
         ],
-        in_place_from: &[],
         lifecycle: Lifecycle {
             stage: Stage::Preview,
             no_new_pools_from: None,
@@ -559,70 +512,35 @@ pub static CATALOG: &[OsSku] = &[
             successor: None,
         },
         summary: "Ubuntu 26.04 LTS, preview behind a feature flag (Azure/AKS#5905)",
+        ..BASE
     },
     OsSku {
         api_value: "AzureLinux",
         display_name: "Azure Linux (3.0 from Kubernetes 1.32)",
         family: Family::AzureLinux,
-        immutable: false,
-        feature_flag: None,
-        api_channel: ApiChannel::Stable,
-        fips: Support::Available,
-        trusted_launch: Support::Available,
-        required_os_disk: None,
-        node_os_channels: &[],
         min_kubernetes: Some(Minor(1, 32)),
-        max_kubernetes: None,
-        architectures: AMD64_ARM64,
-        ipe: false,
         package_manager: Some("tdnf"),
-        vendor_neutral: false,
         microsoft_built: true,
-        cross_cloud: false,
-        not_supported: &[],
         in_place_from: &["Ubuntu", "Ubuntu2204", "Ubuntu2404"],
-        lifecycle: Lifecycle {
-            stage: Stage::Ga,
-            no_new_pools_from: None,
-            images_removed_from: None,
-            successor: None,
-        },
         summary: "general-purpose, Microsoft-built, Azure-optimized OS with tdnf",
+        ..BASE
     },
     OsSku {
         api_value: "AzureLinux3",
         display_name: "Azure Linux 3.0",
         family: Family::AzureLinux,
-        immutable: false,
-        feature_flag: None,
-        api_channel: ApiChannel::Stable,
-        fips: Support::Available,
-        trusted_launch: Support::Available,
-        required_os_disk: None,
-        node_os_channels: &[],
         min_kubernetes: Some(Minor(1, 28)),
         max_kubernetes: Some(Minor(1, 36)),
-        architectures: AMD64_ARM64,
-        ipe: false,
         package_manager: Some("tdnf"),
-        vendor_neutral: false,
         microsoft_built: true,
-        cross_cloud: false,
-        not_supported: &[],
         in_place_from: &["Ubuntu", "Ubuntu2204", "Ubuntu2404", "AzureLinux"],
-        lifecycle: Lifecycle {
-            stage: Stage::Ga,
-            no_new_pools_from: None,
-            images_removed_from: None,
-            successor: None,
-        },
         summary: "Azure Linux 3.0, pinned",
+        ..BASE
     },
     MARINER,
     OsSku {
         api_value: "CBLMariner",
         display_name: "Azure Linux 2.0 (CBLMariner)",
-        api_channel: ApiChannel::Stable,
         ..MARINER
     },
 ];
@@ -784,6 +702,16 @@ impl OsSku {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_row_names_itself_over_the_base() {
+        for s in CATALOG {
+            assert!(
+                !s.api_value.is_empty() && !s.display_name.is_empty() && !s.summary.is_empty(),
+                "a catalog row left a name or summary to BASE: {s:?}"
+            );
+        }
+    }
 
     #[test]
     fn every_sku_is_unique_and_successors_exist() {

@@ -12,11 +12,11 @@ use crate::arm::lro::{wait_feature, wait_operation, wait_provider};
 use crate::arm::models::{Feature, Provider};
 use crate::arm::ops::Accepted;
 use crate::arm::ArmRequest;
-use crate::catalog::PROVIDER_NAMESPACE;
 use crate::config::Session;
+use crate::core::catalog::PROVIDER_NAMESPACE;
+use crate::core::plan::{self, Plan, Target};
 use crate::error::{AppError, AppResult};
-use crate::plan::{self, Plan, Target};
-use crate::progress::{bounded, Reporter, Step};
+use crate::io::progress::{bounded, Reporter, Step};
 use serde_json::Value;
 use std::time::{Duration, Instant};
 
@@ -107,7 +107,7 @@ impl Run<'_> {
                 // resource as read for this run, with only the OS changed.
                 continue;
             }
-            let fresh = crate::plan::compute(&self.s.arm, target).await?;
+            let fresh = crate::core::plan::compute(&self.s.arm, target).await?;
             match fresh.put {
                 Some(put) => req = put,
                 None => {
@@ -233,13 +233,22 @@ pub async fn refresh_provider(
     Ok(p)
 }
 
-/// When a run stops part-way, says on stderr what Azure already accepted.
-pub fn report_done(done: &[String]) {
-    if !done.is_empty() {
-        eprintln!(
+/// What to say on stderr when a run stops part-way: what Azure already
+/// accepted, and that a re-run continues; `None` when nothing was done.
+pub fn done_message(done: &[String]) -> Option<String> {
+    (!done.is_empty()).then(|| {
+        format!(
             "done before it stopped: {}.\nRe-running the same command continues from there (it checks state first and never repeats a finished step).",
             done.join("; ")
-        );
+        )
+    })
+}
+
+/// When a run stops part-way, says on stderr (through `reporter`) what Azure
+/// already accepted.
+pub fn report_done(done: &[String], reporter: &Reporter) {
+    if let Some(m) = done_message(done) {
+        reporter.tell(&m);
     }
 }
 
@@ -266,9 +275,9 @@ pub async fn execute_with(
     reporter: Reporter,
 ) -> AppResult<Outcome> {
     let mut done = Vec::new();
-    let result = run_plan(s, target, plan, no_wait, reporter, &mut done).await;
+    let result = run_plan(s, target, plan, no_wait, reporter.clone(), &mut done).await;
     if result.is_err() {
-        report_done(&done);
+        report_done(&done, &reporter);
     }
     result
 }
@@ -469,7 +478,7 @@ mod tests {
         Target::Pool(crate::core::preflight::pool(&input).unwrap().0)
     }
 
-    const API: &str = crate::catalog::api_version::AKS_STABLE;
+    const API: &str = crate::core::catalog::api_version::AKS_STABLE;
 
     #[test]
     fn a_put_is_sent_once_then_its_operation_is_followed_to_the_end() {
@@ -492,7 +501,7 @@ mod tests {
         );
         let s = session(fake.arm());
         let t = target();
-        let mut plan = crate::plan::empty();
+        let mut plan = crate::core::plan::empty();
         plan.put = Some(
             ArmRequest::new(Method::Put, pool.clone(), "create node pool").with_body(json!({})),
         );

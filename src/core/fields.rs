@@ -23,7 +23,7 @@
 //! names follow from the entry.
 
 use super::input::{ClusterInput, Field, Kind};
-use crate::catalog::{self, defaults, enums, Support};
+use crate::core::catalog::{self, defaults, enums, Support};
 use std::collections::BTreeMap;
 
 /// `maxPods` bounds AKS enforces (the spec states none).

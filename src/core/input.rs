@@ -5,7 +5,7 @@
 //! cluster-level settings and one [`PoolInput`]: the system pool for
 //! `cluster create`, the pool to add for `nodepool add` (which uses only the
 //! cluster's names). `None` means "not given": preflight fills the default from
-//! [`crate::catalog::defaults`] or what the OS requires, and says so.
+//! [`crate::core::catalog::defaults`] or what the OS requires, and says so.
 //!
 //! Nothing here knows how a value was typed. Which flag, file key or question
 //! fills each field is [`super::fields`]' business, and a problem preflight finds

@@ -8,13 +8,13 @@
 
 use crate::arm::models::{AgentPool, ManagedCluster};
 use crate::arm::{ArmRequest, Method};
-use crate::catalog::defaults;
-use crate::catalog::{self, Minor, OsSku};
+use crate::core::catalog::defaults;
+use crate::core::catalog::{self, Minor, OsSku};
+use crate::core::plan::{self, Plan, Target};
+use crate::core::preflight::{self, Findings};
+use crate::core::request::{NodePoolRequest, PoolPlacement};
 use crate::core::{fields, ClusterInput, Kind, PoolInput};
 use crate::error::{AppError, AppResult};
-use crate::plan::{self, Plan, Target};
-use crate::preflight::{self, Findings};
-use crate::request::{NodePoolRequest, PoolPlacement};
 
 /// How to move the pool.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

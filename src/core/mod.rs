@@ -2,7 +2,7 @@
 //!
 //! Doors (the flags in [`crate::cli`], apply files, the wizard, tests) fill a
 //! plain [`ClusterInput`]; [`preflight`] checks it against the
-//! [`crate::catalog`] and returns a request or every [`Problem`] at once, each
+//! [`crate::core::catalog`] and returns a request or every [`Problem`] at once, each
 //! naming a [`Field`]; [`fields`] is the one table that says how each door
 //! spells each field. Nothing under `core` imports clap or the flag structs.
 //!

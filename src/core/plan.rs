@@ -7,10 +7,10 @@
 //! the executor then plans again. `--dry-run` prints it with the exact requests.
 
 use crate::arm::{Arm, ArmRequest, Method};
-use crate::catalog::{Minor, OsSku, FEATURE_NAMESPACE, PROVIDER_NAMESPACE};
+use crate::core::catalog::{Minor, OsSku, FEATURE_NAMESPACE, PROVIDER_NAMESPACE};
+use crate::core::request::{ClusterRequest, Diff, NodePoolRequest, PoolSpec};
 use crate::core::Kind;
 use crate::error::{AppError, AppResult};
-use crate::request::{ClusterRequest, Diff, NodePoolRequest, PoolSpec};
 use crate::shellquote::quote;
 use serde::Serialize;
 
@@ -522,35 +522,32 @@ fn raw_write_error(problems: Vec<crate::core::Problem>, kind: Kind) -> AppError 
     crate::core::problems_error(problems, |f| crate::core::fields::flag(kind, f))
 }
 
-/// The parent cluster must suit the OS: Kubernetes range and node OS channel.
-pub fn check_cluster_fits(
+/// Whether `cluster` can take a pool on `sku` as it is: its Kubernetes
+/// version is in the OS's range and its node OS upgrade channel is one the OS
+/// accepts. `Err` says why not and the complete command that makes it suit
+/// (the wizard lists such clusters as "not offered"; a plan refuses them).
+pub fn cluster_suits_os(
     cluster: &crate::arm::models::ManagedCluster,
-    pool: &PoolSpec,
-) -> AppResult<()> {
-    let Some(sku) = pool.sku() else {
-        return Ok(());
-    };
-    let have = cluster.kubernetes_version().and_then(Minor::parse);
-    if let Some(v) = have {
+    sku: &crate::core::catalog::OsSku,
+) -> Result<(), String> {
+    let rg = cluster
+        .id
+        .as_deref()
+        .and_then(|id| {
+            let mut parts = id.split('/');
+            parts.find(|p| p.eq_ignore_ascii_case("resourceGroups"))?;
+            parts.next()
+        })
+        .unwrap_or("RG");
+    let name = cluster.name.as_deref().unwrap_or("CLUSTER");
+    if let Some(v) = cluster.kubernetes_version().and_then(Minor::parse) {
         if !sku.supports_kubernetes(v) {
-            return Err(AppError::usage(
-                "--os-sku",
-                format!(
-                    "{} supports Kubernetes {}, and the cluster runs {v}; upgrade the cluster first (az aks upgrade) or choose another OS",
-                    sku.api_value,
-                    sku.kubernetes_range()
-                ),
-            ));
-        }
-    }
-    if let (Some(want), Some(have)) = (
-        pool.kubernetes_version.as_deref().and_then(Minor::parse),
-        have,
-    ) {
-        if want > have {
-            return Err(AppError::usage(
-                "--kubernetes-version",
-                format!("{want} is newer than the cluster's control plane ({have}); omit the flag to use the cluster's version"),
+            return Err(format!(
+                "{} supports Kubernetes {}, and the cluster runs {v}; upgrade the cluster first: az aks upgrade -g {} -n {} --kubernetes-version VERSION (or choose another OS)",
+                sku.api_value,
+                sku.kubernetes_range(),
+                quote(rg),
+                quote(name)
             ));
         }
     }
@@ -561,26 +558,38 @@ pub fn check_cluster_fits(
             .iter()
             .any(|c| c.eq_ignore_ascii_case(channel))
     {
-        let rg = cluster
-            .id
-            .as_deref()
-            .and_then(|id| {
-                let mut parts = id.split('/');
-                parts.find(|p| p.eq_ignore_ascii_case("resourceGroups"))?;
-                parts.next()
-            })
-            .unwrap_or("RG");
-        return Err(AppError::usage(
-            "--os-sku",
-            format!(
-                "{} needs the cluster's node OS upgrade channel to be {}, and it is {channel}; change it first: az aks update -g {} -n {} --node-os-upgrade-channel {}",
-                sku.api_value,
-                sku.node_os_channels.join(" or "),
-                quote(rg),
-                quote(cluster.name.as_deref().unwrap_or("CLUSTER")),
-                sku.node_os_channels[0]
-            ),
+        return Err(format!(
+            "{} needs the cluster's node OS upgrade channel to be {}, and it is {channel}; change it first: az aks update -g {} -n {} --node-os-upgrade-channel {}",
+            sku.api_value,
+            sku.node_os_channels.join(" or "),
+            quote(rg),
+            quote(name),
+            sku.node_os_channels[0]
         ));
+    }
+    Ok(())
+}
+
+/// The parent cluster must suit the OS ([`cluster_suits_os`]), and a pool's
+/// Kubernetes version cannot be newer than the control plane.
+pub fn check_cluster_fits(
+    cluster: &crate::arm::models::ManagedCluster,
+    pool: &PoolSpec,
+) -> AppResult<()> {
+    let Some(sku) = pool.sku() else {
+        return Ok(());
+    };
+    cluster_suits_os(cluster, sku).map_err(|m| AppError::usage("--os-sku", m))?;
+    if let (Some(want), Some(have)) = (
+        pool.kubernetes_version.as_deref().and_then(Minor::parse),
+        cluster.kubernetes_version().and_then(Minor::parse),
+    ) {
+        if want > have {
+            return Err(AppError::usage(
+                "--kubernetes-version",
+                format!("{want} is newer than the cluster's control plane ({have}); omit the flag to use the cluster's version"),
+            ));
+        }
     }
     Ok(())
 }
@@ -593,7 +602,7 @@ mod tests {
     use crate::testing::{run, FakeArm, SUB};
     use serde_json::json;
 
-    const API: &str = crate::catalog::api_version::AKS_STABLE;
+    const API: &str = crate::core::catalog::api_version::AKS_STABLE;
 
     fn pool_target(os_sku: &str, count: i64) -> Target {
         let input = ClusterInput {
@@ -643,7 +652,7 @@ mod tests {
             Method::Get,
             &paths::pool(SUB, "rg1", "c1", "p1", API),
             200,
-            json!({"name": "p1", "properties": {"osSKU": "Ubuntu", "vmSize": crate::catalog::defaults::VM_SIZE, "count": 5, "mode": "User"}}),
+            json!({"name": "p1", "properties": {"osSKU": "Ubuntu", "vmSize": crate::core::catalog::defaults::VM_SIZE, "count": 5, "mode": "User"}}),
         );
         let t = pool_target("Ubuntu", 3);
         let Planned::Differs(d) = run(plan(&fake.arm(), &t)).unwrap() else {
@@ -667,7 +676,7 @@ mod tests {
     fn a_preview_os_registers_its_feature_and_refreshes_the_provider_first() {
         let fake = FakeArm::new();
         with_cluster(&fake);
-        let sku = crate::catalog::find("Ubuntu2604").unwrap();
+        let sku = crate::core::catalog::find("Ubuntu2604").unwrap();
         let flag = sku.feature_flag.unwrap();
         fake.on(
             Method::Get,

@@ -13,7 +13,7 @@
 use super::body::BodyOps;
 use super::input::{ClusterInput, Field, PoolInput, Problem};
 use super::request::{ClusterRequest, NodePoolRequest, PoolSpec};
-use crate::catalog::{self, defaults, enums, Minor, OsSku, Support, Verdict};
+use crate::core::catalog::{self, defaults, enums, Minor, OsSku, Support, Verdict};
 use crate::names;
 
 /// A preview feature the OS needs; each door says who registers it
@@ -191,9 +191,9 @@ pub fn is_cobalt_v6_size(s: &str) -> bool {
     is_arm64_size(s) && s.to_ascii_lowercase().ends_with("_v6")
 }
 
+/// `--kubernetes-version`: the one parser, [`crate::core::version::parse_kubernetes_version`].
 pub fn check_kubernetes_version(s: &str) -> Result<Minor, String> {
-    Minor::parse(s)
-        .ok_or_else(|| format!("`{s}` is not a Kubernetes version; use x.y or x.y.z, e.g. 1.35"))
+    crate::core::version::parse_kubernetes_version(s)
 }
 
 fn check_labels(

@@ -23,7 +23,7 @@ use super::input::{ClusterInput, Field, PoolInput, Problem};
 use super::network::{check_dns_ip, parse_ip, Cidr};
 use super::request::{ClusterSettings, PoolPlacement, PoolSettings};
 use crate::arm::models::NetworkProfile;
-use crate::catalog::defaults;
+use crate::core::catalog::defaults;
 
 /// Problems and filled-in settings found while checking.
 #[derive(Default)]
@@ -102,6 +102,29 @@ pub fn check_arm_id(s: &str, namespace: &str, types: &[&str]) -> Result<String, 
 fn subnet_id(s: &str) -> Result<String, String> {
     check_arm_id(s, "Microsoft.Network", &["virtualNetworks", "subnets"])
 }
+
+/// The pool's bounded numbers: the field, its range, and what the error calls it.
+const BOUNDED: [(Field, i64, i64, &str); 4] = [
+    (
+        Field::MaxPods,
+        MAX_PODS_MIN,
+        MAX_PODS_MAX,
+        "max pods per node",
+    ),
+    (Field::OsDiskSize, 30, 2048, "the OS disk size in GB"),
+    (
+        Field::DrainTimeout,
+        DRAIN_MIN,
+        DRAIN_MAX,
+        "the drain timeout in minutes",
+    ),
+    (
+        Field::NodeSoakDuration,
+        SOAK_MIN,
+        SOAK_MAX,
+        "the node soak duration in minutes",
+    ),
+];
 
 fn range(n: i64, min: i64, max: i64, what: &str) -> Result<i64, String> {
     if (min..=max).contains(&n) {
@@ -198,30 +221,16 @@ pub fn pool(p: &PoolInput, mode: &str, count: i64, f: &mut Found) -> (PoolPlacem
         }
         None
     };
-    let mut take = |r: Result<i64, String>, field: Field| r.map_err(|m| f.err(field, m)).ok();
-    let max_pods = p.max_pods.and_then(|n| {
-        take(
-            range(n, MAX_PODS_MIN, MAX_PODS_MAX, "max pods per node"),
-            Field::MaxPods,
-        )
-    });
-    let disk = p.os_disk_size.and_then(|n| {
-        take(
-            range(n, 30, 2048, "the OS disk size in GB"),
-            Field::OsDiskSize,
-        )
-    });
-    let drain = p.drain_timeout.and_then(|n| {
-        take(
-            range(n, DRAIN_MIN, DRAIN_MAX, "the drain timeout in minutes"),
-            Field::DrainTimeout,
-        )
-    });
-    let soak = p.node_soak_duration.and_then(|n| {
-        take(
-            range(n, SOAK_MIN, SOAK_MAX, "the node soak duration in minutes"),
-            Field::NodeSoakDuration,
-        )
+    // The bounded numbers, in the order of BOUNDED.
+    let values = [
+        p.max_pods,
+        p.os_disk_size,
+        p.drain_timeout,
+        p.node_soak_duration,
+    ];
+    let [max_pods, disk, drain, soak]: [Option<i64>; 4] = std::array::from_fn(|i| {
+        let (field, min, max, what) = BOUNDED[i];
+        values[i].and_then(|n| range(n, min, max, what).map_err(|m| f.err(field, m)).ok())
     });
     let mut text =
         |v: &Option<String>, field: Field, check: &dyn Fn(&str) -> Result<String, String>| {

@@ -11,7 +11,7 @@ use crate::arm::models::{
     ClusterSku, LinuxProfile, ManagedCluster, ManagedClusterProperties, NetworkProfile,
     OidcIssuerProfile, SshConfiguration, SshPublicKey, UpgradeSettings, WorkloadIdentity,
 };
-use crate::catalog::{self, defaults, OsSku};
+use crate::core::catalog::{self, defaults, OsSku};
 use serde_json::Value;
 use std::collections::BTreeMap;
 

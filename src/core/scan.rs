@@ -6,7 +6,7 @@
 
 use crate::arm::models::{AgentPool, ManagedCluster};
 use crate::arm::{Arm, ArmError};
-use crate::catalog::{self, Minor, Verdict};
+use crate::core::catalog::{self, Minor, Verdict};
 use crate::error::AppResult;
 use futures::stream::{self, StreamExt};
 use serde::Serialize;
@@ -129,7 +129,7 @@ pub fn classify(
 ) -> PoolRow {
     let p = &pool.properties;
     let os_type = p.os_type.clone().unwrap_or_else(|| "Linux".into());
-    let os_sku = crate::catalog::defaults::os_sku_of(p.os_sku.as_deref(), Some(&os_type));
+    let os_sku = crate::core::catalog::defaults::os_sku_of(p.os_sku.as_deref(), Some(&os_type));
     let version = p
         .current_orchestrator_version
         .clone()

@@ -5,7 +5,7 @@
 //! wizard. It keeps the minor version ([`Minor`]), which is what the catalog's
 //! support windows are written in.
 
-use crate::catalog::Minor;
+use crate::core::catalog::Minor;
 
 /// Parses `s` as `X.Y` or `X.Y.Z`; the error says what to type instead.
 pub fn parse_kubernetes_version(s: &str) -> Result<Minor, String> {

@@ -25,6 +25,32 @@ pub struct Ui {
     pub stderr_tty: bool,
     /// stdin and stderr are terminals: prompts are allowed.
     pub can_prompt: bool,
+    /// Writes go to this thread's [`Captured`] buffers instead of the
+    /// terminal (unit tests of commands; see [`Ui::captured`]).
+    captured: bool,
+}
+
+thread_local! {
+    /// stdout and stderr of a captured [`Ui`] on this thread.
+    static CAPTURE: std::cell::RefCell<(String, String)> = const {
+        std::cell::RefCell::new((String::new(), String::new()))
+    };
+}
+
+/// What a captured [`Ui`] wrote on this thread, stdout and stderr apart.
+#[derive(Debug)]
+pub struct Captured;
+
+impl Captured {
+    /// Everything written to stdout so far.
+    pub fn stdout(&self) -> String {
+        CAPTURE.with(|c| c.borrow().0.clone())
+    }
+
+    /// Everything written to stderr so far.
+    pub fn stderr(&self) -> String {
+        CAPTURE.with(|c| c.borrow().1.clone())
+    }
 }
 
 impl Ui {
@@ -38,6 +64,50 @@ impl Ui {
             color: stdout_tty && !no_color,
             stderr_tty,
             can_prompt: stderr_tty && std::io::stdin().is_terminal() && !ci,
+            captured: false,
+        }
+    }
+
+    /// A Ui whose writes stay in memory on this thread, for tests that check
+    /// what a command prints without a terminal: no colour, no prompts.
+    pub fn captured(format: Format) -> (Ui, Captured) {
+        CAPTURE.with(|c| *c.borrow_mut() = (String::new(), String::new()));
+        let ui = Ui {
+            format,
+            color: false,
+            stderr_tty: false,
+            can_prompt: false,
+            captured: true,
+        };
+        (ui, Captured)
+    }
+
+    /// One line on stdout (or the capture). A closed pipe (`| head`) is not
+    /// an error worth a panic.
+    fn out(&self, s: &str) {
+        use std::io::Write;
+        if self.captured {
+            CAPTURE.with(|c| {
+                let mut c = c.borrow_mut();
+                c.0.push_str(s);
+                c.0.push('\n');
+            });
+        } else {
+            let _ = writeln!(std::io::stdout().lock(), "{s}");
+        }
+    }
+
+    /// One line on stderr (or the capture).
+    fn err(&self, s: &str) {
+        use std::io::Write;
+        if self.captured {
+            CAPTURE.with(|c| {
+                let mut c = c.borrow_mut();
+                c.1.push_str(s);
+                c.1.push('\n');
+            });
+        } else {
+            let _ = writeln!(std::io::stderr().lock(), "{s}");
         }
     }
 
@@ -47,14 +117,9 @@ impl Ui {
 
     /// Prints a JSON value on stdout, pretty.
     pub fn print_json(&self, v: &impl serde::Serialize) {
-        use std::io::Write;
         match serde_json::to_string_pretty(v) {
-            // A closed pipe (`| head`) is not an error worth a panic.
-            Ok(s) => {
-                let s = crate::sanitize::json_text(&s);
-                let _ = writeln!(std::io::stdout().lock(), "{s}");
-            }
-            Err(e) => eprintln!("error: could not encode JSON: {e}"),
+            Ok(s) => self.out(&crate::sanitize::json_text(&s)),
+            Err(e) => self.err(&format!("error: could not encode JSON: {e}")),
         }
     }
 
@@ -62,29 +127,37 @@ impl Ui {
     /// only the one JSON document, so a text line goes to stderr instead:
     /// nothing a command says can break `aksos ... -o json | jq`.
     pub fn line(&self, s: impl AsRef<str>) {
-        use std::io::Write;
         if self.json() {
-            let _ = writeln!(std::io::stderr().lock(), "{}", s.as_ref());
+            self.err(s.as_ref());
         } else {
-            // A closed pipe (`| head`) is not an error worth a panic.
-            let _ = writeln!(std::io::stdout().lock(), "{}", s.as_ref());
+            self.out(s.as_ref());
         }
+    }
+
+    /// One line of the conversation on stderr, as is (the wizard's questions
+    /// and summaries, which never carry a server's text unchecked).
+    pub fn say(&self, s: impl AsRef<str>) {
+        self.err(s.as_ref());
     }
 
     /// Generated text (completions, man page) on stdout, as is.
     pub fn raw(&self, bytes: &[u8]) {
         use std::io::Write;
-        let _ = std::io::stdout().lock().write_all(bytes);
+        if self.captured {
+            CAPTURE.with(|c| c.borrow_mut().0.push_str(&String::from_utf8_lossy(bytes)));
+        } else {
+            let _ = std::io::stdout().lock().write_all(bytes);
+        }
     }
 
     /// A warning on stderr.
     pub fn warn(&self, msg: &str) {
-        eprintln!("warning: {}", crate::sanitize::text(msg));
+        self.err(&format!("warning: {}", crate::sanitize::text(msg)));
     }
 
     /// A note on stderr (progress, hints).
     pub fn note(&self, msg: &str) {
-        eprintln!("{}", crate::sanitize::text(msg));
+        self.err(&crate::sanitize::text(msg));
     }
 
     /// Paints `s` with a style when colour is allowed.

@@ -44,6 +44,21 @@ impl Reporter {
         }
     }
 
+    /// A message about the whole run on stderr, shown even when [`quiet`]
+    /// (what was done before a run stopped must reach the user whoever
+    /// draws the progress).
+    ///
+    /// [`quiet`]: Reporter::quiet
+    pub fn tell(&self, msg: &str) {
+        let msg = crate::sanitize::text(msg);
+        match &self.multi {
+            Some(m) => {
+                let _ = m.println(msg);
+            }
+            None => eprintln!("{msg}"),
+        }
+    }
+
     /// Starts a step, e.g. "register feature AKSFlatcarPreview".
     pub fn step(&self, label: impl Into<String>) -> Step {
         let label = label.into();

@@ -213,6 +213,17 @@ struct Ctx {
     warnings: Vec<SetWarning>,
 }
 
+impl Ctx {
+    /// The table of `body` at `api_version`, no warnings yet.
+    fn new(body: Body, api_version: &str, allow_unknown_values: bool) -> Result<Ctx, SetError> {
+        Ok(Ctx {
+            table: lookup(body, api_version)?,
+            allow_unknown_values,
+            warnings: vec![],
+        })
+    }
+}
+
 fn lookup(body: Body, api_version: &str) -> Result<&'static Table, SetError> {
     table::table(body, api_version).ok_or_else(|| {
         err(
@@ -237,11 +248,7 @@ pub fn apply(
     raw: &str,
     allow_unknown_values: bool,
 ) -> Result<Vec<SetWarning>, SetError> {
-    let mut ctx = Ctx {
-        table: lookup(kind, api_version)?,
-        allow_unknown_values,
-        warnings: vec![],
-    };
+    let mut ctx = Ctx::new(kind, api_version, allow_unknown_values)?;
     let segs = split_path(path)?;
     let (steps, generic, shown) = resolve(&ctx, &segs, path)?;
     let value = value_from_raw(&mut ctx, &generic, &shown, raw)?;
@@ -259,11 +266,7 @@ pub fn merge(
     fragment: &Value,
     allow_unknown_values: bool,
 ) -> Result<Vec<SetWarning>, SetError> {
-    let mut ctx = Ctx {
-        table: lookup(kind, api_version)?,
-        allow_unknown_values,
-        warnings: vec![],
-    };
+    let mut ctx = Ctx::new(kind, api_version, allow_unknown_values)?;
     let Value::Object(frag) = fragment else {
         return Err(err(
             "",

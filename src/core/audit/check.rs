@@ -317,7 +317,7 @@ fn check_commands(c: &Container, hits: &mut Vec<Hit>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audit::yaml::{parse_documents, Parsed};
+    use crate::core::audit::yaml::{parse_documents, Parsed};
 
     fn hits(pod_yaml: &str) -> Vec<(&'static str, usize, String)> {
         let Parsed::Doc(doc) = parse_documents(pod_yaml).unwrap().remove(0) else {

@@ -6,7 +6,7 @@
 //! line-numbered documents, [`workload`] finds pod specs in them, [`check`]
 //! (with [`shell`] for commands) applies the [`rules`], and [`report`] prints
 //! the result. This file ties the steps together; the flags and the command
-//! that prints the result are `crate::commands::audit`.
+//! that prints the result are `crate::cmd::audit`.
 
 mod check;
 mod input;

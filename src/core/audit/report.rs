@@ -3,7 +3,7 @@
 
 use super::rules::{Rule, Severity, RULES};
 use super::{Audit, Finding};
-use crate::output::{Style, Ui};
+use crate::io::output::{Style, Ui};
 use serde_json::{json, Value};
 use std::fmt::Write;
 

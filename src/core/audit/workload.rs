@@ -108,7 +108,7 @@ pub fn collect<'a>(doc: &'a Node, out: &mut Vec<Workload<'a>>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audit::yaml::{parse_documents, Parsed};
+    use crate::core::audit::yaml::{parse_documents, Parsed};
 
     fn workloads_in(text: &str) -> Vec<(String, String, Vec<String>)> {
         let docs: Vec<Node> = parse_documents(text)

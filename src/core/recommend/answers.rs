@@ -9,7 +9,7 @@
 //! text, and which field of [`Answers`] it fills. A door asks them by walking
 //! the table ([`Answers::ask_yes_no`]), so no door can forget one.
 
-use crate::catalog::Minor;
+use crate::core::catalog::Minor;
 
 /// Where the clusters run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]

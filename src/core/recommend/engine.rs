@@ -1,7 +1,7 @@
 //! The recommendation engine: answers and a date in, ranked options out.
 //!
 //! Pure: no I/O, no clock, no environment. Every OS fact comes from the
-//! [`catalog`](crate::catalog); the decision rules of the AKS team's published OS recommendations come from
+//! [`catalog`](crate::core::catalog); the decision rules of the AKS team's published OS recommendations come from
 //! [`rules`](super::rules). How an option is judged:
 //!
 //! 1. **Blockers exclude.** A SKU AKS no longer accepts on `today`, or one that
@@ -21,7 +21,7 @@
 use super::answers::Answers;
 use super::needs::{self, Commands, RequiredSetting};
 use super::rules::{self, SeedRule, RULE_WEIGHT};
-use crate::catalog::{Arch, OsSku, Stage, Support, Verdict, CATALOG};
+use crate::core::catalog::{Arch, OsSku, Stage, Support, Verdict, CATALOG};
 use std::fmt::Write as _;
 use time::Date;
 

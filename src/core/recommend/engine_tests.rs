@@ -2,8 +2,8 @@
 //! lifecycle logic, on fixed dates.
 
 use super::*;
-use crate::catalog::Minor;
-use crate::recommend::answers::RunsOn;
+use crate::core::catalog::Minor;
+use crate::core::recommend::answers::RunsOn;
 use time::macros::date;
 
 const TODAY: Date = date!(2026 - 11 - 24);

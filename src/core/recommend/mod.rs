@@ -1,6 +1,6 @@
 //! `aksos recommend`: which OS fits these node pools, and why.
 //!
-//! The flags (`crate::commands::recommend`) and the wizard fill [`Answers`],
+//! The flags (`crate::cmd::recommend`) and the wizard fill [`Answers`],
 //! asking the yes/no questions from one table ([`answers::YES_NO`]); the pure
 //! [`engine::recommend`] ranks every catalog SKU for a given day; [`render`]
 //! prints the result as text or JSON. The wizard builds [`Answers`] itself and

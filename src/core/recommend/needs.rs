@@ -5,7 +5,7 @@
 //! Everything here is read from the catalog row; the flag names mirror `az aks`.
 
 use super::answers::Answers;
-use crate::catalog::{ApiChannel, OsSku, Support, FEATURE_NAMESPACE};
+use crate::core::catalog::{ApiChannel, OsSku, Support, FEATURE_NAMESPACE};
 
 /// Where a setting is made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

@@ -6,8 +6,8 @@ use super::answers::Answers;
 use super::engine::{RankedOption, Recommendation};
 use super::needs::{Commands, RequiredSetting};
 use super::rules::{GUIDANCE_TITLE, GUIDANCE_URL};
-use crate::catalog::Verdict;
-use crate::output::{Style, Ui};
+use crate::core::catalog::Verdict;
+use crate::io::output::{Style, Ui};
 use std::fmt::Write as _;
 use time::Date;
 

@@ -9,7 +9,7 @@
 //! previews still reads correctly after AKS retired them.
 
 use super::answers::Answers;
-use crate::catalog::OsSku;
+use crate::core::catalog::OsSku;
 
 /// The published AKS guidance the rules come from, as output names it.
 pub const GUIDANCE_TITLE: &str = "the AKS team's OS recommendations (AKS blog, November 2025)";

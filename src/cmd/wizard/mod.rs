@@ -16,18 +16,19 @@
 
 mod production;
 use super::provision;
-use crate::catalog::defaults;
-use crate::catalog::{self, Minor, OsSku};
 use crate::cli::{GlobalArgs, WizardArgs, WriteFlags};
 use crate::config::Session;
+use crate::core::catalog::defaults;
+use crate::core::catalog::{self, Minor, OsSku};
+use crate::core::plan::Target;
+use crate::core::preflight;
+use crate::core::recommend::{recommend, Answers, Recommendation, RunsOn};
 use crate::core::{fields, ClusterInput, Field, Kind};
 use crate::error::{AppError, AppResult};
-use crate::output::{Style, Ui};
-use crate::plan::Target;
-use crate::preflight;
-use crate::recommend::{recommend, Answers, Recommendation, RunsOn};
+use crate::io::output::{Style, Ui};
+use crate::io::prompter::{cancelled, prompt_failed, yes_no, Plain};
 use crate::shellquote::quote;
-use dialoguer::{Confirm, Input, Select};
+use dialoguer::{Input, Select};
 use std::path::PathBuf;
 
 /// The error `aksos wizard` gives when it cannot ask (stdin or stderr not a
@@ -45,16 +46,16 @@ pub fn needs_a_terminal() -> AppError {
 
 /// Runs the wizard; the caller checked that prompting is possible.
 pub async fn run(_args: &WizardArgs, g: &GlobalArgs, ui: &Ui) -> AppResult<u8> {
-    let watcher = watch_ctrl_c()?;
+    let watcher = watch_ctrl_c(*ui)?;
 
-    let answers = ask_needs()?;
+    let answers = ask_needs(ui)?;
     let today = catalog::today();
     let rec = recommend(&answers, today);
     show_recommendation(&rec, ui);
     let sku = choose_os(&rec)?;
 
     let s = Session::connect(g).await?;
-    let (kind, mut input) = ask_target(&s, sku, &answers).await?;
+    let (kind, mut input) = ask_target(&s, ui, sku, &answers).await?;
     production::ask(&mut production::Terminal, kind, &mut input)?;
     let is_pool = kind == Kind::Pool;
     let (target, findings) = checked(kind, &input)?;
@@ -71,9 +72,9 @@ pub async fn run(_args: &WizardArgs, g: &GlobalArgs, ui: &Ui) -> AppResult<u8> {
         .map_err(|e| for_the_wizard(e, is_pool));
     let say = |line: String| {
         if ui.json() {
-            eprintln!("{line}")
+            ui.say(line)
         } else {
-            println!("{line}")
+            ui.line(line)
         }
     };
     match &result {
@@ -83,7 +84,9 @@ pub async fn run(_args: &WizardArgs, g: &GlobalArgs, ui: &Ui) -> AppResult<u8> {
             say(format!("  {scripted}"));
         }
         Err(AppError::Interrupted { .. }) => {
-            eprintln!("To run it later without the questions:\n  {scripted}");
+            ui.say(format!(
+                "To run it later without the questions:\n  {scripted}"
+            ));
         }
         Err(_) => {}
     }
@@ -95,7 +98,7 @@ pub async fn run(_args: &WizardArgs, g: &GlobalArgs, ui: &Ui) -> AppResult<u8> {
 /// with this handler installed the process survives it and the prompt returns
 /// an interrupted read (see [`prompt_failed`]). Between prompts (while listing
 /// clusters, say) the handler itself ends the process.
-fn watch_ctrl_c() -> AppResult<Option<tokio::task::JoinHandle<()>>> {
+fn watch_ctrl_c(ui: Ui) -> AppResult<Option<tokio::task::JoinHandle<()>>> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
@@ -104,7 +107,7 @@ fn watch_ctrl_c() -> AppResult<Option<tokio::task::JoinHandle<()>>> {
         Ok(Some(tokio::spawn(async move {
             if sig.recv().await.is_some() {
                 let _ = console::Term::stderr().show_cursor();
-                eprintln!("\nerror: {}", cancelled());
+                ui.say(format!("\nerror: {}", cancelled()));
                 std::process::exit(i32::from(crate::error::exit::INTERRUPTED));
             }
         })))
@@ -158,75 +161,6 @@ fn question_or_flag(kind: Kind, field: Field) -> String {
 
 // ---- prompts -------------------------------------------------------------
 
-/// dialoguer's plain theme, except that a question keeps its question mark
-/// without a colon after it ("Which OS?", not "Which OS?:").
-struct Plain;
-
-fn label(prompt: &str) -> String {
-    if prompt.ends_with('?') {
-        prompt.to_string()
-    } else {
-        format!("{prompt}:")
-    }
-}
-
-impl dialoguer::theme::Theme for Plain {
-    fn format_prompt(&self, f: &mut dyn std::fmt::Write, prompt: &str) -> std::fmt::Result {
-        write!(f, "{}", label(prompt))
-    }
-
-    fn format_input_prompt(
-        &self,
-        f: &mut dyn std::fmt::Write,
-        prompt: &str,
-        default: Option<&str>,
-    ) -> std::fmt::Result {
-        match default {
-            Some(d) => write!(
-                f,
-                "{prompt} [{d}]{} ",
-                if prompt.ends_with('?') { "" } else { ":" }
-            ),
-            None => write!(f, "{} ", label(prompt)),
-        }
-    }
-
-    fn format_input_prompt_selection(
-        &self,
-        f: &mut dyn std::fmt::Write,
-        prompt: &str,
-        sel: &str,
-    ) -> std::fmt::Result {
-        write!(f, "{} {sel}", label(prompt))
-    }
-}
-
-fn cancelled() -> AppError {
-    // A choice list hides the cursor; give it back before the message.
-    let _ = console::Term::stderr().show_cursor();
-    AppError::Interrupted {
-        hint: "nothing was sent.".into(),
-    }
-}
-
-fn prompt_failed(e: dialoguer::Error) -> AppError {
-    let dialoguer::Error::IO(io) = e;
-    if io.kind() == std::io::ErrorKind::Interrupted {
-        cancelled()
-    } else {
-        AppError::Io(format!("cannot read the answer: {io}"))
-    }
-}
-
-fn yes_no(question: &str, default: bool) -> AppResult<bool> {
-    Confirm::with_theme(&Plain)
-        .with_prompt(question)
-        .default(default)
-        .interact_opt()
-        .map_err(prompt_failed)?
-        .ok_or_else(cancelled)
-}
-
 fn choose(question: &str, items: &[String], default: usize) -> AppResult<usize> {
     Select::with_theme(&Plain)
         .with_prompt(question)
@@ -264,8 +198,8 @@ fn count(question: &str, default: i64, mode: &str) -> AppResult<i64> {
 
 // ---- the questions -------------------------------------------------------
 
-fn ask_needs() -> AppResult<Answers> {
-    eprintln!("A few questions about your nodes (Enter takes the default, Esc or Ctrl-C stops).");
+fn ask_needs(ui: &Ui) -> AppResult<Answers> {
+    ui.say("A few questions about your nodes (Enter takes the default, Esc or Ctrl-C stops).");
     let runs_on = [RunsOn::Azure, RunsOn::MultiCloud, RunsOn::Hybrid][choose(
         "Where do your clusters run?",
         &[
@@ -275,15 +209,13 @@ fn ask_needs() -> AppResult<Answers> {
         ],
         0,
     )?];
+    // Every yes/no question comes from recommend's table, so the wizard asks
+    // exactly what `aksos recommend` has flags for.
     let mut a = Answers {
         runs_on,
-        vendor_neutral: yes_no("Vendor-neutral (CNCF community) OS wanted?", false)?,
-        microsoft_support: yes_no("Microsoft support for the OS wanted?", false)?,
-        secure_boot: yes_no("Is Secure Boot required?", false)?,
-        fips: yes_no("Is a FIPS-enabled image required?", false)?,
-        immutable: yes_no("Immutable (read-only, image-based) OS wanted?", false)?,
         ..Answers::default()
-    };
+    }
+    .ask_yes_no(|q| yes_no(q.prompt, false))?;
     let modify = choose(
         "Do your workloads modify their nodes (hostPath writes, privileged host mounts, package installs)?",
         &[
@@ -311,38 +243,36 @@ fn ask_needs() -> AppResult<Answers> {
                     Err(format!("`{s}` does not exist"))
                 }
             })?;
-            let found = crate::audit::node_modifying_resources(&[PathBuf::from(path)])?;
+            let found = crate::core::audit::node_modifying_resources(&[PathBuf::from(path)])?;
             if found.is_empty() {
-                eprintln!("  no workload modifies its node");
+                ui.say("  no workload modifies its node");
             } else {
-                eprintln!("  modify their node: {}", found.join(", "));
+                ui.say(format!("  modify their node: {}", found.join(", ")));
             }
             a.with_audit_findings(found)
         }
         _ => a,
     };
-    a.package_manager = yes_no("Do you need a package manager on the nodes?", false)?;
-    a.arm64 = yes_no("Do you need Arm64 nodes?", false)?;
     Ok(a)
 }
 
 fn show_recommendation(rec: &Recommendation, ui: &Ui) {
-    eprintln!();
+    ui.say("");
     for (i, o) in rec.ranked().take(3).enumerate() {
         let name = if i == 0 {
             ui.paint(o.sku.api_value, Style::Strong)
         } else {
             o.sku.api_value.to_string()
         };
-        eprintln!("{}. {name} — {}", i + 1, o.sku.summary);
+        ui.say(format!("{}. {name} — {}", i + 1, o.sku.summary));
         for r in &o.reasons {
-            eprintln!("     + {r}");
+            ui.say(format!("     + {r}"));
         }
         for w in &o.warnings {
-            eprintln!("     ! {w}");
+            ui.say(format!("     ! {w}"));
         }
     }
-    eprintln!();
+    ui.say("");
 }
 
 fn choose_os(rec: &Recommendation) -> AppResult<&'static OsSku> {
@@ -511,8 +441,8 @@ fn ask(field: Field) -> &'static str {
 
 /// When the chosen cluster has pools on retired or retiring OSes, says so and
 /// offers the `aksos migrate` command for each (the lifecycle path).
-async fn offer_migration(s: &Session, rg: &str, cluster: &str) -> AppResult<()> {
-    let report = crate::scan::scan(&s.arm, Some(rg), Some(cluster), &s.replay_flags).await?;
+async fn offer_migration(s: &Session, ui: &Ui, rg: &str, cluster: &str) -> AppResult<()> {
+    let report = crate::core::scan::scan(&s.arm, Some(rg), Some(cluster), &s.replay_flags).await?;
     let affected: Vec<_> = report
         .pools
         .iter()
@@ -521,47 +451,15 @@ async fn offer_migration(s: &Session, rg: &str, cluster: &str) -> AppResult<()> 
     if affected.is_empty() {
         return Ok(());
     }
-    eprintln!("{rg}/{cluster} has pools on retired or retiring OSes:");
+    ui.say(format!(
+        "{rg}/{cluster} has pools on retired or retiring OSes:"
+    ));
     for p in &affected {
-        eprintln!(
+        ui.say(format!(
             "  {} ({}): move it with `{}`",
             p.pool,
             p.os_sku,
             p.migrate.as_deref().unwrap_or_default()
-        );
-    }
-    Ok(())
-}
-
-/// Whether a cluster can take a pool on `sku` as it is; `Err` says why not and
-/// the complete command that makes it suit.
-fn suits(mc: &crate::arm::models::ManagedCluster, rg: &str, sku: &OsSku) -> Result<(), String> {
-    let name = mc.name.as_deref().unwrap_or_default();
-    if let Some(v) = mc.kubernetes_version().and_then(Minor::parse) {
-        if !sku.supports_kubernetes(v) {
-            return Err(format!(
-                "runs Kubernetes {v} and {} needs {}; upgrade it first: az aks upgrade -g {} -n {} --kubernetes-version VERSION",
-                sku.api_value,
-                sku.kubernetes_range(),
-                quote(rg),
-                quote(name)
-            ));
-        }
-    }
-    let channel = mc.node_os_upgrade_channel().unwrap_or("NodeImage");
-    if !sku.node_os_channels.is_empty()
-        && !sku
-            .node_os_channels
-            .iter()
-            .any(|c| c.eq_ignore_ascii_case(channel))
-    {
-        return Err(format!(
-            "its node OS upgrade channel is {channel} and {} needs {}; change it first: az aks update -g {} -n {} --node-os-upgrade-channel {}",
-            sku.api_value,
-            sku.node_os_channels.join(" or "),
-            quote(rg),
-            quote(name),
-            sku.node_os_channels[0]
         ));
     }
     Ok(())
@@ -606,6 +504,7 @@ fn for_the_wizard(e: AppError, pool: bool) -> AppError {
 
 async fn ask_target(
     s: &Session,
+    ui: &Ui,
     sku: &'static OsSku,
     answers: &Answers,
 ) -> AppResult<(Kind, ClusterInput)> {
@@ -618,7 +517,7 @@ async fn ask_target(
         ) else {
             continue;
         };
-        if let Err(why) = suits(&mc, &rg, sku) {
+        if let Err(why) = crate::core::plan::cluster_suits_os(&mc, sku) {
             unsuited.push(format!("{rg}/{name}: {why}"));
             continue;
         }
@@ -635,24 +534,24 @@ async fn ask_target(
         });
     }
     if !unsuited.is_empty() {
-        eprintln!(
+        ui.say(format!(
             "Not offered: these clusters cannot take {} yet.",
             sku.api_value
-        );
+        ));
         for u in &unsuited {
-            eprintln!("  {u}");
+            ui.say(format!("  {u}"));
         }
     }
     let mut items = vec!["new cluster".to_string()];
     items.extend(clusters.iter().map(|c| c.label.clone()));
     let pick = if clusters.is_empty() {
         if unsuited.is_empty() {
-            eprintln!("No clusters in this subscription yet: creating a new one.");
+            ui.say("No clusters in this subscription yet: creating a new one.");
         } else {
-            eprintln!(
+            ui.say(format!(
                 "No cluster here can take {} as it is: creating a new one.",
                 sku.api_value
-            );
+            ));
         }
         0
     } else {
@@ -664,7 +563,7 @@ async fn ask_target(
     };
     if pick > 0 {
         let c = &clusters[pick - 1];
-        offer_migration(s, &c.resource_group, &c.name).await?;
+        offer_migration(s, ui, &c.resource_group, &c.name).await?;
         let taken: Vec<String> = s
             .arm
             .list_pools(&c.resource_group, &c.name)
@@ -717,9 +616,9 @@ async fn ask_target(
         )?;
         match s.arm.get_cluster(&rg, &name).await? {
             None => break name,
-            Some(_) => eprintln!(
+            Some(_) => ui.say(format!(
                 "error: {rg} already has a cluster `{name}`; choose another name (or start again and pick it to add a node pool)"
-            ),
+            )),
         }
     };
     let location = text(ask(Field::Location), "eastus", preflight::check_location)?;

@@ -5,11 +5,11 @@
 use crate::arm::models::{AgentPool, ManagedCluster};
 use crate::cli::{ClusterCommand, NodepoolCommand, WriteFlags};
 use crate::config::Session;
+use crate::core::executor::{execute, Outcome};
+use crate::core::plan::{compute, Plan, Target};
+use crate::core::preflight::{self, Findings};
 use crate::error::{AppError, AppResult};
-use crate::executor::{execute, Outcome};
-use crate::output::{Style, Ui};
-use crate::plan::{compute, Plan, Target};
-use crate::preflight::{self, Findings};
+use crate::io::output::{Style, Ui};
 use serde_json::json;
 
 pub fn preflight_cluster(c: &ClusterCommand) -> AppResult<Option<(Target, Findings)>> {
@@ -165,9 +165,9 @@ pub fn print_plan(
     }
     let out = |line: String| {
         if dry_run {
-            println!("{line}")
+            ui.line(line)
         } else {
-            eprintln!("{line}")
+            ui.say(line)
         }
     };
     out(format!("Plan for {}:", t.describe()));
@@ -265,11 +265,14 @@ pub async fn provision_with(
             if ui.json() {
                 ui.print_json(&json!({"accepted": true, "operation": poll_url, "check": show}));
             } else {
-                println!("{} accepted; it keeps running in Azure.", t.describe());
+                ui.line(format!(
+                    "{} accepted; it keeps running in Azure.",
+                    t.describe()
+                ));
                 if let Some(u) = poll_url {
-                    println!("  operation: {u}");
+                    ui.line(format!("  operation: {u}"));
                 }
-                println!("  check it with: {show}");
+                ui.line(format!("  check it with: {show}"));
             }
         }
         Outcome::Done(resource) => {
@@ -277,7 +280,7 @@ pub async fn provision_with(
                 ui.print_json(&resource);
             } else {
                 let p = t.pool();
-                println!(
+                ui.line(format!(
                     "{} {}: {} × {} on {}{}",
                     ui.paint("✓", Style::Good),
                     t.describe(),
@@ -287,7 +290,7 @@ pub async fn provision_with(
                     plan.kubernetes_text()
                         .map(|k| format!(", Kubernetes {k}"))
                         .unwrap_or_default()
-                );
+                ));
             }
         }
     }
@@ -299,13 +302,13 @@ fn print_cluster(mc: &ManagedCluster, ui: &Ui) {
         ui.print_json(mc);
         return;
     }
-    println!(
+    ui.line(format!(
         "{}  {}  Kubernetes {}  {}",
         mc.name.as_deref().unwrap_or("?"),
         mc.location,
         mc.kubernetes_version().unwrap_or("?"),
         mc.properties.provisioning_state.as_deref().unwrap_or("?")
-    );
+    ));
     let pools: Vec<AgentPool> = mc
         .properties
         .agent_pool_profiles
@@ -321,20 +324,21 @@ fn print_cluster(mc: &ManagedCluster, ui: &Ui) {
 }
 
 fn print_pools(pools: &[AgentPool], ui: &Ui) {
-    println!(
+    ui.line(format!(
         "{:<12}  {:<6}  {:<20}  {:<18}  {:>5}  {:<8}  STATE",
         "POOL", "MODE", "OS SKU", "VM SIZE", "COUNT", "K8S"
-    );
+    ));
     for p in pools {
         let pr = &p.properties;
         let sku = pr.os_sku.as_deref().unwrap_or("Ubuntu");
-        let verdict = crate::catalog::find(sku).map(|s| s.verdict(crate::catalog::today()));
+        let verdict =
+            crate::core::catalog::find(sku).map(|s| s.verdict(crate::core::catalog::today()));
         let sku_text = match verdict {
-            Some(crate::catalog::Verdict::Retired { .. }) => ui.paint(sku, Style::Bad),
-            Some(crate::catalog::Verdict::Retiring { .. }) => ui.paint(sku, Style::Warn),
+            Some(crate::core::catalog::Verdict::Retired { .. }) => ui.paint(sku, Style::Bad),
+            Some(crate::core::catalog::Verdict::Retiring { .. }) => ui.paint(sku, Style::Warn),
             _ => sku.to_string(),
         };
-        println!(
+        ui.line(format!(
             "{:<12}  {:<6}  {:<20}  {:<18}  {:>5}  {:<8}  {}",
             p.name.as_deref().unwrap_or("?"),
             pr.mode.as_deref().unwrap_or("?"),
@@ -346,6 +350,6 @@ fn print_pools(pools: &[AgentPool], ui: &Ui) {
                 .or(pr.orchestrator_version.as_deref())
                 .unwrap_or("?"),
             pr.provisioning_state.as_deref().unwrap_or("?")
-        );
+        ));
     }
 }

@@ -1,141 +1,17 @@
-//! `aksos scan` and `aksos migrate`: find pools on retired or retiring OSes,
-//! and move them to the successor (see [`crate::scan`] and [`crate::migrate`]).
+//! `aksos migrate`: move a pool off a retired or retiring OS to its
+//! successor (see [`crate::core::migrate`]); `--from-scan` moves a whole
+//! scan's worth ([`crate::fleet`]).
 
-use crate::cli::{FailOn, MigrateArgs, ScanArgs};
+use crate::cli::MigrateArgs;
 use crate::config::Session;
+use crate::core::executor::{execute, Outcome};
+use crate::core::migrate::{self, Ask, Decision, Strategy};
 use crate::error::{AppError, AppResult};
-use crate::executor::{execute, Outcome};
-use crate::migrate::{self, Ask, Decision, Strategy};
-use crate::output::{Style, Ui};
-use crate::progress::Reporter;
-use crate::scan::{self, Level};
+use crate::io::output::Ui;
+use crate::io::progress::Reporter;
 use serde_json::json;
 
-pub async fn scan(a: &ScanArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
-    if a.tenant.is_set() {
-        return crate::commands::tenant::scan(a, s, ui).await;
-    }
-    if a.cluster.is_some() && a.resource_group.is_none() {
-        ui.note("note: --cluster without -g scans every resource group for that name");
-    }
-    let report = scan::scan(
-        &s.arm,
-        a.resource_group.as_deref(),
-        a.cluster.as_deref(),
-        &s.replay_flags,
-    )
-    .await?;
-    if ui.format == crate::output::Format::Csv {
-        crate::commands::tenant::print_csv(&report.pools)?;
-    } else if ui.json() {
-        ui.print_json(&json!({
-            "summary": report.summary(),
-            "clusters_scanned": report.clusters_scanned,
-            "pools": report.pools,
-            "unreadable": report.unreadable,
-        }));
-    } else {
-        print_table(&report, ui);
-    }
-    let bar = match a.fail_on {
-        None => return Ok(0),
-        Some(FailOn::Retiring) => Level::Retiring,
-        Some(FailOn::Retired) => Level::Retired,
-    };
-    Ok(if report.worst() >= bar { 1 } else { 0 })
-}
-
-pub(crate) fn verdict_text(p: &scan::PoolRow) -> String {
-    use crate::catalog::Verdict;
-    match &p.lifecycle {
-        Some(Verdict::Retired {
-            date, successor, ..
-        }) => format!(
-            "retired {date}{}",
-            successor
-                .as_ref()
-                .map(|s| format!(" → {s}"))
-                .unwrap_or_default()
-        ),
-        Some(Verdict::Retiring {
-            date,
-            days_left,
-            successor,
-        }) => format!(
-            "retiring {date} ({days_left}d){}",
-            successor
-                .as_ref()
-                .map(|s| format!(" → {s}"))
-                .unwrap_or_default()
-        ),
-        Some(Verdict::Ok) => "ok".into(),
-        None => "unknown-sku".into(),
-    }
-}
-
-/// The cells of one pool in scan's table: CLUSTER POOL MODE "OS SKU" K8S
-/// "VM SIZE" COUNT VERDICT.
-pub(crate) fn pool_cells(p: &scan::PoolRow) -> Vec<String> {
-    vec![
-        format!("{}/{}", p.resource_group, p.cluster),
-        p.pool.clone(),
-        p.mode.clone(),
-        p.os_sku.clone(),
-        p.kubernetes_version.clone(),
-        p.vm_size.clone(),
-        p.count.map(|c| c.to_string()).unwrap_or_default(),
-        verdict_text(p),
-    ]
-}
-
-/// A scan row painted by its verdict (rows that are ok stay plain).
-pub(crate) fn paint_row(ui: &Ui, text: &str, level: Level) -> String {
-    let style = match level {
-        Level::Retired => Style::Bad,
-        Level::Retiring | Level::UnknownSku => Style::Warn,
-        Level::Ok => return text.to_string(),
-    };
-    ui.paint(text, style)
-}
-
-fn print_table(r: &scan::Report, ui: &Ui) {
-    let rows: Vec<Vec<String>> = r.pools.iter().map(pool_cells).collect();
-    let head = [
-        "CLUSTER", "POOL", "MODE", "OS SKU", "K8S", "VM SIZE", "COUNT", "VERDICT",
-    ];
-    let lines = crate::output::table(&head, &rows);
-    ui.line(&lines[0]);
-    for (text, p) in lines[1..].iter().zip(&r.pools) {
-        ui.line(paint_row(ui, text, p.level));
-    }
-    for u in &r.unreadable {
-        ui.line(ui.paint(
-            &format!(
-                "{}/{}: could not be read: {}",
-                u.resource_group, u.cluster, u.error
-            ),
-            Style::Warn,
-        ));
-    }
-    ui.line("");
-    ui.line(ui.paint(&r.summary(), Style::Strong));
-    let affected: Vec<_> = r.pools.iter().filter(|p| p.migrate.is_some()).collect();
-    if !affected.is_empty() {
-        ui.line("Move them with:");
-        for p in affected {
-            if let Some(impact) = &p.impact {
-                ui.line(format!(
-                    "  {}  # {impact}",
-                    p.migrate.as_deref().unwrap_or_default()
-                ));
-            } else {
-                ui.line(format!("  {}", p.migrate.as_deref().unwrap_or_default()));
-            }
-        }
-    }
-}
-
-pub async fn migrate(a: &MigrateArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
+pub async fn run(a: &MigrateArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
     if let Some(file) = &a.from_scan {
         return crate::fleet::run(a, file, s, ui).await;
     }
@@ -170,7 +46,7 @@ pub async fn migrate(a: &MigrateArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
         strategy: a.strategy,
     };
     let m = migrate::decide(&s.arm, &ask).await?;
-    crate::commands::provision::report_findings(&m.findings, ui);
+    crate::cmd::provision::report_findings(&m.findings, ui);
     let (target, plan, old_exists) = match &m.decision {
         Decision::AlreadyDone(why) => {
             if ui.json() {
@@ -214,7 +90,7 @@ pub async fn migrate(a: &MigrateArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
             .map(|n| format!(": {n}"))
             .unwrap_or_default()
     ));
-    crate::commands::provision::print_plan(
+    crate::cmd::provision::print_plan(
         target,
         plan,
         s,
@@ -248,7 +124,7 @@ pub async fn migrate(a: &MigrateArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
         return Ok(0);
     }
     if plan.put.is_some() {
-        crate::commands::provision::confirm(
+        crate::cmd::provision::confirm(
             ui,
             &a.write,
             &format!("migrating {} to {}", pool, m.to.api_value),
@@ -327,7 +203,7 @@ pub async fn migrate(a: &MigrateArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
         }
         if a.delete_old {
             migrate::check_delete_allowed(&pools, pool)?;
-            crate::commands::provision::confirm(
+            crate::cmd::provision::confirm(
                 ui,
                 &a.write,
                 &format!(
@@ -368,7 +244,7 @@ async fn delete_old(
     req: &crate::arm::ArmRequest,
     pool: &str,
 ) -> AppResult<()> {
-    crate::executor::delete(
+    crate::core::executor::delete(
         s,
         &Reporter::new(ui.stderr_tty),
         req,

@@ -4,7 +4,7 @@
 use crate::core::audit::rules::{self, RuleId, Severity};
 use crate::core::audit::{audit_paths, report};
 use crate::error::{exit, AppError, AppResult};
-use crate::output::Ui;
+use crate::io::output::Ui;
 use std::path::PathBuf;
 
 /// Arguments of `aksos audit`.

@@ -7,11 +7,11 @@
 
 use crate::cli::{FailOn, GlobalArgs, ScanArgs};
 use crate::config::{self, Session};
+use crate::core::scan::{Level, PoolRow};
 use crate::error::{AppError, AppResult};
 use crate::graph::{self, Scope, TenantReport};
-use crate::output::{Format, Style, Ui};
-use crate::progress::bounded;
-use crate::scan::{Level, PoolRow};
+use crate::io::output::{Format, Style, Ui};
+use crate::io::progress::bounded;
 use serde_json::json;
 
 /// The global flags for a tenant scan: it needs no subscription of its own, so
@@ -140,7 +140,7 @@ fn level_word(l: Level) -> &'static str {
 
 /// One CSV record per pool, with a header; dates and successor from the catalog verdict.
 pub fn print_csv(pools: &[PoolRow]) -> AppResult<()> {
-    use crate::catalog::Verdict;
+    use crate::core::catalog::Verdict;
     let stdout = std::io::stdout();
     let mut w = csv::Writer::from_writer(stdout.lock());
     let io = |e: csv::Error| AppError::Io(format!("cannot write CSV: {e}"));
@@ -258,7 +258,7 @@ fn print_text(t: &TenantReport, ui: &Ui) {
             ]
         })
         .collect();
-    for l in crate::output::table(
+    for l in crate::io::output::table(
         &[
             "SUBSCRIPTION",
             "CLUSTERS",
@@ -279,11 +279,11 @@ fn print_text(t: &TenantReport, ui: &Ui) {
         .iter()
         .map(|p| {
             let mut cells = vec![p.subscription.clone()];
-            cells.extend(super::lifecycle::pool_cells(p));
+            cells.extend(crate::cmd::scan::pool_cells(p));
             cells
         })
         .collect();
-    let lines = crate::output::table(
+    let lines = crate::io::output::table(
         &[
             "SUBSCRIPTION",
             "CLUSTER",
@@ -299,7 +299,7 @@ fn print_text(t: &TenantReport, ui: &Ui) {
     );
     ui.line(&lines[0]);
     for (text, p) in lines[1..].iter().zip(&r.pools) {
-        ui.line(super::lifecycle::paint_row(ui, text, p.level));
+        ui.line(crate::cmd::scan::paint_row(ui, text, p.level));
     }
     for u in &r.unreadable {
         ui.line(ui.paint(

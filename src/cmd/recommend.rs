@@ -2,11 +2,11 @@
 //! prints the engine's ranking ([`crate::core::recommend`]). Nothing is sent
 //! to Azure.
 
-use crate::catalog;
+use crate::core::catalog;
 use crate::core::recommend::{recommend, render, Answers, RunsOn, YesNo};
 use crate::core::version::parse_kubernetes_version;
 use crate::error::{exit, AppError, AppResult};
-use crate::output::Ui;
+use crate::io::output::Ui;
 use clap::ArgAction;
 use std::path::PathBuf;
 
@@ -87,7 +87,7 @@ pub struct RecommendArgs {
 
 impl RecommendArgs {
     /// The flag's answer to `q` (the flags' help is checked against
-    /// [`crate::recommend::YES_NO`] by a test below).
+    /// [`crate::core::recommend::YES_NO`] by a test below).
     fn yes_no(&self, q: YesNo) -> bool {
         match q {
             YesNo::VendorNeutral => self.vendor_neutral,
@@ -120,7 +120,7 @@ impl RecommendArgs {
         if self.audit.is_empty() {
             return Ok(answers);
         }
-        let findings = crate::audit::node_modifying_resources(&self.audit)?;
+        let findings = crate::core::audit::node_modifying_resources(&self.audit)?;
         Ok(answers.with_audit_findings(findings))
     }
 }
@@ -141,7 +141,7 @@ pub fn run(args: &RecommendArgs, ui: &Ui) -> AppResult<u8> {
 
 #[cfg(test)]
 mod tests {
-    use crate::recommend::YES_NO;
+    use crate::core::recommend::YES_NO;
 
     #[test]
     fn every_yes_no_question_is_a_recommend_flag_with_the_tables_help() {

@@ -1,23 +1,29 @@
-//! One module per command noun; [`dispatch`] routes a parsed [`Cli`] to it.
+//! Commands like gh's `pkg/cmd/<noun>/<verb>`: one module per noun, one file
+//! per verb where a noun has several; [`dispatch`] routes a parsed [`Cli`] to
+//! it. Commands receive their collaborators (writer, ARM session, prompter,
+//! clock) from a [`factory::Factory`], so they run in unit tests over a fake
+//! ARM client.
 //! Commands that talk to Azure get a tokio runtime and a [`Session`]; the others
 //! (recommend, audit) run without one, so they start in milliseconds.
 
 pub mod audit;
 pub mod choices;
+pub mod factory;
 pub mod feature;
 pub mod inputs;
-pub mod lifecycle;
+pub mod migrate;
 pub mod provider;
 pub mod provision;
 pub mod recommend;
 pub mod sandbox;
+pub mod scan;
 pub mod tenant;
 pub mod wizard;
 
 use crate::cli::{Cli, Command};
 use crate::config::Session;
 use crate::error::{AppError, AppResult};
-use crate::output::Ui;
+use crate::io::output::Ui;
 
 /// Runs the command; returns the exit code on success.
 pub fn dispatch(cli: Cli) -> AppResult<u8> {
@@ -27,12 +33,15 @@ pub fn dispatch(cli: Cli) -> AppResult<u8> {
     init_logging(cli.global.verbose);
     // Names reach URL paths: every one is checked before anything else runs.
     inputs::check(&cli.command)?;
-    if cli.global.output == crate::output::Format::Csv && !matches!(cli.command, Command::Scan(_)) {
+    if cli.global.output == crate::io::output::Format::Csv
+        && !matches!(cli.command, Command::Scan(_))
+    {
         return Err(AppError::usage(
             "--output",
             "csv is only offered by `aksos scan`; use -o text or -o json here",
         ));
     }
+    let factory = factory::Factory::new(ui, cli.global.clone());
     match &cli.command {
         Command::Recommend(a) => recommend::run(a, &ui),
         Command::Audit(a) => audit::run(a, &ui),
@@ -62,10 +71,7 @@ pub fn dispatch(cli: Cli) -> AppResult<u8> {
         }
         Command::Export(c) => crate::export::run(c, &ui),
         Command::Apply(a) => crate::apply::run(a, &cli.global, &ui),
-        Command::Feature(c) => runtime()?.block_on(async {
-            let s = Session::connect(&cli.global).await?;
-            feature::run(c, &s, &ui).await
-        }),
+        Command::Feature(c) => runtime()?.block_on(feature::run(c, &factory)),
         Command::Cluster(c) => {
             // Preflight before any runtime, credential or request.
             let pre = provision::preflight_cluster(c)?;
@@ -87,22 +93,16 @@ pub fn dispatch(cli: Cli) -> AppResult<u8> {
                 provision::nodepool(c, &s, &ui, pre).await
             })
         }
-        Command::Scan(a) => runtime()?.block_on(async {
-            let s = Session::connect(&tenant::global_for(a, &cli.global)).await?;
-            lifecycle::scan(a, &s, &ui).await
-        }),
+        Command::Scan(a) => runtime()?.block_on(scan::run(a, &factory)),
         Command::Migrate(a) => runtime()?.block_on(async {
             let g = match &a.from_scan {
                 Some(_) => tenant::without_subscription(&cli.global),
                 None => cli.global.clone(),
             };
             let s = Session::connect(&g).await?;
-            lifecycle::migrate(a, &s, &ui).await
+            migrate::run(a, &s, &ui).await
         }),
-        Command::Provider(c) => runtime()?.block_on(async {
-            let s = Session::connect(&cli.global).await?;
-            provider::run(c, &s, &ui).await
-        }),
+        Command::Provider(c) => runtime()?.block_on(provider::run(c, &factory)),
     }
 }
 

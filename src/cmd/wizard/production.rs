@@ -12,54 +12,13 @@
 //! preflight, exactly as `--set` is. The equivalent command carries every
 //! answer, since it is generated from the same table.
 //!
-//! Questions go through a [`Prompter`], so the step is tested without a
-//! terminal ([`Terminal`] is the real one).
+//! Questions go through a [`Prompter`] ([`crate::io::prompter`]), so the step
+//! is tested without a terminal ([`Terminal`] is the real one).
 
-use super::{prompt_failed, yes_no, Plain};
 use crate::core::fields::{self, Def, Raw, Slot, FIELDS};
 use crate::core::{preflight, ClusterInput, Field, Kind};
 use crate::error::AppResult;
-
-/// Asks questions; a test answers from a script.
-pub trait Prompter {
-    fn yes_no(&mut self, question: &str, default: bool) -> AppResult<bool>;
-    /// Free text, empty allowed; `check` runs on each answer as typed and an
-    /// `Err` message asks again.
-    fn text(
-        &mut self,
-        question: &str,
-        check: &dyn Fn(&str) -> Result<(), String>,
-    ) -> AppResult<String>;
-    /// A line to show (a switch that preflight refused, say).
-    fn note(&mut self, line: &str);
-}
-
-/// The terminal, through dialoguer (as the other wizard questions).
-pub struct Terminal;
-
-impl Prompter for Terminal {
-    fn yes_no(&mut self, question: &str, default: bool) -> AppResult<bool> {
-        yes_no(question, default)
-    }
-
-    fn text(
-        &mut self,
-        question: &str,
-        check: &dyn Fn(&str) -> Result<(), String>,
-    ) -> AppResult<String> {
-        let answer: String = dialoguer::Input::<String>::with_theme(&Plain)
-            .with_prompt(question)
-            .allow_empty(true)
-            .validate_with(|s: &String| check(s.trim()))
-            .interact_text()
-            .map_err(prompt_failed)?;
-        Ok(answer.trim().to_string())
-    }
-
-    fn note(&mut self, line: &str) {
-        eprintln!("{line}");
-    }
-}
+pub use crate::io::prompter::{Prompter, Terminal};
 
 /// The fields the basic steps ask (the OS, names, region, version, size, count).
 pub const BASIC: &[Field] = &[
@@ -177,54 +136,7 @@ fn problems_of(kind: Kind, input: &ClusterInput, field: Field) -> Result<(), Str
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::VecDeque;
-
-    /// Answers from a script; records what each check refused.
-    struct Script {
-        answers: VecDeque<String>,
-        asked: Vec<String>,
-        refused: Vec<String>,
-    }
-
-    impl Script {
-        fn new(answers: &[&str]) -> Script {
-            Script {
-                answers: answers.iter().map(|s| s.to_string()).collect(),
-                asked: vec![],
-                refused: vec![],
-            }
-        }
-        fn next(&mut self, q: &str) -> String {
-            self.asked.push(q.to_string());
-            self.answers.pop_front().unwrap_or_default()
-        }
-    }
-
-    impl Prompter for Script {
-        fn yes_no(&mut self, q: &str, default: bool) -> AppResult<bool> {
-            Ok(match self.next(q).as_str() {
-                "y" => true,
-                "n" => false,
-                _ => default,
-            })
-        }
-        fn text(
-            &mut self,
-            q: &str,
-            check: &dyn Fn(&str) -> Result<(), String>,
-        ) -> AppResult<String> {
-            loop {
-                let a = self.next(q);
-                match check(&a) {
-                    Ok(()) => return Ok(a),
-                    Err(m) => self.refused.push(m),
-                }
-            }
-        }
-        fn note(&mut self, line: &str) {
-            self.refused.push(line.to_string());
-        }
-    }
+    use crate::io::prompter::Scripted as Script;
 
     fn pool() -> ClusterInput {
         let mut c = ClusterInput {

@@ -4,8 +4,8 @@
 //! nothing sent). The rules are [`crate::names`]'; `cluster create`,
 //! `nodepool add`, `export` and `apply` get the same rules through preflight.
 
-use crate::catalog;
 use crate::cli::{ClusterCommand, Command, FeatureCommand, NodepoolCommand, ProviderCommand};
+use crate::core::catalog;
 use crate::error::{AppError, AppResult};
 use crate::names::{ClusterName, FeatureName, Invalid, PoolName, ProviderNamespace, ResourceGroup};
 

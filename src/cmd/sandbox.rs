@@ -4,7 +4,7 @@
 use crate::cli::SandboxArgs;
 use crate::emulator::{faults::Faults, sandbox_state_path, state::State, Running, Shared};
 use crate::error::{AppError, AppResult};
-use crate::output::Ui;
+use crate::io::output::Ui;
 
 pub async fn run(a: &SandboxArgs, ui: &Ui) -> AppResult<u8> {
     let path = a.state.clone().unwrap_or_else(sandbox_state_path);
