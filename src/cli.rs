@@ -660,7 +660,20 @@ fn table_args(mut cmd: clap::Command, kind: Kind) -> clap::Command {
                 .action(ArgAction::Append),
         };
         if !d.choices.is_empty() {
-            arg = arg.value_parser(clap::builder::PossibleValuesParser::new(d.choices));
+            // As az does, any case is accepted (`--tier standard`); the API's
+            // own spelling is what the request carries.
+            let choices = d.choices;
+            arg = arg
+                .ignore_case(true)
+                .value_parser(clap::builder::TypedValueParser::map(
+                    clap::builder::PossibleValuesParser::new(choices),
+                    move |v: String| {
+                        choices
+                            .iter()
+                            .find(|c| c.eq_ignore_ascii_case(&v))
+                            .map_or(v, |c| c.to_string())
+                    },
+                ));
         }
         cmd = cmd.arg(arg);
     }
@@ -859,4 +872,71 @@ pub struct MigrateArgs {
     pub delete_old: bool,
     #[command(flatten)]
     pub write: WriteFlags,
+}
+
+/// The flags are generated from the field table: what the table writes as an
+/// equivalent command, these flags read back to the same input.
+#[cfg(test)]
+mod generated_flags_tests {
+    use super::ClusterFlags;
+    use crate::core::fields::{command_words, set, Raw};
+    use crate::core::input::{ClusterInput, Field, Kind};
+
+    /// The wizard's equivalent command carries the production settings, with
+    /// az's flag names, and reads back to the same input.
+    #[test]
+    fn the_equivalent_command_carries_production_settings() {
+        use clap::Args;
+        let mut c = ClusterInput::default();
+        let given: &[(Field, Raw)] = &[
+            (Field::Zones, Raw::List(vec!["1".into(), "2".into()])),
+            (Field::EnableClusterAutoscaler, Raw::Switch(true)),
+            (Field::MinCount, Raw::Text("1".into())),
+            (Field::MaxCount, Raw::Text("5".into())),
+            (Field::SpotMaxPrice, Raw::Text("-1".into())),
+            (Field::NetworkPluginMode, Raw::Text("overlay".into())),
+            (Field::EnableAad, Raw::Switch(true)),
+            (Field::Tier, Raw::Text("Standard".into())),
+        ];
+        for (f, raw) in given {
+            set(&mut c, *f, raw.clone()).unwrap();
+        }
+        assert!(set(&mut c, Field::Tier, Raw::Text("Gold".into())).is_err());
+        let words = command_words(Kind::Cluster, &c).join(" ");
+        for part in [
+            "--zones 1 2",
+            "--enable-cluster-autoscaler",
+            "--min-count 1",
+            "--max-count 5",
+            "--spot-max-price -1",
+            "--network-plugin-mode overlay",
+            "--enable-aad",
+            "--tier Standard",
+        ] {
+            assert!(words.contains(part), "{part}: {words}");
+        }
+        // Through the generated flags, the words give the same input back.
+        let cmd = ClusterFlags::augment_args(clap::Command::new("t"));
+        let mut argv = vec!["t".to_string()];
+        argv.extend(command_words(Kind::Cluster, &c));
+        let m = cmd.try_get_matches_from(argv).unwrap();
+        let back = <ClusterFlags as clap::FromArgMatches>::from_arg_matches(&m).unwrap();
+        assert!(back.problems.is_empty(), "{:?}", back.problems);
+        assert_eq!(back.input, c);
+    }
+
+    /// As az does, enum values take any case and the request carries the
+    /// API's spelling.
+    #[test]
+    fn enum_values_take_any_case_and_keep_the_apis_spelling() {
+        use clap::Args;
+        let cmd = ClusterFlags::augment_args(clap::Command::new("t"));
+        let m = cmd
+            .try_get_matches_from(["t", "--tier", "standard", "--network-plugin", "AZURE"])
+            .unwrap();
+        let back = <ClusterFlags as clap::FromArgMatches>::from_arg_matches(&m).unwrap();
+        let words = command_words(Kind::Cluster, &back.input).join(" ");
+        assert!(words.contains("--tier Standard"), "{words}");
+        assert!(words.contains("--network-plugin azure"), "{words}");
+    }
 }

@@ -104,27 +104,13 @@ impl Cache {
 /// Turns problems into the command's answer: warnings printed, errors as one
 /// exit-2 error (several: each listed).
 pub fn verdict(problems: Vec<Problem>, ui: &Ui) -> AppResult<()> {
-    let (errors, warnings): (Vec<Problem>, Vec<Problem>) =
-        problems.into_iter().partition(Problem::is_error);
-    for w in &warnings {
-        ui.warn(&format!("{}: {}", w.flag, w.message));
-    }
-    let hint = "\n  (checked against Azure's answer for the region; --skip-capability-checks sends it anyway)";
-    let mut errors: Vec<AppError> = errors
-        .into_iter()
-        .map(|p| AppError::usage(p.flag, p.message))
-        .collect();
-    match errors.len() {
-        0 => Ok(()),
-        1 => match errors.remove(0) {
-            AppError::Usage { flag, message } => Err(AppError::usage(flag, message + hint)),
-            other => Err(other),
-        },
-        _ => {
-            ui.note(hint.trim());
-            Err(AppError::UsageMany(errors))
-        }
-    }
+    named_verdict(
+        problems
+            .into_iter()
+            .map(|p| (p.flag.to_string(), p))
+            .collect(),
+        ui,
+    )
 }
 
 /// The hook the provisioning flow calls once the plan is known and before

@@ -1296,48 +1296,4 @@ mod tests {
             }
         }
     }
-
-    /// The wizard's equivalent command carries the production settings, with
-    /// az's flag names, and reads back to the same input.
-    #[test]
-    fn the_equivalent_command_carries_production_settings() {
-        use clap::Args;
-        let mut c = ClusterInput::default();
-        let given: &[(Field, Raw)] = &[
-            (Field::Zones, Raw::List(vec!["1".into(), "2".into()])),
-            (Field::EnableClusterAutoscaler, Raw::Switch(true)),
-            (Field::MinCount, Raw::Text("1".into())),
-            (Field::MaxCount, Raw::Text("5".into())),
-            (Field::SpotMaxPrice, Raw::Text("-1".into())),
-            (Field::NetworkPluginMode, Raw::Text("overlay".into())),
-            (Field::EnableAad, Raw::Switch(true)),
-            (Field::Tier, Raw::Text("Standard".into())),
-        ];
-        for (f, raw) in given {
-            set(&mut c, *f, raw.clone()).unwrap();
-        }
-        assert!(set(&mut c, Field::Tier, Raw::Text("Gold".into())).is_err());
-        let words = command_words(Kind::Cluster, &c).join(" ");
-        for part in [
-            "--zones 1 2",
-            "--enable-cluster-autoscaler",
-            "--min-count 1",
-            "--max-count 5",
-            "--spot-max-price -1",
-            "--network-plugin-mode overlay",
-            "--enable-aad",
-            "--tier Standard",
-        ] {
-            assert!(words.contains(part), "{part}: {words}");
-        }
-        // Through the generated flags, the words give the same input back.
-        let cmd = crate::cli::ClusterFlags::augment_args(clap::Command::new("t"));
-        let mut argv = vec!["t".to_string()];
-        argv.extend(command_words(Kind::Cluster, &c));
-        let m = cmd.try_get_matches_from(argv).unwrap();
-        let back =
-            <crate::cli::ClusterFlags as clap::FromArgMatches>::from_arg_matches(&m).unwrap();
-        assert!(back.problems.is_empty(), "{:?}", back.problems);
-        assert_eq!(back.input, c);
-    }
 }
