@@ -819,19 +819,13 @@ async fn a_recorded_404_on_cluster_show_is_azures_error_with_code_and_correlatio
         "6f0c1d2e-3a4b-4c5d-8e9f-0a1b2c3d4e5f".into(),
     );
     let replay = Replay::new(&[not_found]);
-    let session = aksos::config::Session {
-        arm: arm(&replay),
-        cadence: QUICK,
-        timeout: Duration::from_secs(30),
-        sandbox: None,
-        replay_flags: String::new(),
-    };
     let cli = Cli::try_parse_from(["aksos", "cluster", "show", "-g", RG, "-n", CLUSTER]).unwrap();
     let Command::Cluster(c) = &cli.command else {
         unreachable!()
     };
     let ui = aksos::io::output::Ui::detect(aksos::io::output::Format::Text, true);
-    let err = aksos::cmd::provision::cluster(c, &session, &ui, None)
+    let factory = aksos::cmd::factory::Factory::with_arm(ui, arm(&replay));
+    let err = aksos::cmd::cluster::run(c, None, &factory)
         .await
         .expect_err("404");
     assert_eq!(err.exit_code(), aksos::error::exit::AZURE, "{err}");

@@ -8,10 +8,12 @@
 
 pub mod audit;
 pub mod choices;
+pub mod cluster;
 pub mod factory;
 pub mod feature;
 pub mod inputs;
 pub mod migrate;
+pub mod nodepool;
 pub mod provider;
 pub mod provision;
 pub mod recommend;
@@ -74,24 +76,12 @@ pub fn dispatch(cli: Cli) -> AppResult<u8> {
         Command::Feature(c) => runtime()?.block_on(feature::run(c, &factory)),
         Command::Cluster(c) => {
             // Preflight before any runtime, credential or request.
-            let pre = provision::preflight_cluster(c)?;
-            if let Some((_, f)) = &pre {
-                provision::report_findings(f, &ui);
-            }
-            runtime()?.block_on(async {
-                let s = Session::connect(&cli.global).await?;
-                provision::cluster(c, &s, &ui, pre).await
-            })
+            let checked = cluster::preflight(c, &ui)?;
+            runtime()?.block_on(cluster::run(c, checked, &factory))
         }
         Command::Nodepool(c) => {
-            let pre = provision::preflight_nodepool(c)?;
-            if let Some((_, f)) = &pre {
-                provision::report_findings(f, &ui);
-            }
-            runtime()?.block_on(async {
-                let s = Session::connect(&cli.global).await?;
-                provision::nodepool(c, &s, &ui, pre).await
-            })
+            let checked = nodepool::preflight(c, &ui)?;
+            runtime()?.block_on(nodepool::run(c, checked, &factory))
         }
         Command::Scan(a) => runtime()?.block_on(scan::run(a, &factory)),
         Command::Migrate(a) => runtime()?.block_on(async {

@@ -1,100 +1,24 @@
-//! `aksos cluster create|show` and `aksos nodepool add|show|list`: preflight,
-//! plan from current state, print it (`--dry-run` stops there), confirm on a
-//! terminal, execute with progress, report the resource.
+//! The provisioning flow that `cluster create`, `nodepool add`, the wizard and
+//! `migrate` share: report preflight findings, plan from current state, print
+//! the plan (`--dry-run` stops there), confirm on a terminal, execute with
+//! progress, report the resource. Also the GET-and-print helpers of the
+//! `show`/`list` verbs. The verbs themselves live in [`super::cluster`] and
+//! [`super::nodepool`].
 
-use crate::arm::models::{AgentPool, ManagedCluster};
-use crate::cli::{ClusterCommand, NodepoolCommand, WriteFlags};
+use crate::arm::models::AgentPool;
+use crate::cli::WriteFlags;
 use crate::config::Session;
 use crate::core::executor::{execute, Outcome};
 use crate::core::plan::{compute, Plan, Target};
-use crate::core::preflight::{self, Findings};
+use crate::core::preflight::Findings;
 use crate::error::{AppError, AppResult};
 use crate::io::output::{Style, Ui};
 use serde_json::json;
 
-pub fn preflight_cluster(c: &ClusterCommand) -> AppResult<Option<(Target, Findings)>> {
-    match c {
-        ClusterCommand::Create(a) => {
-            let (r, f) = a.fields.check(preflight::cluster)?;
-            Ok(Some((Target::Cluster(r), f)))
-        }
-        _ => Ok(None),
-    }
-}
-
-pub fn preflight_nodepool(c: &NodepoolCommand) -> AppResult<Option<(Target, Findings)>> {
-    match c {
-        NodepoolCommand::Add(a) => {
-            let (r, f) = a.fields.check(preflight::pool)?;
-            Ok(Some((Target::Pool(r), f)))
-        }
-        _ => Ok(None),
-    }
-}
-
-pub async fn cluster(
-    c: &ClusterCommand,
-    s: &Session,
-    ui: &Ui,
-    pre: Option<(Target, Findings)>,
-) -> AppResult<u8> {
-    match (c, pre) {
-        (ClusterCommand::Create(a), Some((t, f))) => provision(&t, &f, &a.write, s, ui).await,
-        (ClusterCommand::Show(a), _) => {
-            let req = s.arm.get_cluster_request(&a.resource_group, &a.name);
-            let missing = format!(
-                "no cluster {} in resource group {} (or not visible to this identity in subscription {})",
-                a.name, a.resource_group, s.arm.subscription
-            );
-            let mc: ManagedCluster = show_one(s, ui, req, &missing).await?;
-            print_cluster(&mc, ui);
-            Ok(0)
-        }
-        _ => unreachable!("preflight ran for create"),
-    }
-}
-
-pub async fn nodepool(
-    c: &NodepoolCommand,
-    s: &Session,
-    ui: &Ui,
-    pre: Option<(Target, Findings)>,
-) -> AppResult<u8> {
-    match (c, pre) {
-        (NodepoolCommand::Add(a), Some((t, f))) => provision(&t, &f, &a.write, s, ui).await,
-        (NodepoolCommand::Show(a), _) => {
-            let req = s
-                .arm
-                .get_pool_request(&a.resource_group, &a.cluster, &a.name);
-            let missing = format!(
-                "no node pool {} in cluster {}/{} (or no such cluster)",
-                a.name, a.resource_group, a.cluster
-            );
-            let p: AgentPool = show_one(s, ui, req, &missing).await?;
-            if ui.json() {
-                ui.print_json(&p);
-            } else {
-                print_pools(std::slice::from_ref(&p), ui);
-            }
-            Ok(0)
-        }
-        (NodepoolCommand::List(a), _) => {
-            let pools = s.arm.list_pools(&a.resource_group, &a.cluster).await?;
-            if ui.json() {
-                ui.print_json(&pools);
-            } else {
-                print_pools(&pools, ui);
-            }
-            Ok(0)
-        }
-        _ => unreachable!("preflight ran for add"),
-    }
-}
-
 /// GETs one resource for `show`. A 404 is Azure's answer to a request that was
 /// sent, so it stays an Azure error (exit 4) that keeps Azure's code, message
 /// and correlation id; a plain line saying what is missing comes first.
-async fn show_one<T: serde::de::DeserializeOwned>(
+pub(crate) async fn show_one<T: serde::de::DeserializeOwned>(
     s: &Session,
     ui: &Ui,
     req: crate::arm::ArmRequest,
@@ -226,16 +150,6 @@ pub fn confirm(ui: &Ui, w: &WriteFlags, what: &str) -> AppResult<()> {
     }
 }
 
-async fn provision(
-    t: &Target,
-    f: &Findings,
-    w: &WriteFlags,
-    s: &Session,
-    ui: &Ui,
-) -> AppResult<u8> {
-    provision_with(t, f, w, s, ui, w.dry_run).await
-}
-
 /// The one provisioning flow (plan from state, print, confirm, execute, report),
 /// shared by the scripted commands and the wizard. `show_requests` prints the
 /// exact write requests with the plan, as `--dry-run` does, without stopping.
@@ -297,33 +211,7 @@ pub async fn provision_with(
     Ok(0)
 }
 
-fn print_cluster(mc: &ManagedCluster, ui: &Ui) {
-    if ui.json() {
-        ui.print_json(mc);
-        return;
-    }
-    ui.line(format!(
-        "{}  {}  Kubernetes {}  {}",
-        mc.name.as_deref().unwrap_or("?"),
-        mc.location,
-        mc.kubernetes_version().unwrap_or("?"),
-        mc.properties.provisioning_state.as_deref().unwrap_or("?")
-    ));
-    let pools: Vec<AgentPool> = mc
-        .properties
-        .agent_pool_profiles
-        .iter()
-        .flatten()
-        .map(|p| AgentPool {
-            name: Some(p.name.clone()),
-            properties: p.properties.clone(),
-            ..Default::default()
-        })
-        .collect();
-    print_pools(&pools, ui);
-}
-
-fn print_pools(pools: &[AgentPool], ui: &Ui) {
+pub(crate) fn print_pools(pools: &[AgentPool], ui: &Ui) {
     ui.line(format!(
         "{:<12}  {:<6}  {:<20}  {:<18}  {:>5}  {:<8}  STATE",
         "POOL", "MODE", "OS SKU", "VM SIZE", "COUNT", "K8S"
