@@ -41,7 +41,8 @@ pub enum Export<'a> {
 }
 
 /// Runs `aksos export cluster|nodepool`.
-pub fn run(c: &ExportCommand, ui: &Ui) -> AppResult<u8> {
+pub fn run(c: &ExportCommand, f: &crate::cmd::factory::Factory) -> AppResult<u8> {
+    let ui = f.ui();
     let (text, out) = match c {
         ExportCommand::Cluster(a) => {
             let (r, f) = a.create.fields.check(preflight::cluster)?;

@@ -17,7 +17,7 @@
 pub mod file;
 
 use crate::arm::Arm;
-use crate::cli::{ApplyArgs, GlobalArgs};
+use crate::cli::ApplyArgs;
 use crate::config::Session;
 use crate::core::catalog::{FEATURE_NAMESPACE, PROVIDER_NAMESPACE};
 use crate::core::executor::execute_with;
@@ -142,32 +142,10 @@ fn is_zero(n: &usize) -> bool {
     *n == 0
 }
 
-/// Runs `aksos apply`.
-pub fn run(a: &ApplyArgs, g: &GlobalArgs, ui: &Ui) -> AppResult<u8> {
-    if a.example {
-        print!("{EXAMPLE}");
-        return Ok(0);
-    }
-    let path = a.file.as_ref().expect("clap requires --file");
-    let text = crate::infile::read_text(path, "--file")?;
-    // Whole-file preflight before any runtime, credential or request.
-    let work = file::load(&text)?;
-    let mut seen = BTreeSet::new();
-    for (at, f) in work.iter().flat_map(|w| &w.findings) {
-        for w in &f.warnings {
-            if seen.insert(w.clone()) {
-                ui.warn(&format!("{at}: {w}"));
-            }
-        }
-    }
-    let rt = crate::cmd::runtime()?;
-    rt.block_on(async {
-        let s = Session::connect(g).await?;
-        apply(&work, a, &s, ui).await
-    })
-}
-
-async fn apply(work: &[ClusterWork], a: &ApplyArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
+/// Applies the checked file: capability checks, features, then every
+/// cluster and pool; prints the report. `aksos apply`'s entry is
+/// [`crate::cmd::apply`].
+pub async fn apply(work: &[ClusterWork], a: &ApplyArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
     if a.skip_capability_checks {
         ui.note("capability checks skipped (--skip-capability-checks): Azure will judge the VM sizes, zones and quota itself");
     } else {

@@ -45,7 +45,8 @@ pub struct AuditArgs {
 }
 
 /// Runs `aksos audit`; returns the exit code.
-pub fn run(args: &AuditArgs, ui: &Ui) -> AppResult<u8> {
+pub fn run(args: &AuditArgs, f: &crate::cmd::factory::Factory) -> AppResult<u8> {
+    let ui = f.ui();
     if let Some(rule) = &args.explain {
         return explain(rule, ui);
     }

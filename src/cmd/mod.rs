@@ -3,9 +3,12 @@
 //! it. Commands receive their collaborators (writer, ARM session, prompter,
 //! clock) from a [`factory::Factory`], so they run in unit tests over a fake
 //! ARM client.
-//! Commands that talk to Azure get a tokio runtime and a [`Session`]; the others
-//! (recommend, audit) run without one, so they start in milliseconds.
+//! Commands that talk to Azure get a tokio runtime and take their
+//! [`crate::config::Session`] from the factory; the others (recommend, audit,
+//! export) use only its writer and clock and run without a runtime, so they
+//! start in milliseconds.
 
+pub mod apply;
 pub mod audit;
 pub mod choices;
 pub mod cluster;
@@ -23,7 +26,6 @@ pub mod tenant;
 pub mod wizard;
 
 use crate::cli::{Cli, Command};
-use crate::config::Session;
 use crate::error::{AppError, AppResult};
 use crate::io::output::Ui;
 
@@ -45,8 +47,8 @@ pub fn dispatch(cli: Cli) -> AppResult<u8> {
     }
     let factory = factory::Factory::new(ui, cli.global.clone());
     match &cli.command {
-        Command::Recommend(a) => recommend::run(a, &ui),
-        Command::Audit(a) => audit::run(a, &ui),
+        Command::Recommend(a) => recommend::run(a, &factory),
+        Command::Audit(a) => audit::run(a, &factory),
         Command::Completions { shell } => {
             let mut cmd = crate::cli::command();
             let mut buf = Vec::new();
@@ -63,16 +65,16 @@ pub fn dispatch(cli: Cli) -> AppResult<u8> {
             ui.raw(&buf);
             Ok(0)
         }
-        Command::Sandbox(a) => runtime()?.block_on(sandbox::run(a, &ui)),
+        Command::Sandbox(a) => runtime()?.block_on(sandbox::run(a, &factory)),
         Command::Wizard(a) => {
             // Refuse before any runtime, credential or request.
             if !ui.can_prompt {
                 return Err(wizard::needs_a_terminal());
             }
-            runtime()?.block_on(wizard::run(a, &cli.global, &ui))
+            runtime()?.block_on(wizard::run(a, &factory))
         }
-        Command::Export(c) => crate::export::run(c, &ui),
-        Command::Apply(a) => crate::apply::run(a, &cli.global, &ui),
+        Command::Export(c) => crate::export::run(c, &factory),
+        Command::Apply(a) => apply::run(a, &factory),
         Command::Feature(c) => runtime()?.block_on(feature::run(c, &factory)),
         Command::Cluster(c) => {
             // Preflight before any runtime, credential or request.
@@ -84,14 +86,7 @@ pub fn dispatch(cli: Cli) -> AppResult<u8> {
             runtime()?.block_on(nodepool::run(c, checked, &factory))
         }
         Command::Scan(a) => runtime()?.block_on(scan::run(a, &factory)),
-        Command::Migrate(a) => runtime()?.block_on(async {
-            let g = match &a.from_scan {
-                Some(_) => tenant::without_subscription(&cli.global),
-                None => cli.global.clone(),
-            };
-            let s = Session::connect(&g).await?;
-            migrate::run(a, &s, &ui).await
-        }),
+        Command::Migrate(a) => runtime()?.block_on(migrate::run(a, &factory)),
         Command::Provider(c) => runtime()?.block_on(provider::run(c, &factory)),
     }
 }

@@ -2,11 +2,9 @@
 //! prints the engine's ranking ([`crate::core::recommend`]). Nothing is sent
 //! to Azure.
 
-use crate::core::catalog;
 use crate::core::recommend::{recommend, render, Answers, RunsOn, YesNo};
 use crate::core::version::parse_kubernetes_version;
 use crate::error::{exit, AppError, AppResult};
-use crate::io::output::Ui;
 use clap::ArgAction;
 use std::path::PathBuf;
 
@@ -126,9 +124,10 @@ impl RecommendArgs {
 }
 
 /// Runs `aksos recommend`; returns the exit code.
-pub fn run(args: &RecommendArgs, ui: &Ui) -> AppResult<u8> {
+pub fn run(args: &RecommendArgs, f: &crate::cmd::factory::Factory) -> AppResult<u8> {
+    let ui = f.ui();
     let answers = args.to_answers()?;
-    let today = catalog::today();
+    let today = f.today();
     let recommendation = recommend(&answers, today);
     if ui.json() {
         ui.print_json(&render::json_document(&answers, today, &recommendation));

@@ -2,11 +2,12 @@
 //! `--sandbox` state.
 
 use crate::cli::SandboxArgs;
+use crate::cmd::factory::Factory;
 use crate::emulator::{faults::Faults, sandbox_state_path, state::State, Running, Shared};
 use crate::error::{AppError, AppResult};
-use crate::io::output::Ui;
 
-pub async fn run(a: &SandboxArgs, ui: &Ui) -> AppResult<u8> {
+pub async fn run(a: &SandboxArgs, f: &Factory) -> AppResult<u8> {
+    let ui = f.ui();
     let path = a.state.clone().unwrap_or_else(sandbox_state_path);
     if a.reset {
         match std::fs::remove_file(&path) {

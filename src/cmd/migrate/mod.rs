@@ -3,6 +3,7 @@
 //! scan's worth ([`crate::fleet`]).
 
 use crate::cli::MigrateArgs;
+use crate::cmd::factory::Factory;
 use crate::config::Session;
 use crate::core::executor::{execute, Outcome};
 use crate::core::migrate::{self, Ask, Decision, Strategy};
@@ -11,10 +12,17 @@ use crate::io::output::Ui;
 use crate::io::progress::Reporter;
 use serde_json::json;
 
-pub async fn run(a: &MigrateArgs, s: &Session, ui: &Ui) -> AppResult<u8> {
+/// Runs `aksos migrate` with the session and writer from `f`.
+pub async fn run(a: &MigrateArgs, f: &Factory) -> AppResult<u8> {
+    let ui = f.ui();
     if let Some(file) = &a.from_scan {
-        return crate::fleet::run(a, file, s, ui).await;
+        // A scan spans subscriptions: each row names its own.
+        let s = f
+            .session_with(crate::cmd::tenant::without_subscription)
+            .await?;
+        return crate::fleet::run(a, file, &s, ui).await;
     }
+    let s = &f.session().await?;
     let (Some(resource_group), Some(cluster), Some(pool)) = (
         a.resource_group.as_deref(),
         a.cluster.as_deref(),

@@ -16,7 +16,8 @@
 
 mod production;
 use super::provision;
-use crate::cli::{GlobalArgs, WizardArgs, WriteFlags};
+use crate::cli::{WizardArgs, WriteFlags};
+use crate::cmd::factory::Factory;
 use crate::config::Session;
 use crate::core::catalog::defaults;
 use crate::core::catalog::{self, Minor, OsSku};
@@ -45,18 +46,32 @@ pub fn needs_a_terminal() -> AppError {
 }
 
 /// Runs the wizard; the caller checked that prompting is possible.
-pub async fn run(_args: &WizardArgs, g: &GlobalArgs, ui: &Ui) -> AppResult<u8> {
+pub async fn run(_args: &WizardArgs, f: &Factory) -> AppResult<u8> {
+    let ui = f.ui();
     let watcher = watch_ctrl_c(*ui)?;
 
     let answers = ask_needs(ui)?;
-    let today = catalog::today();
-    let rec = recommend(&answers, today);
+    let rec = recommend(&answers, f.today());
     show_recommendation(&rec, ui);
     let sku = choose_os(&rec)?;
 
-    let s = Session::connect(g).await?;
-    let (kind, mut input) = ask_target(&s, ui, sku, &answers).await?;
-    production::ask(&mut production::Terminal, kind, &mut input)?;
+    let s = f.session().await?;
+    let (kind, input) = ask_target(&s, ui, sku, &answers).await?;
+    finish(f, &s, kind, input, watcher).await
+}
+
+/// The wizard's last steps, once the target is chosen: the production
+/// questions (from the factory's prompter), preflight, the one provisioning
+/// flow, and the scripted command that does the same.
+async fn finish(
+    f: &Factory,
+    s: &Session,
+    kind: Kind,
+    mut input: ClusterInput,
+    watcher: Option<tokio::task::JoinHandle<()>>,
+) -> AppResult<u8> {
+    let ui = f.ui();
+    production::ask(&mut *f.prompter(), kind, &mut input)?;
     let is_pool = kind == Kind::Pool;
     let (target, findings) = checked(kind, &input)?;
     provision::report_findings(&findings, ui);
@@ -67,7 +82,7 @@ pub async fn run(_args: &WizardArgs, g: &GlobalArgs, ui: &Ui) -> AppResult<u8> {
     }
 
     let write = WriteFlags::default();
-    let result = provision::provision_with(&target, &findings, &write, &s, ui, true)
+    let result = provision::provision_with(&target, &findings, &write, s, ui, true)
         .await
         .map_err(|e| for_the_wizard(e, is_pool));
     let say = |line: String| {
@@ -687,6 +702,61 @@ mod tests {
             Some("rg1")
         );
         assert_eq!(resource_group_of("/subscriptions/s"), None);
+    }
+
+    /// The wizard's last steps without a terminal: the scripted prompter
+    /// declines the production questions, the fake ARM has the cluster, and
+    /// the wizard sends the pool's PUT and prints the command that does the
+    /// same.
+    #[test]
+    fn a_chosen_pool_is_created_and_the_scripted_command_printed() {
+        use crate::arm::ops::paths;
+        use crate::arm::Method;
+        use crate::io::output::Format;
+        use crate::testing::{run, FakeArm, SUB};
+        use serde_json::json;
+        let api = crate::core::catalog::api_version::AKS_STABLE;
+        let fake = FakeArm::new();
+        fake.on(
+            Method::Get,
+            &paths::cluster(SUB, "rg1", "c1", api),
+            200,
+            json!({"name": "c1", "location": "eastus", "properties": {"kubernetesVersion": "1.35.1"}}),
+        );
+        let pool = paths::pool(SUB, "rg1", "c1", "u1", api);
+        fake.on(
+            Method::Put,
+            &pool,
+            200,
+            json!({"name": "u1", "properties": {"osSKU": "Ubuntu", "count": 2, "provisioningState": "Succeeded"}}),
+        );
+        let (ui, out) = Ui::captured(Format::Text);
+        let f = Factory::with_arm(ui, fake.arm()).scripted(&["n"]);
+        let input = ClusterInput {
+            resource_group: Some("rg1".into()),
+            name: Some("c1".into()),
+            pool: crate::core::PoolInput {
+                name: Some("u1".into()),
+                mode: Some("User".into()),
+                os_sku: Some("Ubuntu".into()),
+                count: Some(2),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let s = run(f.session()).unwrap();
+        let code = run(finish(&f, &s, Kind::Pool, input, None)).expect("created");
+        assert_eq!(code, 0);
+        assert_eq!(
+            fake.writes(),
+            vec![format!("PUT {}", pool.split('?').next().unwrap())]
+        );
+        let text = out.stdout();
+        assert!(text.contains("The same, scripted:"), "{text}");
+        assert!(
+            text.contains("aksos nodepool add") && text.contains("--os-sku Ubuntu"),
+            "{text}"
+        );
     }
 
     fn acl_pool(rg: &str) -> ClusterInput {

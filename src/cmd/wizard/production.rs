@@ -18,7 +18,7 @@
 use crate::core::fields::{self, Def, Raw, Slot, FIELDS};
 use crate::core::{preflight, ClusterInput, Field, Kind};
 use crate::error::AppResult;
-pub use crate::io::prompter::{Prompter, Terminal};
+pub use crate::io::prompter::Prompter;
 
 /// The fields the basic steps ask (the OS, names, region, version, size, count).
 pub const BASIC: &[Field] = &[
