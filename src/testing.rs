@@ -37,6 +37,42 @@ impl FakeArm {
         Arc::new(FakeArm::default())
     }
 
+    /// Accepts the PUT of pool `rg1/c1/{pool}` (Ubuntu, `count` nodes, Succeeded
+    /// at once); returns its path.
+    pub fn accepts_pool(&self, pool: &str, count: u32) -> String {
+        let path = crate::arm::ops::paths::pool(
+            SUB,
+            "rg1",
+            "c1",
+            pool,
+            crate::core::catalog::api_version::AKS_STABLE,
+        );
+        self.on(
+            Method::Put,
+            &path,
+            200,
+            serde_json::json!({"name": pool, "properties": {"osSKU": "Ubuntu", "count": count, "provisioningState": "Succeeded"}}),
+        );
+        path
+    }
+
+    /// A fake subscription holding cluster `rg1/c1` in eastus on Kubernetes 1.35.
+    pub fn with_cluster_c1() -> Arc<FakeArm> {
+        let fake = FakeArm::new();
+        fake.on(
+            Method::Get,
+            &crate::arm::ops::paths::cluster(
+                SUB,
+                "rg1",
+                "c1",
+                crate::core::catalog::api_version::AKS_STABLE,
+            ),
+            200,
+            serde_json::json!({"name": "c1", "location": "eastus", "properties": {"kubernetesVersion": "1.35.1"}}),
+        );
+        fake
+    }
+
     /// Answers `method path` (query ignored) with `status` and `body`.
     pub fn on(&self, method: Method, path: &str, status: u16, body: serde_json::Value) -> &Self {
         self.on_with(method, path, status, &[], body)

@@ -124,6 +124,19 @@ impl Factory {
 /// fake ARM with captured output.
 #[cfg(test)]
 pub(crate) mod test_support {
+    /// The one JSON document a `--dry-run -o json` printed: asserts its first
+    /// request is a PUT to a URL containing `url_part`, and returns that request.
+    pub fn planned_put(stdout: &str, url_part: &str) -> serde_json::Value {
+        let doc: serde_json::Value = serde_json::from_str(stdout).expect("one JSON document");
+        let put = doc["requests"][0].clone();
+        assert_eq!(put["method"], "PUT", "{doc}");
+        assert!(
+            put["url"].as_str().unwrap_or_default().contains(url_part),
+            "{doc}"
+        );
+        put
+    }
+
     use super::Factory;
     use crate::cli::{Cli, Command};
     use crate::io::output::{Captured, Format, Ui};

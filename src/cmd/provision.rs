@@ -150,6 +150,31 @@ pub fn confirm(ui: &Ui, w: &WriteFlags, what: &str) -> AppResult<()> {
     }
 }
 
+/// Preflights a create or add from its flags (exit 2 when invalid), reports the
+/// findings, and names the target: what `cluster create` and `nodepool add`
+/// both do before anything else.
+pub fn preflight_flags<const POOL: bool, R>(
+    fields: &crate::cli::InputFlags<POOL>,
+    check: fn(&crate::core::input::ClusterInput) -> crate::core::preflight::Checked<R>,
+    target: fn(R) -> Target,
+    ui: &Ui,
+) -> AppResult<(Target, Findings)> {
+    let (r, f) = fields.check(check)?;
+    report_findings(&f, ui);
+    Ok((target(r), f))
+}
+
+/// A checked create or add, run through [`provision_with`] with a session from
+/// the factory (what `cluster create` and `nodepool add` both do after preflight).
+pub async fn run_checked(
+    (t, findings): (Target, Findings),
+    w: &WriteFlags,
+    f: &crate::cmd::factory::Factory,
+) -> AppResult<u8> {
+    let s = f.session().await?;
+    provision_with(&t, &findings, w, &s, f.ui(), w.dry_run).await
+}
+
 /// The one provisioning flow (plan from state, print, confirm, execute, report),
 /// shared by the scripted commands and the wizard. `show_requests` prints the
 /// exact write requests with the plan, as `--dry-run` does, without stopping.

@@ -3,7 +3,6 @@
 //! print it (`--dry-run` stops there), confirm, execute, report the cluster.
 
 use crate::cli::ClusterCreateArgs;
-use crate::cmd::factory::Factory;
 use crate::cmd::provision;
 use crate::core::plan::Target;
 use crate::core::preflight::{self, Findings};
@@ -12,24 +11,13 @@ use crate::io::output::Ui;
 
 /// The flags as a checked request (exit 2 when invalid), findings reported.
 pub fn preflight(a: &ClusterCreateArgs, ui: &Ui) -> AppResult<(Target, Findings)> {
-    let (r, f) = a.fields.check(preflight::cluster)?;
-    provision::report_findings(&f, ui);
-    Ok((Target::Cluster(r), f))
-}
-
-pub async fn run(
-    a: &ClusterCreateArgs,
-    (t, findings): (Target, Findings),
-    f: &Factory,
-) -> AppResult<u8> {
-    let s = f.session().await?;
-    provision::provision_with(&t, &findings, &a.write, &s, f.ui(), a.write.dry_run).await
+    provision::preflight_flags(&a.fields, preflight::cluster, Target::Cluster, ui)
 }
 
 #[cfg(test)]
 mod tests {
     use crate::cli::Command;
-    use crate::cmd::factory::test_support::{command, factory};
+    use crate::cmd::factory::test_support::{command, factory, planned_put};
     use crate::io::output::Format;
     use crate::testing::{run, FakeArm};
 
@@ -83,17 +71,7 @@ mod tests {
         let c = create(FLAGS);
         let checked = super::super::preflight(&c, f.ui()).expect("valid flags");
         run(super::super::run(&c, checked, &f)).expect("dry run");
-        let doc: serde_json::Value =
-            serde_json::from_str(&out.stdout()).expect("one JSON document");
-        let put = &doc["requests"][0];
-        assert_eq!(put["method"], "PUT", "{doc}");
-        assert!(
-            put["url"]
-                .as_str()
-                .unwrap()
-                .contains("/managedClusters/c1?api-version="),
-            "{doc}"
-        );
-        assert_eq!(put["body"]["location"], "eastus", "{doc}");
+        let put = planned_put(&out.stdout(), "/managedClusters/c1?api-version=");
+        assert_eq!(put["body"]["location"], "eastus", "{put}");
     }
 }

@@ -28,10 +28,12 @@ pub fn preflight(c: &ClusterCommand, ui: &Ui) -> AppResult<Checked> {
 /// [`preflight`] returned for the same command.
 pub async fn run(c: &ClusterCommand, checked: Checked, f: &Factory) -> AppResult<u8> {
     match (c, checked) {
-        (ClusterCommand::Create(a), Some(checked)) => create::run(a, checked, f).await,
+        (ClusterCommand::Create(a), Some(checked)) => {
+            crate::cmd::provision::run_checked(checked, &a.write, f).await
+        }
         (ClusterCommand::Create(a), None) => {
             let checked = create::preflight(a, f.ui())?;
-            create::run(a, checked, f).await
+            crate::cmd::provision::run_checked(checked, &a.write, f).await
         }
         (ClusterCommand::Show(a), _) => show::run(a, f).await,
     }

@@ -24,10 +24,12 @@ pub fn preflight(c: &NodepoolCommand, ui: &Ui) -> AppResult<Checked> {
 /// [`preflight`] returned for the same command.
 pub async fn run(c: &NodepoolCommand, checked: Checked, f: &Factory) -> AppResult<u8> {
     match (c, checked) {
-        (NodepoolCommand::Add(a), Some(checked)) => add::run(a, checked, f).await,
+        (NodepoolCommand::Add(a), Some(checked)) => {
+            crate::cmd::provision::run_checked(checked, &a.write, f).await
+        }
         (NodepoolCommand::Add(a), None) => {
             let checked = add::preflight(a, f.ui())?;
-            add::run(a, checked, f).await
+            crate::cmd::provision::run_checked(checked, &a.write, f).await
         }
         (NodepoolCommand::Show(a), _) => show::run(a, f).await,
         (NodepoolCommand::List(a), _) => list::run(a, f).await,

@@ -710,26 +710,10 @@ mod tests {
     /// same.
     #[test]
     fn a_chosen_pool_is_created_and_the_scripted_command_printed() {
-        use crate::arm::ops::paths;
-        use crate::arm::Method;
         use crate::io::output::Format;
-        use crate::testing::{run, FakeArm, SUB};
-        use serde_json::json;
-        let api = crate::core::catalog::api_version::AKS_STABLE;
-        let fake = FakeArm::new();
-        fake.on(
-            Method::Get,
-            &paths::cluster(SUB, "rg1", "c1", api),
-            200,
-            json!({"name": "c1", "location": "eastus", "properties": {"kubernetesVersion": "1.35.1"}}),
-        );
-        let pool = paths::pool(SUB, "rg1", "c1", "u1", api);
-        fake.on(
-            Method::Put,
-            &pool,
-            200,
-            json!({"name": "u1", "properties": {"osSKU": "Ubuntu", "count": 2, "provisioningState": "Succeeded"}}),
-        );
+        use crate::testing::{run, FakeArm};
+        let fake = FakeArm::with_cluster_c1();
+        let pool = fake.accepts_pool("u1", 2);
         let (ui, out) = Ui::captured(Format::Text);
         let f = Factory::with_arm(ui, fake.arm()).scripted(&["n"]);
         let input = ClusterInput {
