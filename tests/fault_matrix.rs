@@ -165,7 +165,7 @@ impl Fault {
             Fault::Refused | Fault::Expired => "",
             Fault::ResetFew => "reset=2",
             Fault::ResetMany => "reset=50",
-            Fault::Slow => "delay=3s",
+            Fault::Slow => "delay=6s",
             Fault::Malformed => "malformed=1",
             Fault::Html => "html=20",
             Fault::LroFailed => "fail-lro",
@@ -178,7 +178,9 @@ impl Fault {
     /// Global flags the cell runs with.
     fn globals(self) -> &'static [&'static str] {
         match self {
-            Fault::Slow => &["--timeout", "1s"],
+            // Two seconds: a loaded machine may take most of one second to start the
+            // binary and connect, and the deadline counts from the connect.
+            Fault::Slow => &["--timeout", "2s"],
             Fault::Stuck => &["--timeout", "2s"],
             _ => &[],
         }
@@ -217,7 +219,7 @@ const SLOW: Cell = Cell::Exit(
     &[
         "timed out",
         "RequestTimeout",
-        "no answer within 1s",
+        "no answer within 2s",
         "next: the ARM endpoint answered too slowly",
     ],
 );
